@@ -1,0 +1,321 @@
+"""Attune: the app factory and the `python app.py` / `make run` entry point.
+
+Configuration comes in three layers, later ones winning: built-in defaults, `KIOSK_*`
+environment variables, then the mapping passed to `create_app` (tests) or the command line.
+"""
+
+from __future__ import annotations
+
+if __name__ == "__main__":
+    # gevent must patch the standard library before anything else imports it.
+    from gevent import monkey
+
+    monkey.patch_all()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import secrets  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from flask import Flask  # noqa: E402
+from flask import jsonify  # noqa: E402
+from flask import render_template  # noqa: E402
+from flask import request  # noqa: E402
+from flask import send_from_directory  # noqa: E402
+from flask_socketio import SocketIO  # noqa: E402
+from werkzeug.exceptions import HTTPException  # noqa: E402
+
+from facilitator.events import FacilitatorNamespace  # noqa: E402
+from facilitator.events import ScreenNamespace  # noqa: E402
+from facilitator.views import blueprint as facilitator_blueprint  # noqa: E402
+from participant.events import ParticipantNamespace  # noqa: E402
+from participant.views import blueprint as participant_blueprint  # noqa: E402
+from realtime import FACILITATOR_NS  # noqa: E402
+from realtime import PARTICIPANT_NS  # noqa: E402
+from realtime import SCREEN_NS  # noqa: E402
+from realtime import Broadcaster  # noqa: E402
+from workshop.script import WorkshopError  # noqa: E402
+from workshop.script import load_library  # noqa: E402
+from workshop.script import load_workshop  # noqa: E402
+from workshop.service import Kiosk  # noqa: E402
+from workshop.store import SqliteStore  # noqa: E402
+from workshop.timer import system_clock  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+VENDOR_DIRS = {
+    "socket.io.esm.min.js": ROOT / "node_modules" / "socket.io-client" / "dist",
+    "socket.io.esm.min.js.map": ROOT / "node_modules" / "socket.io-client" / "dist",
+}
+
+DEFAULTS = {
+    "HOST": "0.0.0.0",
+    "PORT": 8000,
+    "DB": str(ROOT / "instance" / "attune.db"),
+    "WORKSHOP": None,  # path of a user's own workshop file
+    "PUBLIC_URL": None,  # worked out from the LAN address when not set
+    "ADMIN_KEY": None,  # generated and kept beside the database when not set
+    "ASYNC_MODE": "threading",  # `python app.py` switches to gevent
+    # Socket.IO heartbeat: a phone that locks its screen is counted out within ~25 s.
+    "PING_INTERVAL": 15,
+    "PING_TIMEOUT": 10,
+    # Far below engine.io's 1 MB default: the largest legitimate message is an answer.
+    "MAX_MESSAGE_BYTES": 16 * 1024,
+}
+
+ENV_KEYS = ("HOST", "PORT", "DB", "WORKSHOP", "PUBLIC_URL", "ADMIN_KEY", "ASYNC_MODE")
+INT_KEYS = ("PORT", "PING_INTERVAL", "PING_TIMEOUT", "MAX_MESSAGE_BYTES")
+
+
+def lan_address() -> str:
+    """This machine's address on the local network, for links that phones can open.
+
+    Connecting a UDP socket sends nothing; it only asks the kernel which interface would
+    route to an outside address, which is the one the Wi-Fi's phones can reach.
+    """
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never used, only routed
+        return probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+    finally:
+        probe.close()
+
+
+def _settings(config: dict | None) -> dict:
+    settings = dict(DEFAULTS)
+    for key in ENV_KEYS:
+        value = os.environ.get(f"KIOSK_{key}")
+        if value:
+            settings[key] = value
+    settings.update(config or {})
+    for key in INT_KEYS:
+        settings[key] = int(settings[key])
+    if not settings["PUBLIC_URL"]:
+        host = settings["HOST"]
+        if host in ("0.0.0.0", "::", ""):
+            host = lan_address()
+        settings["PUBLIC_URL"] = f"http://{host}:{settings['PORT']}"
+    return settings
+
+
+def _secrets_file(db_path: str) -> Path:
+    return Path(db_path).with_suffix(".secrets.json")
+
+
+def load_secrets(db_path: str) -> dict:
+    """Secrets kept beside the database (admin key, launch session), readable by us only."""
+    path = _secrets_file(db_path)
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def save_secrets(db_path: str, values: dict) -> None:
+    """Write the secrets file with mode 0600."""
+    path = _secrets_file(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        json.dump(values, handle)
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; media-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the kiosk: the Flask app, its Socket.IO server, store and workshops.
+
+    `config` overrides defaults and environment; tests pass `DB`, `ADMIN_KEY`, `CLOCK`, ...
+    """
+    settings = _settings(config)
+    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.config.update(settings)
+    app.config["JSON_SORT_KEYS"] = False
+
+    extra = [settings["WORKSHOP"]] if settings["WORKSHOP"] else []
+    library = load_library(extra)
+    store = SqliteStore(settings["DB"])
+    if not settings["ADMIN_KEY"]:
+        kept = load_secrets(settings["DB"])
+        if "admin_key" not in kept:
+            kept["admin_key"] = secrets.token_urlsafe(24)
+            save_secrets(settings["DB"], kept)
+        app.config["ADMIN_KEY"] = kept["admin_key"]
+
+    service = Kiosk(
+        store,
+        library,
+        clock=settings.get("CLOCK") or system_clock,
+        public_url=settings["PUBLIC_URL"],
+    )
+    socketio = SocketIO(
+        app,
+        async_mode=settings["ASYNC_MODE"],
+        ping_interval=settings["PING_INTERVAL"],
+        ping_timeout=settings["PING_TIMEOUT"],
+        max_http_buffer_size=settings["MAX_MESSAGE_BYTES"],
+        logger=False,
+        engineio_logger=False,
+    )
+    socketio.on_namespace(ParticipantNamespace(PARTICIPANT_NS))
+    socketio.on_namespace(FacilitatorNamespace(FACILITATOR_NS))
+    socketio.on_namespace(ScreenNamespace(SCREEN_NS))
+    app.extensions["attune.kiosk"] = service
+    app.extensions["attune.store"] = store
+    app.extensions["attune.broadcaster"] = Broadcaster(app, socketio, service)
+    app.register_blueprint(participant_blueprint)
+    app.register_blueprint(facilitator_blueprint)
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness: the process answers and its store is readable."""
+        store.get_meta("schema")
+        return jsonify({"ok": True})
+
+    @app.get("/vendor/<path:name>")
+    def vendor(name: str):
+        """Browser libraries installed from npm, served locally (no CDN)."""
+        folder = VENDOR_DIRS.get(name)
+        if folder is None:
+            return jsonify({"ok": False, "error": "no such file"}), 404
+        return send_from_directory(folder, name, max_age=86400)
+
+    @app.after_request
+    def secure_headers(response):
+        for header, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        """JSON errors for the API, a readable page for people."""
+        if request.path.startswith("/api/"):
+            return jsonify({"ok": False, "error": error.description}), error.code
+        return render_template("error.html", error=error), error.code
+
+    with app.app_context():
+        for record in store.list_sessions():
+            app.extensions["attune.broadcaster"].schedule_auto_advance(record.state.code)
+    return app
+
+
+def launch_session(app: Flask) -> tuple[str, str]:
+    """The session `make run` opens: the one from the last start if it is still going.
+
+    Keeping it across restarts means the links on the projector and in the presenter's hand
+    keep working after the laptop was restarted.
+    """
+    service: Kiosk = app.extensions["attune.kiosk"]
+    workshop_id = app.config["LAUNCH_WORKSHOP"]
+    kept = load_secrets(app.config["DB"])
+    previous = kept.get("launch")
+    if previous:
+        try:
+            state = service.state(previous["code"])
+            same_workshop = service.workshop_of(state.code).id == workshop_id
+            if not state.ended and same_workshop:
+                return previous["code"], previous["token"]
+        except LookupError:
+            pass
+    created = service.create_session(workshop_id)
+    kept["launch"] = {"code": created.code, "token": created.facilitator_token}
+    save_secrets(app.config["DB"], kept)
+    return created.code, created.facilitator_token
+
+
+def terminal_qr(text: str) -> str:
+    """A QR code drawn with block characters, for scanning straight off the terminal."""
+    import io
+
+    import qrcode
+
+    code = qrcode.QRCode(border=2)
+    code.add_data(text)
+    code.make(fit=True)
+    out = io.StringIO()
+    code.print_ascii(out=out, invert=True)
+    return out.getvalue()
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Command-line options; each also reads its KIOSK_* environment variable."""
+    parser = argparse.ArgumentParser(description="Run the Attune workshop kiosk.")
+    parser.add_argument("--host", help="address to listen on (KIOSK_HOST, default 0.0.0.0)")
+    parser.add_argument("--port", type=int, help="port (KIOSK_PORT, default 8000)")
+    parser.add_argument("--db", help="SQLite file (KIOSK_DB, default instance/attune.db)")
+    parser.add_argument("--workshop", help="your own workshop YAML file (KIOSK_WORKSHOP)")
+    parser.add_argument(
+        "--public-url", help="base URL phones use, e.g. https://kiosk.lan (KIOSK_PUBLIC_URL)"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the kiosk with gevent, open the launch session and print its links."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    overrides: dict = {"ASYNC_MODE": "gevent"}
+    for key, value in (
+        ("HOST", args.host),
+        ("PORT", args.port),
+        ("DB", args.db),
+        ("WORKSHOP", args.workshop),
+        ("PUBLIC_URL", args.public_url),
+    ):
+        if value is not None:
+            overrides[key] = value
+    workshop_path = overrides.get("WORKSHOP") or os.environ.get("KIOSK_WORKSHOP")
+    try:
+        launch_workshop = load_workshop(workshop_path).id if workshop_path else "calm-and-connect"
+        app = create_app(overrides)
+    except WorkshopError as problem:
+        print(f"Cannot start: the workshop file is not valid.\n{problem}", file=sys.stderr)
+        return 2
+    app.config["LAUNCH_WORKSHOP"] = launch_workshop
+    code, token = launch_session(app)
+    service: Kiosk = app.extensions["attune.kiosk"]
+    title = service.workshop_of(code).title
+    print(
+        f"\nAttune is running: {title} (session {code})\n\n"
+        f"  Phones join at      {service.join_url(code)}   (or type code {code} on "
+        f"{service.public_url}/)\n"
+        f"  Projector screen    {service.screen_url(code)}\n"
+        f"  Facilitator console {service.console_url(code, token)}\n"
+        f"                      (keep this link private: it drives the session)\n"
+        f"  Admin key           {app.config['ADMIN_KEY']}\n"
+        f"                      (POST /api/sessions with 'Authorization: Bearer <key>')\n\n"
+        f"Scan to join:\n{terminal_qr(service.join_url(code))}",
+        flush=True,
+    )
+    socketio: SocketIO = app.extensions["socketio"]
+    store = app.extensions["attune.store"]
+
+    def shut_down(signum, frame):
+        print("\nAttune is stopping; the session is saved.", flush=True)
+        store.close()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, shut_down)
+    signal.signal(signal.SIGINT, shut_down)
+    # No access log: it would write every phone's IP address to the terminal.
+    socketio.run(app, host=app.config["HOST"], port=app.config["PORT"], log_output=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""The /facilitator and /screen namespaces: the console drives, the projector follows."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_socketio import ConnectionRefusedError
+from flask_socketio import emit
+from flask_socketio import join_room
+
+from realtime import AttuneNamespace
+from realtime import broadcaster
+from realtime import error
+from realtime import kiosk
+from realtime import ok
+from workshop.messages import COMMAND_ADAPTER
+from workshop.messages import BadMessage
+from workshop.messages import FacilitatorAuth
+from workshop.messages import ScreenAuth
+from workshop.messages import parse
+from workshop.service import UnknownSession
+from workshop.session import CommandError
+
+
+class FacilitatorNamespace(AttuneNamespace):
+    """Events of the console. Auth: `{code, token}`; only the right token connects."""
+
+    def __init__(self, namespace: str):
+        super().__init__(namespace)
+        self.sessions: dict[str, str] = {}  # connection id -> session code
+
+    def on_connect(self, auth=None):
+        """Check the facilitator token, join the session's room and receive its state."""
+        try:
+            credentials = parse(FacilitatorAuth, auth)
+        except BadMessage as problem:
+            raise ConnectionRefusedError(f"cannot open the console: {problem}") from None
+        service = kiosk()
+        # One refusal for both cases, so the console link cannot be used to probe for codes.
+        if not service.check_token(credentials.code, credentials.token):
+            raise ConnectionRefusedError(
+                "this console link is not valid: open the full link printed when the "
+                "session was created"
+            )
+        code = service.state(credentials.code).code
+        self.sessions[request.sid] = code
+        join_room(code)
+        emit("state", service.views(code).facilitator)
+
+    def on_disconnect(self, *reason):
+        """Forget the connection."""
+        self.sessions.pop(request.sid, None)
+
+    def on_command(self, data=None):
+        """Drive the session: `{action, ...}`; acked `{ok, version}` once saved and sent."""
+        code = self.sessions.get(request.sid)
+        if code is None:  # pragma: no cover - connect always registers first
+            return error("not connected to a session; reload the console")
+        try:
+            command = parse(COMMAND_ADAPTER, data)
+            state = kiosk().command(code, command)
+        except (BadMessage, CommandError) as problem:
+            return error(str(problem))
+        except UnknownSession:
+            return error("this session no longer exists")
+        broadcaster().state(code)
+        return ok(version=state.version)
+
+
+class ScreenNamespace(AttuneNamespace):
+    """Events of the projector screen. Auth: `{code}`; it only listens."""
+
+    def on_connect(self, auth=None):
+        """Join the session's room and receive its state."""
+        try:
+            credentials = parse(ScreenAuth, auth)
+        except BadMessage as problem:
+            raise ConnectionRefusedError(f"cannot open the screen: {problem}") from None
+        service = kiosk()
+        try:
+            code = service.state(credentials.code).code
+        except UnknownSession:
+            raise ConnectionRefusedError(
+                "unknown session code: open the screen link printed for the session"
+            ) from None
+        join_room(code)
+        emit("state", service.views(code).screen)

@@ -1,0 +1,73 @@
+"""The /participant namespace: phones join a session, follow it and answer prompts."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_socketio import ConnectionRefusedError
+from flask_socketio import emit
+from flask_socketio import join_room
+
+from realtime import AttuneNamespace
+from realtime import broadcaster
+from realtime import error
+from realtime import kiosk
+from realtime import ok
+from workshop.messages import BadMessage
+from workshop.messages import ParticipantAuth
+from workshop.messages import Respond
+from workshop.messages import parse
+from workshop.results import AnswerError
+from workshop.service import UnknownSession
+
+
+class ParticipantNamespace(AttuneNamespace):
+    """Events of a phone. Auth: `{code, pid}`; the pid never leaves this process unhashed."""
+
+    def __init__(self, namespace: str):
+        super().__init__(namespace)
+        # connection id -> (session code, pid); the pid is needed to hash answers.
+        self.members: dict[str, tuple[str, str]] = {}
+
+    def on_connect(self, auth=None):
+        """Join the session's room, then receive its state and this phone's own answers."""
+        try:
+            credentials = parse(ParticipantAuth, auth)
+        except BadMessage as problem:
+            raise ConnectionRefusedError(f"cannot join: {problem}") from None
+        service = kiosk()
+        try:
+            state = service.state(credentials.code)
+        except UnknownSession:
+            raise ConnectionRefusedError(
+                "unknown join code: check the code on the screen and try again"
+            ) from None
+        code = state.code
+        self.members[request.sid] = (code, credentials.pid)
+        join_room(code)
+        service.presence.join(code, request.sid, service.respondent(code, credentials.pid))
+        emit("state", service.views(code).participant)
+        emit("mine", {"answers": service.my_answers(code, credentials.pid)})
+        broadcaster().presence_changed(code)
+
+    def on_disconnect(self, *reason):
+        """Leave the head count (a reconnect joins it again)."""
+        member = self.members.pop(request.sid, None)
+        if member is None:
+            return
+        kiosk().presence.leave(member[0], request.sid)
+        broadcaster().presence_changed(member[0])
+
+    def on_respond(self, data=None):
+        """Answer the open prompt: `{prompt_id, value, answer_id?}`; acked after it is stored."""
+        member = self.members.get(request.sid)
+        if member is None:  # pragma: no cover - connect always registers first
+            return error("not joined; reload the page")
+        try:
+            message = parse(Respond, data)
+            stored = kiosk().respond(member[0], member[1], message)
+        except (BadMessage, AnswerError) as problem:
+            return error(str(problem))
+        except UnknownSession:
+            return error("this session no longer exists")
+        broadcaster().results_changed(member[0])
+        return ok(prompt_id=stored.prompt_id, value=stored.value, answer_id=stored.answer_id)

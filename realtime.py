@@ -1,0 +1,196 @@
+"""The Socket.IO side shared by every audience: the server object and how changes go out.
+
+A state change is broadcast as one view per role, built once and emitted to that role's room
+(the session code) in its namespace. Live counts and results that change with every answer
+or join are coalesced: at most a few emits a second per session, whatever the room does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from flask import current_app
+from flask_socketio import Namespace
+from flask_socketio import SocketIO
+
+from workshop.messages import BadMessage
+from workshop.messages import ClockPing
+from workshop.messages import parse
+from workshop.service import Kiosk
+from workshop.store import StoreError
+
+PARTICIPANT_NS = "/participant"
+SCREEN_NS = "/screen"
+FACILITATOR_NS = "/facilitator"
+
+# How often live counts and results may go out per session, in seconds. A room of thousands
+# answering in the same second then costs a handful of emits, not thousands.
+COALESCE_SECONDS = 0.25
+# Longest sleep of an auto-advance watcher before it looks at the clock again.
+AUTO_ADVANCE_POLL_SECONDS = 0.5
+
+
+def kiosk() -> Kiosk:
+    """The kiosk service of the running app."""
+    return current_app.extensions["attune.kiosk"]
+
+
+def ok(**fields) -> dict:
+    """A success ack."""
+    return {"ok": True, **fields}
+
+
+def error(message: str) -> dict:
+    """A failure ack with a message that says what to do next."""
+    return {"ok": False, "error": message}
+
+
+class Coalescer:
+    """Runs `action(code)` at most once per interval per session, after the first request.
+
+    Requests that arrive while one is pending fold into it: the action runs with whatever is
+    current when it fires, so nothing is lost, only merged.
+    """
+
+    def __init__(self, socketio: SocketIO, interval: float, action: Callable[[str], None]):
+        self.socketio = socketio
+        self.interval = interval
+        self.action = action
+        self._pending: set[str] = set()
+        self._lock = threading.Lock()
+
+    def request(self, code: str) -> None:
+        """Ask for the action to run for this session soon."""
+        with self._lock:
+            if code in self._pending:
+                return
+            self._pending.add(code)
+        self.socketio.start_background_task(self._fire, code)
+
+    def _fire(self, code: str) -> None:
+        self.socketio.sleep(self.interval)
+        with self._lock:
+            self._pending.discard(code)
+        self.action(code)
+
+
+class Broadcaster:
+    """Sends state, results and counts of a session to the clients of each role."""
+
+    def __init__(self, app, socketio: SocketIO, service: Kiosk):
+        self.app = app
+        self.socketio = socketio
+        self.kiosk = service
+        self._results = Coalescer(socketio, COALESCE_SECONDS, self._send_results)
+        self._presence = Coalescer(socketio, COALESCE_SECONDS, self._send_presence)
+        self._timers: dict[str, int] = {}
+        self._timers_lock = threading.Lock()
+
+    def state(self, code: str) -> None:
+        """Send every role its view of the session now (after a change was saved)."""
+        views = self.kiosk.views(code)
+        self.socketio.emit("state", views.facilitator, to=code, namespace=FACILITATOR_NS)
+        self.socketio.emit("state", views.screen, to=code, namespace=SCREEN_NS)
+        self.socketio.emit("state", views.participant, to=code, namespace=PARTICIPANT_NS)
+        self.schedule_auto_advance(code)
+
+    def results_changed(self, code: str) -> None:
+        """An answer arrived: results go out soon, merged with any others."""
+        self._results.request(code)
+
+    def presence_changed(self, code: str) -> None:
+        """Someone joined or left: the count goes out soon, merged with any others."""
+        self._presence.request(code)
+
+    def _send_results(self, code: str) -> None:
+        with self.app.app_context():
+            state = self.kiosk.state(code)
+            public, console = self.kiosk.results(code)
+            if console is None:
+                return
+            self.socketio.emit("results", console, to=code, namespace=FACILITATOR_NS)
+            prompt = self.kiosk.workshop_of(code).steps[state.step_index].prompt
+            if prompt is not None and state.prompt_state(prompt.id).revealed:
+                self.socketio.emit("results", public, to=code, namespace=SCREEN_NS)
+                self.socketio.emit("results", public, to=code, namespace=PARTICIPANT_NS)
+
+    def _send_presence(self, code: str) -> None:
+        payload = {"participants": self.kiosk.presence.count(code)}
+        self.socketio.emit("presence", payload, to=code, namespace=FACILITATOR_NS)
+        self.socketio.emit("presence", payload, to=code, namespace=SCREEN_NS)
+
+    def schedule_auto_advance(self, code: str) -> None:
+        """Wake up when the current countdown ends if the step moves on by itself.
+
+        Each call supersedes the earlier wake-up of the session (a generation number), so a
+        pause, reset or extra time simply reschedules.
+        """
+        state = self.kiosk.state(code)
+        step = self.kiosk.workshop_of(code).steps[state.step_index]
+        with self._timers_lock:
+            generation = self._timers.get(code, 0) + 1
+            self._timers[code] = generation
+        last_step = state.step_index >= len(self.kiosk.workshop_of(code).steps) - 1
+        if state.ended or last_step or not step.auto_advance:
+            return
+        if state.timer is None or not state.timer.running:
+            return
+        delay_ms = state.timer.remaining_ms(self.kiosk.clock())
+        self.socketio.start_background_task(self._auto_advance, code, generation, delay_ms)
+
+    def _auto_advance(self, code: str, generation: int, delay_ms: int) -> None:
+        # Sleep in short slices and look again each time: the deadline is in server time,
+        # which is the clock's to tell, and a newer schedule makes this one stand down.
+        while True:
+            self.socketio.sleep(min(delay_ms / 1000 + 0.02, AUTO_ADVANCE_POLL_SECONDS))
+            with self._timers_lock:
+                if self._timers.get(code) != generation:
+                    return
+            with self.app.app_context():
+                state = self.kiosk.state(code)
+                if state.timer is None or not state.timer.running:
+                    return
+                delay_ms = state.timer.remaining_ms(self.kiosk.clock())
+                if delay_ms > 0:
+                    continue
+                if self.kiosk.advance_if_due(code) is not None:
+                    self.state(code)
+                return
+
+
+class AttuneNamespace(Namespace):
+    """Base of every namespace: unknown events and unexpected failures get an error ack.
+
+    Without this, an event with no handler is silently dropped and the sender waits for an
+    ack that never comes.
+    """
+
+    def trigger_event(self, event, *args):
+        """Dispatch an event to its `on_<event>` handler, answering for the ones we lack."""
+        if event in ("connect", "disconnect"):
+            return super().trigger_event(event, *args)
+        if not isinstance(event, str) or not hasattr(self, "on_" + event):
+            name = str(event)[:40]
+            return error(f"unknown event {name!r} on {self.namespace}")
+        try:
+            return super().trigger_event(event, *args)
+        except StoreError:
+            current_app.logger.exception("store error in %s %s", self.namespace, event)
+            return error("the server could not save this; please try again in a moment")
+        except TypeError:
+            # Extra positional arguments (or binary attachments) for a handler that takes one.
+            return error(f"{event} takes one JSON object")
+
+    def on_clock(self, data=None):
+        """Clock sync: echo the client's `t0` with the server time, for offset estimates."""
+        try:
+            ping = parse(ClockPing, data)
+        except BadMessage as problem:
+            return error(str(problem))
+        return {"t0": ping.t0, "server_ms": kiosk().clock()}
+
+
+def broadcaster() -> Broadcaster:
+    """The broadcaster of the running app."""
+    return current_app.extensions["attune.broadcaster"]

@@ -1,0 +1,107 @@
+"""Aggregations of answers: every kind, empty, ties, hidden, unicode, pairs."""
+
+import pytest
+
+from workshop.results import Answer
+from workshop.results import AnswerError
+from workshop.results import clean_words
+from workshop.results import pair_shift
+from workshop.results import summarize
+from workshop.results import validate_answer
+
+
+def answers(prompt_id, values, hidden=()):
+    return [
+        Answer(f"a{i}", prompt_id, f"r{i}", v, 1000 + i, hidden=i in hidden)
+        for i, v in enumerate(values)
+    ]
+
+
+def prompt_of(tiny, prompt_id):
+    return tiny.prompt(prompt_id)[1]
+
+
+def test_scale_histogram_and_mean(tiny):
+    result = summarize(prompt_of(tiny, "mood-before"), answers("mood-before", [1, 4, 4, 5]))
+    assert result["count"] == 4
+    assert [b["count"] for b in result["histogram"]] == [1, 0, 0, 2, 1]
+    assert result["mean"] == 3.5
+    assert (result["min_label"], result["max_label"]) == ("Tense", "Calm")
+
+
+def test_scale_with_no_answers(tiny):
+    result = summarize(prompt_of(tiny, "mood-before"), [])
+    assert result["count"] == 0 and result["mean"] is None
+    assert sum(b["count"] for b in result["histogram"]) == 0
+
+
+def test_choice_counts_and_percentages_with_a_tie(tiny):
+    result = summarize(prompt_of(tiny, "keep"), answers("keep", ["Hug", "Breathing"]))
+    assert result["options"] == [
+        {"option": "Breathing", "count": 1, "percent": 50},
+        {"option": "Hug", "count": 1, "percent": 50},
+        {"option": "Head rub", "count": 0, "percent": 0},
+    ]
+
+
+def test_words_leave_hidden_answers_out_for_the_room(tiny):
+    prompt = prompt_of(tiny, "symbol")
+    given = answers("symbol", ["trust", "🌱 growth", "hidden one"], hidden={2})
+    room = summarize(prompt, given)
+    assert [a["text"] for a in room["answers"]] == ["trust", "🌱 growth"]
+    assert room["count"] == 2
+    console = summarize(prompt, given, include_hidden=True)
+    assert [a["hidden"] for a in console["answers"]] == [False, False, True]
+
+
+def test_validate_scale(tiny):
+    prompt = prompt_of(tiny, "mood-before")
+    assert validate_answer(prompt, 3) == 3
+    for bad in (0, 6, "3", True, 2.5):
+        with pytest.raises(AnswerError):
+            validate_answer(prompt, bad)
+
+
+def test_validate_choice(tiny):
+    prompt = prompt_of(tiny, "keep")
+    assert validate_answer(prompt, "Hug") == "Hug"
+    for bad in ("hug", 1, ""):
+        with pytest.raises(AnswerError):
+            validate_answer(prompt, bad)
+
+
+def test_validate_words_cleans_and_limits(tiny):
+    prompt = prompt_of(tiny, "symbol")
+    assert validate_answer(prompt, "  a\n\tb\x00c  ") == "a b c"
+    sentence = "A warm hand on my shoulder when I did not expect it, on a very cold winter evening."
+    assert len(sentence) >= 80
+    assert validate_answer(prompt, sentence[:100]) == sentence[:100]
+    for bad in ("   ", 5, "x" * 101):
+        with pytest.raises(AnswerError):
+            validate_answer(prompt, bad)
+
+
+def test_clean_words_keeps_unicode_and_rtl_text_as_text():
+    assert clean_words("שלום   עולם") == "שלום עולם"
+    assert clean_words("e\u0301") == "é"
+
+
+def test_pair_shift_matches_by_respondent_and_ignores_the_unpaired():
+    before = [
+        Answer("b1", "x", "r1", 2, 1),
+        Answer("b2", "x", "r2", 4, 1),
+        Answer("b3", "x", "r3", 3, 1),
+    ]
+    after = [
+        Answer("a1", "y", "r1", 4, 2),
+        Answer("a2", "y", "r2", 4, 2),
+        Answer("a4", "y", "r4", 1, 2),
+    ]
+    assert pair_shift(before, after) == {
+        "pairs": 2,
+        "up": 1,
+        "same": 1,
+        "down": 0,
+        "mean_change": 1.0,
+    }
+    assert pair_shift([], after)["mean_change"] is None

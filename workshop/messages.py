@@ -1,0 +1,200 @@
+"""Incoming payloads of the public protocol, validated before anything else sees them.
+
+Every socket event and JSON body is parsed by one of these models. Unknown fields are refused
+(a typo should fail loudly), strings are bounded, and numbers are real numbers, not booleans.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from typing import Literal
+
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import StrictInt
+from pydantic import StrictStr
+from pydantic import TypeAdapter
+from pydantic import ValidationError
+
+from workshop.script import SLUG_PATTERN
+
+JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+JOIN_CODE_LENGTH = 6
+JoinCode = Annotated[StrictStr, Field(min_length=4, max_length=12, pattern=r"^[A-Za-z0-9]+$")]
+ParticipantId = Annotated[
+    StrictStr, Field(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+]
+Token = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+PromptId = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
+AnswerId = Annotated[StrictStr, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+# Longer than any prompt allows, so that the prompt's own limit gives the precise message.
+AnswerText = Annotated[StrictStr, Field(max_length=2000)]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ParticipantAuth(_Message):
+    """`auth` of a phone connecting to /participant."""
+
+    code: JoinCode
+    pid: ParticipantId
+
+
+class FacilitatorAuth(_Message):
+    """`auth` of a console connecting to /facilitator."""
+
+    code: JoinCode
+    token: Token
+
+
+class ScreenAuth(_Message):
+    """`auth` of a projector screen connecting to /screen."""
+
+    code: JoinCode
+
+
+class Respond(_Message):
+    """A participant's answer to the open prompt.
+
+    `answer_id` is optional; a phone that sets it may resend the same answer after a lost
+    ack and it is stored once.
+    """
+
+    prompt_id: PromptId
+    value: StrictInt | AnswerText
+    answer_id: AnswerId | None = None
+
+
+class ClockPing(_Message):
+    """One round trip of the clock-offset estimate: the client's send time."""
+
+    t0: float = Field(allow_inf_nan=False)
+
+
+class _Action(_Message):
+    pass
+
+
+class Next(_Action):
+    action: Literal["next"]
+
+
+class Prev(_Action):
+    action: Literal["prev"]
+
+
+class Goto(_Action):
+    action: Literal["goto"]
+    index: StrictInt = Field(ge=0, le=10_000)
+
+
+class TimerStart(_Action):
+    action: Literal["timer_start"]
+
+
+class TimerPause(_Action):
+    action: Literal["timer_pause"]
+
+
+class TimerResume(_Action):
+    action: Literal["timer_resume"]
+
+
+class TimerAdd(_Action):
+    action: Literal["timer_add"]
+    seconds: StrictInt = Field(ge=-3600, le=3600)
+
+
+class TimerReset(_Action):
+    action: Literal["timer_reset"]
+
+
+class PromptOpen(_Action):
+    action: Literal["prompt_open"]
+
+
+class PromptClose(_Action):
+    action: Literal["prompt_close"]
+
+
+class Reveal(_Action):
+    action: Literal["reveal"]
+
+
+class HideResults(_Action):
+    action: Literal["hide_results"]
+
+
+class End(_Action):
+    action: Literal["end"]
+
+
+Command = Annotated[
+    Next
+    | Prev
+    | Goto
+    | TimerStart
+    | TimerPause
+    | TimerResume
+    | TimerAdd
+    | TimerReset
+    | PromptOpen
+    | PromptClose
+    | Reveal
+    | HideResults
+    | End,
+    Field(discriminator="action"),
+]
+COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
+ACTIONS = sorted(
+    model.model_fields["action"].annotation.__args__[0]  # type: ignore[union-attr]
+    for model in _Action.__subclasses__()
+)
+
+
+class CreateSession(_Message):
+    """Body of `POST /api/sessions`."""
+
+    workshop: Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
+
+
+class BadMessage(ValueError):
+    """A payload that does not fit its model; the message says what to change."""
+
+
+def describe_error(error: ValidationError) -> str:
+    """One short, human sentence from a pydantic error (first problem only).
+
+    Input values are never echoed back: they can be huge or hostile.
+    """
+    problem = error.errors(include_input=False, include_url=False)[0]
+    # Union members add their type to the path ("value.int"); the field name is what helps.
+    where = ".".join(
+        str(part)
+        for part in problem["loc"]
+        if str(part) not in ("int", "str") and "[" not in str(part)
+    )
+    message = problem["msg"].removeprefix("Value error, ")
+    if problem["type"] == "union_tag_invalid":
+        return f"unknown action; use one of: {', '.join(ACTIONS)}"
+    if problem["type"] == "union_tag_not_found":
+        return f"'action' is missing; use one of: {', '.join(ACTIONS)}"
+    return f"{where}: {message}" if where else message
+
+
+def parse(model: type[_Message] | TypeAdapter, payload: object):
+    """Validate a payload against a model or adapter.
+
+    :raise BadMessage: the payload is not an object of the right shape.
+    """
+    if not isinstance(payload, dict):
+        raise BadMessage("expected a JSON object")
+    try:
+        if isinstance(model, TypeAdapter):
+            return model.validate_python(payload)
+        return model.model_validate(payload)
+    except ValidationError as error:
+        raise BadMessage(describe_error(error)) from None

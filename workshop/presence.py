@@ -1,0 +1,46 @@
+"""Who is connected: counts of phones per session, never who they are.
+
+A phone counts once however many tabs or reconnects it has open, so the count is of distinct
+respondents with at least one live connection. Kept in memory: after a restart every phone
+reconnects and is counted again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+
+
+class Presence:
+    """Live connections per session, keyed by connection id, counted by distinct phone."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._connections: dict[str, dict[str, str]] = defaultdict(dict)  # code -> conn -> who
+        self._per_phone: dict[str, dict[str, int]] = defaultdict(dict)  # code -> who -> n
+
+    def join(self, code: str, connection: str, who: str) -> int:
+        """Note a connection of a phone; returns the session's new count."""
+        with self._lock:
+            if connection in self._connections[code]:
+                return len(self._per_phone[code])
+            self._connections[code][connection] = who
+            phones = self._per_phone[code]
+            phones[who] = phones.get(who, 0) + 1
+            return len(phones)
+
+    def leave(self, code: str, connection: str) -> int:
+        """Forget a connection; returns the session's new count."""
+        with self._lock:
+            who = self._connections[code].pop(connection, None)
+            phones = self._per_phone[code]
+            if who is not None:
+                phones[who] -= 1
+                if phones[who] <= 0:
+                    del phones[who]
+            return len(phones)
+
+    def count(self, code: str) -> int:
+        """Distinct phones connected to a session now."""
+        with self._lock:
+            return len(self._per_phone.get(code, {}))

@@ -1,0 +1,298 @@
+"""Workshop scripts: the YAML files a facilitator writes, validated on load.
+
+A workshop is a title, a description and a list of steps. Each step carries the text the room
+sees, the facilitator's notes, and optionally a countdown, a breathing pacer and a prompt.
+Validation is done by pydantic; errors are rewritten so they name the file, the step and the
+field, because the person reading them is editing a YAML file, not reading a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import ValidationError
+from pydantic import model_validator
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+
+# A `words` answer must hold at least a real sentence; beyond 500 characters it is an essay,
+# which a projector cannot show and a room does not read.
+WORDS_MIN_LIMIT = 80
+WORDS_MAX_LIMIT = 500
+DEFAULT_MIN_RESPONSES = 3
+
+
+class _Strict(BaseModel):
+    """Base for every script model: unknown keys are typos, so they are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Breathing(_Strict):
+    """A breathing pacer: one cycle is inhale, hold, exhale (and an optional hold after)."""
+
+    inhale: float = Field(gt=0, le=30)
+    hold: float = Field(default=0, ge=0, le=30)
+    exhale: float = Field(gt=0, le=30)
+    hold_after: float = Field(default=0, ge=0, le=30)
+    cycles: int = Field(ge=1, le=100)
+
+    @property
+    def cycle_ms(self) -> int:
+        """Length of one breathing cycle in milliseconds."""
+        return round((self.inhale + self.hold + self.exhale + self.hold_after) * 1000)
+
+    @property
+    def total_ms(self) -> int:
+        """Length of all cycles in milliseconds."""
+        return self.cycle_ms * self.cycles
+
+
+class _PromptBase(_Strict):
+    id: Slug
+    question: str = Field(min_length=1, max_length=300)
+    min_responses: int | None = Field(default=None, ge=1, le=1000)
+
+
+class ScalePrompt(_PromptBase):
+    """A numeric scale such as 1-5, with labels at both ends."""
+
+    kind: Literal["scale"]
+    min: int = Field(default=1, ge=-10, le=10)
+    max: int = Field(default=5, ge=-10, le=10)
+    min_label: str = Field(default="", max_length=40)
+    max_label: str = Field(default="", max_length=40)
+    pairs_with: Slug | None = None
+
+    @model_validator(mode="after")
+    def _range_is_sensible(self) -> ScalePrompt:
+        if self.max <= self.min:
+            raise ValueError("max must be greater than min")
+        if self.max - self.min > 10:
+            raise ValueError("a scale has at most 11 points (max - min <= 10)")
+        return self
+
+
+class WordsPrompt(_PromptBase):
+    """A short free-text answer."""
+
+    kind: Literal["words"]
+    max_length: int = Field(default=140, ge=WORDS_MIN_LIMIT, le=WORDS_MAX_LIMIT)
+
+
+class ChoicePrompt(_PromptBase):
+    """A single choice among a few options."""
+
+    kind: Literal["choice"]
+    options: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
+        min_length=2, max_length=12
+    )
+
+    @model_validator(mode="after")
+    def _options_are_distinct(self) -> ChoicePrompt:
+        if len(set(self.options)) != len(self.options):
+            raise ValueError("options must be distinct")
+        return self
+
+
+Prompt = Annotated[ScalePrompt | WordsPrompt | ChoicePrompt, Field(discriminator="kind")]
+
+
+class Step(_Strict):
+    """One step of a workshop."""
+
+    id: Slug
+    title: str = Field(min_length=1, max_length=120)
+    text: str = Field(default="", max_length=2000)
+    notes: str = Field(default="", max_length=5000)
+    countdown: int | None = Field(default=None, ge=1, le=6 * 3600)
+    breathing: Breathing | None = None
+    prompt: Prompt | None = None
+    auto_advance: bool = False
+
+    @property
+    def timer_ms(self) -> int | None:
+        """The step's timer length: its countdown, else the length of its breathing cycles."""
+        if self.countdown is not None:
+            return self.countdown * 1000
+        if self.breathing is not None:
+            return self.breathing.total_ms
+        return None
+
+    @model_validator(mode="after")
+    def _auto_advance_needs_timer(self) -> Step:
+        if self.auto_advance and self.countdown is None and self.breathing is None:
+            raise ValueError("auto_advance needs a countdown or a breathing pacer")
+        return self
+
+
+class Workshop(_Strict):
+    """A whole workshop script."""
+
+    id: Slug
+    title: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=2000)
+    language: str = Field(default="en", pattern=r"^[a-z]{2}$")
+    min_responses: int = Field(default=DEFAULT_MIN_RESPONSES, ge=1, le=1000)
+    steps: list[Step] = Field(min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _ids_and_pairs_are_consistent(self) -> Workshop:
+        seen_steps: set[str] = set()
+        scales_so_far: dict[str, ScalePrompt] = {}
+        seen_prompts: set[str] = set()
+        for number, step in enumerate(self.steps, start=1):
+            where = f"step {number} ({step.id!r})"
+            if step.id in seen_steps:
+                raise ValueError(f"{where}: step id {step.id!r} is used twice")
+            seen_steps.add(step.id)
+            prompt = step.prompt
+            if prompt is None:
+                continue
+            if prompt.id in seen_prompts:
+                raise ValueError(f"{where}: prompt id {prompt.id!r} is used twice")
+            seen_prompts.add(prompt.id)
+            if isinstance(prompt, ScalePrompt):
+                if prompt.pairs_with is not None:
+                    before = scales_so_far.get(prompt.pairs_with)
+                    if before is None:
+                        raise ValueError(
+                            f"{where}: prompt.pairs_with {prompt.pairs_with!r} must name a "
+                            "scale prompt of an earlier step"
+                        )
+                    if (before.min, before.max) != (prompt.min, prompt.max):
+                        raise ValueError(
+                            f"{where}: prompt.pairs_with {prompt.pairs_with!r} has the range "
+                            f"{before.min}-{before.max}; a pair needs the same range"
+                        )
+                scales_so_far[prompt.id] = prompt
+        return self
+
+    def step_index(self, step_id: str) -> int:
+        """Position of the step with this id.
+
+        :raise KeyError: no such step.
+        """
+        for index, step in enumerate(self.steps):
+            if step.id == step_id:
+                return index
+        raise KeyError(step_id)
+
+    def prompt(self, prompt_id: str) -> tuple[int, ScalePrompt | WordsPrompt | ChoicePrompt]:
+        """The step index and prompt with this id.
+
+        :raise KeyError: no such prompt.
+        """
+        for index, step in enumerate(self.steps):
+            if step.prompt is not None and step.prompt.id == prompt_id:
+                return index, step.prompt
+        raise KeyError(prompt_id)
+
+    def min_responses_for(self, prompt: ScalePrompt | WordsPrompt | ChoicePrompt) -> int:
+        """The privacy threshold of a prompt: its own, else the workshop's."""
+        return prompt.min_responses if prompt.min_responses is not None else self.min_responses
+
+    @property
+    def planned_ms(self) -> int:
+        """Total planned time of the timed steps, in milliseconds."""
+        return sum(step.timer_ms or 0 for step in self.steps)
+
+
+class WorkshopError(ValueError):
+    """A workshop file could not be loaded; the message names the file, step and field."""
+
+
+def _describe_location(data: object, loc: tuple[int | str, ...]) -> str:
+    """Turn a pydantic error location into 'step 3 ("hug") → prompt.kind'."""
+    if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
+        index = loc[1]
+        step_id = None
+        if isinstance(data, dict):
+            steps = data.get("steps")
+            if isinstance(steps, list) and 0 <= index < len(steps):
+                candidate = steps[index]
+                if isinstance(candidate, dict):
+                    step_id = candidate.get("id")
+        # Discriminated unions add the kind name to the path ("scale"); it is noise here.
+        rest = [str(part) for part in loc[2:] if part not in ("scale", "words", "choice")]
+        label = f"step {index + 1}" + (f" ({step_id!r})" if step_id else "")
+        return label + (" → " + ".".join(rest) if rest else "")
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def parse_workshop(data: object, source: str = "<workshop>") -> Workshop:
+    """Validate already-parsed YAML data as a workshop.
+
+    :raise WorkshopError: the data is not a valid workshop; the message names ``source``.
+    """
+    if not isinstance(data, dict):
+        raise WorkshopError(f"{source}: a workshop file must be a mapping with title and steps")
+    try:
+        return Workshop.model_validate(data)
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            where = _describe_location(data, tuple(problem["loc"]))
+            message = problem["msg"].removeprefix("Value error, ")
+            lines.append(f"{source}: {where}: {message}")
+        raise WorkshopError("\n".join(lines)) from None
+
+
+def load_workshop(path: str | Path) -> Workshop:
+    """Read and validate one workshop file (YAML).
+
+    :raise WorkshopError: the file is missing, not YAML, or not a valid workshop.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise WorkshopError(f"{path}: cannot read the file ({error.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise WorkshopError(f"{path}: not valid YAML: {error}") from None
+    return parse_workshop(data, source=str(path))
+
+
+BUILTIN_DIR = Path(__file__).parent / "library"
+
+
+def load_library(extra: list[str | Path] | None = None) -> dict[str, Workshop]:
+    """Load the built-in workshops plus any extra files, keyed by workshop id.
+
+    :raise WorkshopError: a file is invalid, or two files use the same id.
+    """
+    paths = sorted(BUILTIN_DIR.glob("*.yaml")) + [Path(p) for p in (extra or [])]
+    library: dict[str, Workshop] = {}
+    origin: dict[str, Path] = {}
+    for path in paths:
+        workshop = load_workshop(path)
+        if workshop.id in library and origin[workshop.id] != path:
+            if path in [Path(p) for p in (extra or [])]:
+                # A user's own file may deliberately replace a built-in one of the same id.
+                library[workshop.id] = workshop
+                origin[workshop.id] = path
+                continue
+            raise WorkshopError(
+                f"{path}: workshop id {workshop.id!r} is also used by {origin[workshop.id]}"
+            )
+        library[workshop.id] = workshop
+        origin[workshop.id] = path
+    return library
+
+
+_SLUG_RE = re.compile(SLUG_PATTERN)
+
+
+def is_slug(value: str) -> bool:
+    """Whether a string is a valid step/prompt/workshop id."""
+    return bool(_SLUG_RE.match(value))

@@ -1,0 +1,337 @@
+"""The kiosk service: owns sessions, applies commands and answers, builds per-role views.
+
+This is the one place the transport calls into. It loads state from the store, runs the pure
+state machine, saves with a version check, and hands back what to send. It takes a clock so
+tests control time, and it never imports Flask.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workshop.messages import JOIN_CODE_ALPHABET
+from workshop.messages import JOIN_CODE_LENGTH
+from workshop.messages import Command
+from workshop.messages import Respond
+from workshop.presence import Presence
+from workshop.results import Answer
+from workshop.results import AnswerError
+from workshop.results import pair_shift
+from workshop.results import summarize
+from workshop.results import validate_answer
+from workshop.script import ScalePrompt
+from workshop.script import Workshop
+from workshop.session import CommandError
+from workshop.session import SessionState
+from workshop.session import advance_if_due
+from workshop.session import apply_command
+from workshop.session import new_session
+from workshop.store import SessionRecord
+from workshop.store import Store
+from workshop.store import VersionConflict
+from workshop.timer import Clock
+from workshop.timer import system_clock
+from workshop.views import SessionContext
+from workshop.views import view_for_facilitator
+from workshop.views import view_for_participant
+from workshop.views import view_for_screen
+
+
+class UnknownSession(LookupError):
+    """No session has this join code."""
+
+
+class UnknownWorkshop(LookupError):
+    """No workshop has this id."""
+
+
+@dataclass(frozen=True)
+class CreatedSession:
+    """A new session and the secret that drives it (shown once, stored only as a hash)."""
+
+    code: str
+    facilitator_token: str
+
+
+@dataclass(frozen=True)
+class RoleViews:
+    """The three views of one session at one moment."""
+
+    version: int
+    facilitator: dict
+    screen: dict
+    participant: dict
+
+
+def normalize_code(code: str) -> str:
+    """Join codes are typed on phones: accept any case and stray spaces or dashes."""
+    return code.replace(" ", "").replace("-", "").upper()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+_MAX_CONFLICT_RETRIES = 5
+
+
+class Kiosk:
+    """Sessions of workshops, kept in a store, observed through a clock."""
+
+    def __init__(
+        self,
+        store: Store,
+        library: dict[str, Workshop],
+        clock: Clock = system_clock,
+        public_url: str = "http://localhost:8000",
+        presence: Presence | None = None,
+    ):
+        self.store = store
+        self.library = library
+        self.clock = clock
+        self.public_url = public_url.rstrip("/")
+        self.presence = presence or Presence()
+        self._workshops: dict[str, Workshop] = {}
+        # Bumped on every stored answer, so cached results know when they are stale.
+        self._answer_seq: dict[str, int] = {}
+        self._results_cache: dict[str, tuple[tuple, tuple[dict | None, dict | None]]] = {}
+        self._lock = threading.RLock()
+
+    # -- links ---------------------------------------------------------------------------
+
+    def join_url(self, code: str) -> str:
+        """The link a phone opens (and the QR code holds)."""
+        return f"{self.public_url}/j/{code}"
+
+    def screen_url(self, code: str) -> str:
+        """The projector page of a session."""
+        return f"{self.public_url}/s/{code}"
+
+    def console_url(self, code: str, token: str) -> str:
+        """The console link; the token rides in the fragment, which browsers never send."""
+        return f"{self.public_url}/f/{code}#{token}"
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def create_session(self, workshop_id: str) -> CreatedSession:
+        """Start a session of a workshop on its first step.
+
+        :raise UnknownWorkshop: no workshop has this id.
+        """
+        workshop = self.library.get(workshop_id)
+        if workshop is None:
+            raise UnknownWorkshop(workshop_id)
+        token = secrets.token_urlsafe(24)  # 192 random bits
+        now = self.clock()
+        for _ in range(20):
+            code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+            record = SessionRecord(
+                state=new_session(code, workshop, now),
+                workshop_json=workshop.model_dump_json(),
+                token_hash=_hash_token(token),
+                pair_key=secrets.token_bytes(32),
+                created_ms=now,
+            )
+            try:
+                self.store.create_session(record)
+            except KeyError:
+                continue
+            return CreatedSession(code=code, facilitator_token=token)
+        raise RuntimeError("could not find a free join code")  # pragma: no cover
+
+    def record(self, code: str) -> SessionRecord:
+        """The stored session.
+
+        :raise UnknownSession: no session has this code.
+        """
+        record = self.store.get_session(normalize_code(code))
+        if record is None:
+            raise UnknownSession(code)
+        return record
+
+    def state(self, code: str) -> SessionState:
+        """The current state of a session. :raise UnknownSession: no such code."""
+        return self.record(code).state
+
+    def workshop_of(self, code: str) -> Workshop:
+        """The workshop a session runs, as it was when the session was created.
+
+        Sessions keep their own copy so that editing a file never shifts a live room.
+        """
+        code = normalize_code(code)
+        workshop = self._workshops.get(code)
+        if workshop is None:
+            workshop = Workshop.model_validate_json(self.record(code).workshop_json)
+            self._workshops[code] = workshop
+        return workshop
+
+    def check_token(self, code: str, token: str) -> bool:
+        """Whether a token drives this session; compared in constant time."""
+        try:
+            record = self.record(code)
+        except UnknownSession:
+            return False
+        return hmac.compare_digest(_hash_token(token), record.token_hash)
+
+    def respondent(self, code: str, pid: str) -> str:
+        """The keyed hash that stands for a phone in stored answers; the pid is never stored."""
+        key = self.record(code).pair_key
+        return hmac.new(key, pid.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+    # -- changes -------------------------------------------------------------------------
+
+    def _save(self, code: str, transition: Callable[[SessionState], SessionState]) -> SessionState:
+        """Load, transform and save a state, retrying when another writer got there first."""
+        for _ in range(_MAX_CONFLICT_RETRIES):
+            with self._lock:
+                state = self.record(code).state
+                new = transition(state)
+                if new.version == state.version:
+                    return state
+                try:
+                    self.store.save_state(new, expected_version=state.version)
+                except VersionConflict:
+                    continue
+                return new
+        raise CommandError(f"session {code} is busy; try again")  # pragma: no cover
+
+    def command(self, code: str, command: Command) -> SessionState:
+        """Apply a facilitator command and persist it before returning.
+
+        :raise UnknownSession: no such code.
+        :raise CommandError: the command does not fit the session now.
+        :raise StoreError: the change could not be saved; nothing changed.
+        """
+        code = self.record(code).state.code
+        workshop = self.workshop_of(code)
+
+        return self._save(code, lambda state: apply_command(state, workshop, command, self.clock()))
+
+    def advance_if_due(self, code: str) -> SessionState | None:
+        """Auto-advance a session whose step asks for it and whose countdown has ended.
+
+        Returns the new state when it moved, else None.
+        """
+        code = self.record(code).state.code
+        workshop = self.workshop_of(code)
+        before = self.state(code).version
+
+        after = self._save(code, lambda state: advance_if_due(state, workshop, self.clock()))
+        return after if after.version != before else None
+
+    def respond(self, code: str, pid: str, message: Respond) -> Answer:
+        """Store a participant's answer to the open prompt of the current step.
+
+        :raise UnknownSession: no such code.
+        :raise AnswerError: the prompt is not open now, or the value does not fit it.
+        :raise StoreError: the answer could not be saved; the participant should retry.
+        """
+        record = self.record(code)
+        state = record.state
+        workshop = self.workshop_of(state.code)
+        if state.ended:
+            raise AnswerError("this session has ended; answers are closed")
+        try:
+            step_index, prompt = workshop.prompt(message.prompt_id)
+        except KeyError:
+            raise AnswerError("there is no such question in this workshop") from None
+        if step_index != state.step_index:
+            raise AnswerError("that question is not on the current step")
+        if not state.prompt_state(prompt.id).open:
+            raise AnswerError("this question is closed for answers")
+        value = validate_answer(prompt, message.value)
+        answer = Answer(
+            answer_id=message.answer_id or uuid.uuid4().hex,
+            prompt_id=prompt.id,
+            respondent=self.respondent(state.code, pid),
+            value=value,
+            answered_ms=self.clock(),
+        )
+        stored = self.store.upsert_answer(state.code, answer)
+        if stored.respondent != answer.respondent:
+            raise AnswerError("answer_id is already used; make a new one")
+        if stored == answer:
+            with self._lock:
+                self._answer_seq[state.code] = self._answer_seq.get(state.code, 0) + 1
+        return stored
+
+    def my_answers(self, code: str, pid: str) -> dict[str, int | str]:
+        """A phone's own answers in this session, by prompt id (sent to that phone only)."""
+        code = self.record(code).state.code
+        return {
+            a.prompt_id: a.value for a in self.store.answers_of(code, self.respondent(code, pid))
+        }
+
+    # -- views ---------------------------------------------------------------------------
+
+    def results(self, code: str) -> tuple[dict | None, dict | None]:
+        """Results of the current step's prompt: (what the room may see, what the console sees).
+
+        Cached until an answer arrives or the step changes, so a join rush or a broadcast does
+        not re-read every answer.
+        """
+        state = self.state(code)
+        workshop = self.workshop_of(state.code)
+        prompt = workshop.steps[state.step_index].prompt
+        if prompt is None:
+            return None, None
+        key = (prompt.id, self._answer_seq.get(state.code, 0))
+        cached = self._results_cache.get(state.code)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        answers = self.store.answers(state.code, prompt.id)
+        console = summarize(prompt, answers, include_hidden=True)
+        public = summarize(prompt, answers)
+        if "answers" in public:
+            # The room sees the words, not the ids the console uses to moderate them.
+            public["answers"] = [{"text": entry["text"]} for entry in public["answers"]]
+        if isinstance(prompt, ScalePrompt) and prompt.pairs_with:
+            before = self.store.answers(state.code, prompt.pairs_with)
+            shift = pair_shift(before, answers)
+            console["shift"] = shift
+            public["shift"] = shift
+        self._results_cache[state.code] = (key, (public, console))
+        return public, console
+
+    def views(self, code: str) -> RoleViews:
+        """The facilitator, screen and participant views of a session, built once each."""
+        state = self.state(code)
+        public, console = self.results(state.code)
+        ctx = SessionContext(
+            workshop=self.workshop_of(state.code),
+            join_url=self.join_url(state.code),
+            participants=self.presence.count(state.code),
+            now_ms=self.clock(),
+            results_public=public,
+            results_console=console,
+        )
+        return RoleViews(
+            version=state.version,
+            facilitator=view_for_facilitator(state, ctx),
+            screen=view_for_screen(state, ctx),
+            participant=view_for_participant(state, ctx),
+        )
+
+    def sessions(self) -> list[dict]:
+        """A summary of every session, newest first (for the facilitator home)."""
+        summaries = []
+        for record in self.store.list_sessions():
+            workshop = Workshop.model_validate_json(record.workshop_json)
+            summaries.append(
+                {
+                    "code": record.state.code,
+                    "workshop": workshop.id,
+                    "title": workshop.title,
+                    "created_ms": record.created_ms,
+                    "step_index": record.state.step_index,
+                    "step_count": len(workshop.steps),
+                    "ended": record.state.ended,
+                }
+            )
+        return summaries

@@ -1,0 +1,325 @@
+"""The store: where sessions and answers live. One interface; SQLite behind it today.
+
+Every state change is written here before it is acknowledged or broadcast. Writes are short
+`BEGIN IMMEDIATE` transactions (a deferred read-then-write can fail with SQLITE_BUSY without
+waiting); the database runs in WAL mode, where a committed transaction survives a crash of the
+process (`kill -9`). Nothing here knows about Flask or sockets.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from workshop.results import Answer
+from workshop.session import SessionState
+
+
+class VersionConflict(RuntimeError):
+    """Someone else saved the session first; reload and apply the change again."""
+
+
+class StoreError(RuntimeError):
+    """The store could not write (disk full, read-only file); nothing was changed."""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A session as stored: its state plus what was fixed when it was created."""
+
+    state: SessionState
+    workshop_json: str
+    token_hash: str
+    pair_key: bytes
+    created_ms: int
+
+
+class Store(Protocol):
+    """What the domain needs from storage."""
+
+    def create_session(self, record: SessionRecord) -> None:
+        """Store a new session. :raise KeyError: the code is taken."""
+
+    def get_session(self, code: str) -> SessionRecord | None:
+        """The session with this code, or None."""
+
+    def save_state(self, state: SessionState, expected_version: int) -> None:
+        """Replace a session's state if its stored version is `expected_version`.
+
+        :raise VersionConflict: the stored version differs.
+        """
+
+    def list_sessions(self) -> list[SessionRecord]:
+        """All sessions, newest first."""
+
+    def upsert_answer(self, code: str, answer: Answer) -> Answer:
+        """Store a participant's answer to a prompt, replacing their earlier one.
+
+        An answer whose `answer_id` is already stored is a retry: nothing changes and the
+        stored answer is returned.
+        """
+
+    def answers(self, code: str, prompt_id: str | None = None) -> list[Answer]:
+        """Answers of a session, for one prompt or all."""
+
+    def answers_of(self, code: str, respondent: str) -> list[Answer]:
+        """One respondent's answers in a session."""
+
+    def get_meta(self, key: str) -> str | None:
+        """A kiosk-wide setting kept in the store."""
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Keep a kiosk-wide setting."""
+
+    def close(self) -> None:
+        """Flush and release the store."""
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    code TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    state_json TEXT NOT NULL,
+    workshop_json TEXT NOT NULL,
+    token_hash TEXT NOT NULL,
+    pair_key BLOB NOT NULL,
+    created_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answers (
+    session_code TEXT NOT NULL REFERENCES sessions(code) ON DELETE CASCADE,
+    prompt_id TEXT NOT NULL,
+    respondent TEXT NOT NULL,
+    answer_id TEXT NOT NULL,
+    value_json TEXT NOT NULL,
+    answered_ms INTEGER NOT NULL,
+    hidden INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (session_code, prompt_id, respondent),
+    UNIQUE (session_code, answer_id)
+);
+CREATE INDEX IF NOT EXISTS answers_by_respondent ON answers (session_code, respondent);
+"""
+
+
+def _answer_from_row(row: sqlite3.Row) -> Answer:
+    return Answer(
+        answer_id=row["answer_id"],
+        prompt_id=row["prompt_id"],
+        respondent=row["respondent"],
+        value=json.loads(row["value_json"]),
+        answered_ms=row["answered_ms"],
+        hidden=bool(row["hidden"]),
+    )
+
+
+class SqliteStore:
+    """The SQLite store: one file, WAL mode, one connection guarded by a lock.
+
+    One process owns the file. Session records are cached in memory because every answer
+    needs the session's state and reading it back from disk each time would be wasted work;
+    the cache is written through, so it is never ahead of the disk.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=5.0
+        )
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode: a commit survives a process crash; only a power cut can lose the
+        # last commits. FULL would fsync every answer, which a laptop on battery does not need.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA journal_size_limit=67108864")
+        self._db.executescript(SCHEMA)
+        self._cache: dict[str, SessionRecord] = {}
+
+    def _write(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"the database could not be written: {error}") from None
+
+    def _transaction(self):
+        store = self
+
+        class _Tx:
+            def __enter__(self):
+                try:
+                    store._db.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as error:
+                    raise StoreError(f"the database could not be written: {error}") from None
+
+            def __exit__(self, exc_type, exc, tb):
+                if exc_type is None:
+                    try:
+                        store._db.execute("COMMIT")
+                        return False
+                    except sqlite3.OperationalError as error:
+                        store._db.execute("ROLLBACK")
+                        raise StoreError(f"the database could not be written: {error}") from None
+                store._db.execute("ROLLBACK")
+                return False
+
+        return _Tx()
+
+    def create_session(self, record: SessionRecord) -> None:
+        """Store a new session. :raise KeyError: the code is taken."""
+        with self._lock:
+            try:
+                with self._transaction():
+                    self._write(
+                        "INSERT INTO sessions (code, version, state_json, workshop_json,"
+                        " token_hash, pair_key, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            record.state.code,
+                            record.state.version,
+                            json.dumps(record.state.to_record()),
+                            record.workshop_json,
+                            record.token_hash,
+                            record.pair_key,
+                            record.created_ms,
+                        ),
+                    )
+            except sqlite3.IntegrityError:
+                raise KeyError(record.state.code) from None
+            self._cache[record.state.code] = record
+
+    def _record_from_row(self, row: sqlite3.Row) -> SessionRecord:
+        return SessionRecord(
+            state=SessionState.from_record(json.loads(row["state_json"])),
+            workshop_json=row["workshop_json"],
+            token_hash=row["token_hash"],
+            pair_key=bytes(row["pair_key"]),
+            created_ms=row["created_ms"],
+        )
+
+    def get_session(self, code: str) -> SessionRecord | None:
+        """The session with this code, or None."""
+        with self._lock:
+            cached = self._cache.get(code)
+            if cached is not None:
+                return cached
+            row = self._db.execute("SELECT * FROM sessions WHERE code = ?", (code,)).fetchone()
+            if row is None:
+                return None
+            record = self._record_from_row(row)
+            self._cache[code] = record
+            return record
+
+    def save_state(self, state: SessionState, expected_version: int) -> None:
+        """Replace a session's state if its stored version is `expected_version`.
+
+        :raise VersionConflict: the stored version differs.
+        """
+        with self._lock:
+            with self._transaction():
+                cursor = self._write(
+                    "UPDATE sessions SET version = ?, state_json = ?"
+                    " WHERE code = ? AND version = ?",
+                    (state.version, json.dumps(state.to_record()), state.code, expected_version),
+                )
+                if cursor.rowcount != 1:
+                    raise VersionConflict(state.code)
+            old = self._cache.get(state.code) or self.get_session(state.code)
+            if old is not None:
+                self._cache[state.code] = SessionRecord(
+                    state=state,
+                    workshop_json=old.workshop_json,
+                    token_hash=old.token_hash,
+                    pair_key=old.pair_key,
+                    created_ms=old.created_ms,
+                )
+
+    def list_sessions(self) -> list[SessionRecord]:
+        """All sessions, newest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM sessions ORDER BY created_ms DESC").fetchall()
+            return [self._cache.get(row["code"]) or self._record_from_row(row) for row in rows]
+
+    def upsert_answer(self, code: str, answer: Answer) -> Answer:
+        """Store an answer, replacing the respondent's earlier one; a retry changes nothing."""
+        with self._lock:
+            with self._transaction():
+                row = self._db.execute(
+                    "SELECT * FROM answers WHERE session_code = ? AND answer_id = ?",
+                    (code, answer.answer_id),
+                ).fetchone()
+                if row is not None:
+                    return _answer_from_row(row)
+                self._write(
+                    "INSERT INTO answers (session_code, prompt_id, respondent, answer_id,"
+                    " value_json, answered_ms, hidden) VALUES (?, ?, ?, ?, ?, ?, 0)"
+                    " ON CONFLICT (session_code, prompt_id, respondent) DO UPDATE SET"
+                    " answer_id = excluded.answer_id, value_json = excluded.value_json,"
+                    " answered_ms = excluded.answered_ms",
+                    (
+                        code,
+                        answer.prompt_id,
+                        answer.respondent,
+                        answer.answer_id,
+                        json.dumps(answer.value, ensure_ascii=False),
+                        answer.answered_ms,
+                    ),
+                )
+            return answer
+
+    def answers(self, code: str, prompt_id: str | None = None) -> list[Answer]:
+        """Answers of a session, for one prompt or all, oldest first."""
+        with self._lock:
+            if prompt_id is None:
+                rows = self._db.execute(
+                    "SELECT * FROM answers WHERE session_code = ? ORDER BY answered_ms", (code,)
+                ).fetchall()
+            else:
+                rows = self._db.execute(
+                    "SELECT * FROM answers WHERE session_code = ? AND prompt_id = ?"
+                    " ORDER BY answered_ms",
+                    (code, prompt_id),
+                ).fetchall()
+            return [_answer_from_row(row) for row in rows]
+
+    def answers_of(self, code: str, respondent: str) -> list[Answer]:
+        """One respondent's answers in a session."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM answers WHERE session_code = ? AND respondent = ?",
+                (code, respondent),
+            ).fetchall()
+            return [_answer_from_row(row) for row in rows]
+
+    def get_meta(self, key: str) -> str | None:
+        """A kiosk-wide setting kept in the store."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            return row["value"] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Keep a kiosk-wide setting."""
+        with self._lock:
+            with self._transaction():
+                self._write(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the main file and close."""
+        with self._lock:
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
+            self._db.close()

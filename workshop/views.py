@@ -1,0 +1,151 @@
+"""Per-role views of a session: what the console, the screen and a phone may each see.
+
+Each view is built once per change and sent to every client of that role. The facilitator's
+notes, the agenda and unrevealed results are added only to the facilitator's view; nothing a
+phone receives depends on who the phone is (its own answers travel separately, to it alone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workshop.script import ChoicePrompt
+from workshop.script import ScalePrompt
+from workshop.script import Step
+from workshop.script import Workshop
+from workshop.session import SessionState
+
+
+@dataclass(frozen=True)
+class SessionContext:
+    """What a view needs beyond the state: the script, links, counts, results and the time."""
+
+    workshop: Workshop
+    join_url: str
+    participants: int
+    now_ms: int
+    # Results of the current step's prompt: the room's summary and the console's fuller one.
+    results_public: dict | None = None
+    results_console: dict | None = None
+
+
+def _prompt_view(step: Step, state: SessionState) -> dict | None:
+    prompt = step.prompt
+    if prompt is None:
+        return None
+    status = state.prompt_state(prompt.id)
+    view = {
+        "id": prompt.id,
+        "kind": prompt.kind,
+        "question": prompt.question,
+        "options": None,
+        "open": status.open,
+        "revealed": status.revealed,
+    }
+    if isinstance(prompt, ScalePrompt):
+        view["scale"] = {
+            "min": prompt.min,
+            "max": prompt.max,
+            "min_label": prompt.min_label,
+            "max_label": prompt.max_label,
+        }
+    elif isinstance(prompt, ChoicePrompt):
+        view["options"] = list(prompt.options)
+    else:
+        view["max_length"] = prompt.max_length
+    return view
+
+
+def _breathing_view(step: Step) -> dict | None:
+    b = step.breathing
+    if b is None:
+        return None
+    return {
+        "inhale_ms": round(b.inhale * 1000),
+        "hold_ms": round(b.hold * 1000),
+        "exhale_ms": round(b.exhale * 1000),
+        "hold_after_ms": round(b.hold_after * 1000),
+        "cycles": b.cycles,
+        "cycle_ms": b.cycle_ms,
+    }
+
+
+def _room_view(state: SessionState, ctx: SessionContext, role: str) -> dict:
+    """The part every role shares: the session and the current step as the room sees it."""
+    workshop = ctx.workshop
+    step = workshop.steps[state.step_index]
+    prompt = _prompt_view(step, state)
+    revealed = prompt is not None and prompt["revealed"]
+    return {
+        "role": role,
+        "version": state.version,
+        "server_ms": ctx.now_ms,
+        "session": {
+            "code": state.code,
+            "title": workshop.title,
+            "participants": ctx.participants,
+            "ended": state.ended,
+        },
+        "step": {
+            "index": state.step_index,
+            "count": len(workshop.steps),
+            "id": step.id,
+            "title": step.title,
+            "text": step.text,
+            "timer": state.timer.view(ctx.now_ms) if state.timer else None,
+            "breathing": _breathing_view(step),
+            "prompt": prompt,
+        },
+        "results": ctx.results_public if revealed else None,
+    }
+
+
+def view_for_participant(state: SessionState, ctx: SessionContext) -> dict:
+    """What a phone sees: the step, timer, pacer, prompt and revealed results. No count."""
+    view = _room_view(state, ctx, "participant")
+    # Phones do not need the head count, and leaving it out keeps the view identical between
+    # joins, so a join never has to be re-broadcast to the room.
+    del view["session"]["participants"]
+    return view
+
+
+def view_for_screen(state: SessionState, ctx: SessionContext) -> dict:
+    """What the projector sees: the room view plus the join link and the head count."""
+    view = _room_view(state, ctx, "screen")
+    view["session"]["join_url"] = ctx.join_url
+    return view
+
+
+def view_for_facilitator(state: SessionState, ctx: SessionContext) -> dict:
+    """What the console sees: everything, including notes, agenda and live results."""
+    view = _room_view(state, ctx, "facilitator")
+    workshop = ctx.workshop
+    step = workshop.steps[state.step_index]
+    view["session"]["join_url"] = ctx.join_url
+    view["session"]["created_ms"] = state.created_ms
+    view["step"]["notes"] = step.notes
+    view["step"]["auto_advance"] = step.auto_advance
+    view["results"] = ctx.results_console
+    following = state.step_index + 1
+    view["next"] = (
+        {"index": following, "title": workshop.steps[following].title}
+        if following < len(workshop.steps)
+        else None
+    )
+    view["agenda"] = [
+        {
+            "index": index,
+            "id": s.id,
+            "title": s.title,
+            "planned_ms": s.timer_ms,
+            "prompt_kind": s.prompt.kind if s.prompt else None,
+        }
+        for index, s in enumerate(workshop.steps)
+    ]
+    view["workshop"] = {
+        "id": workshop.id,
+        "title": workshop.title,
+        "planned_ms": workshop.planned_ms,
+    }
+    view["step_log"] = [{"index": i, "entered_ms": t} for i, t in state.step_log]
+    return view
