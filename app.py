@@ -31,6 +31,7 @@ from werkzeug.exceptions import HTTPException  # noqa: E402
 
 from facilitator.events import FacilitatorNamespace  # noqa: E402
 from facilitator.events import ScreenNamespace  # noqa: E402
+from facilitator.exports import blueprint as exports_blueprint  # noqa: E402
 from facilitator.views import blueprint as facilitator_blueprint  # noqa: E402
 from participant.events import ParticipantNamespace  # noqa: E402
 from participant.views import blueprint as participant_blueprint  # noqa: E402
@@ -181,6 +182,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["attune.broadcaster"] = Broadcaster(app, socketio, service)
     app.register_blueprint(participant_blueprint)
     app.register_blueprint(facilitator_blueprint)
+    app.register_blueprint(exports_blueprint)
 
     @app.get("/healthz")
     def healthz():

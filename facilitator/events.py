@@ -44,7 +44,7 @@ class FacilitatorNamespace(AttuneNamespace):
         code = service.state(credentials.code).code
         self.sessions[request.sid] = code
         join_room(code)
-        emit("state", service.views(code).facilitator)
+        emit("state", service.view(code, "facilitator"))
 
     def on_disconnect(self, *reason):
         """Forget the connection."""
@@ -83,4 +83,4 @@ class ScreenNamespace(AttuneNamespace):
                 "unknown session code: open the screen link printed for the session"
             ) from None
         join_room(code)
-        emit("state", service.views(code).screen)
+        emit("state", service.view(code, "screen"))

@@ -45,7 +45,7 @@ class ParticipantNamespace(AttuneNamespace):
         self.members[request.sid] = (code, credentials.pid)
         join_room(code)
         service.presence.join(code, request.sid, service.respondent(code, credentials.pid))
-        emit("state", service.views(code).participant)
+        emit("state", service.view(code, "participant"))
         emit("mine", {"answers": service.my_answers(code, credentials.pid)})
         broadcaster().presence_changed(code)
 

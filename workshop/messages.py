@@ -132,6 +132,18 @@ class End(_Action):
     action: Literal["end"]
 
 
+class HideResponse(_Action):
+    action: Literal["hide_response"]
+    answer_id: AnswerId
+
+
+class ShowResponse(_Action):
+    """Show a hidden answer again, or approve one that waits for approval."""
+
+    action: Literal["show_response"]
+    answer_id: AnswerId
+
+
 Command = Annotated[
     Next
     | Prev
@@ -145,7 +157,9 @@ Command = Annotated[
     | PromptClose
     | Reveal
     | HideResults
-    | End,
+    | End
+    | HideResponse
+    | ShowResponse,
     Field(discriminator="action"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

@@ -20,6 +20,11 @@ class AnswerError(ValueError):
     """An answer that does not fit its prompt; the message tells the participant why."""
 
 
+SHOWN = "shown"
+PENDING = "pending"  # a words answer waiting for the facilitator's approval
+HIDDEN = "hidden"  # hidden by the facilitator
+
+
 @dataclass(frozen=True)
 class Answer:
     """One stored answer."""
@@ -29,9 +34,15 @@ class Answer:
     respondent: str
     value: int | str
     answered_ms: int
-    hidden: bool = False
+    status: str = SHOWN
+
+    @property
+    def hidden(self) -> bool:
+        """Whether the room must not see this answer (hidden, or not yet approved)."""
+        return self.status != SHOWN
 
 
+_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f]")
 _SPACES = re.compile(r"\s+")
 
@@ -74,6 +85,7 @@ def summarize(
     prompt: ScalePrompt | WordsPrompt | ChoicePrompt,
     answers: list[Answer],
     include_hidden: bool = False,
+    stop: frozenset[str] = frozenset(),
 ) -> dict:
     """The figures of one prompt: `{prompt_id, kind, count, ...}` plus the kind's own.
 
@@ -115,8 +127,43 @@ def summarize(
     entries = [{"id": a.answer_id, "text": a.value} for a in ordered]
     if include_hidden:
         for entry, answer in zip(entries, ordered, strict=True):
-            entry["hidden"] = answer.hidden
-    return {**base, "count": len(visible), "answers": entries}
+            entry["status"] = answer.status
+    return {
+        **base,
+        "count": len(visible),
+        "answers": entries,
+        "words": word_counts([str(a.value) for a in visible], stop),
+    }
+
+
+MAX_CLOUD_WORDS = 60
+
+
+def word_counts(texts: list[str], stop: frozenset[str] = frozenset()) -> list[dict]:
+    """Words of the answers with how often they occur, most frequent first.
+
+    Case and whitespace are folded, stop words dropped; ties are broken alphabetically so the
+    cloud does not reshuffle between updates.
+    """
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for word in _WORD.findall(clean_words(text).casefold()):
+            word = word.strip("'’-")
+            if word and word not in stop and not word.isdigit():
+                counts[word] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [{"word": word, "count": count} for word, count in ranked[:MAX_CLOUD_WORDS]]
+
+
+def below_threshold(summary: dict, threshold: int) -> dict:
+    """What the room sees of results with too few answers: the count and how many more."""
+    return {
+        "prompt_id": summary["prompt_id"],
+        "kind": summary["kind"],
+        "count": summary["count"],
+        "below_threshold": True,
+        "needed": max(0, threshold - summary["count"]),
+    }
 
 
 def pair_shift(before: list[Answer], after: list[Answer]) -> dict:

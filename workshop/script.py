@@ -86,6 +86,8 @@ class WordsPrompt(_PromptBase):
 
     kind: Literal["words"]
     max_length: int = Field(default=140, ge=WORDS_MIN_LIMIT, le=WORDS_MAX_LIMIT)
+    # None: follow the workshop's `approve_words`.
+    approval: bool | None = None
 
 
 class ChoicePrompt(_PromptBase):
@@ -142,6 +144,8 @@ class Workshop(_Strict):
     description: str = Field(default="", max_length=2000)
     language: str = Field(default="en", pattern=r"^[a-z]{2}$")
     min_responses: int = Field(default=DEFAULT_MIN_RESPONSES, ge=1, le=1000)
+    # Words answers wait for the facilitator's approval before the room sees them.
+    approve_words: bool = False
     steps: list[Step] = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")
@@ -199,6 +203,12 @@ class Workshop(_Strict):
     def min_responses_for(self, prompt: ScalePrompt | WordsPrompt | ChoicePrompt) -> int:
         """The privacy threshold of a prompt: its own, else the workshop's."""
         return prompt.min_responses if prompt.min_responses is not None else self.min_responses
+
+    def needs_approval(self, prompt: ScalePrompt | WordsPrompt | ChoicePrompt) -> bool:
+        """Whether answers to this prompt wait for approval before the room sees them."""
+        if not isinstance(prompt, WordsPrompt):
+            return False
+        return prompt.approval if prompt.approval is not None else self.approve_words
 
     @property
     def planned_ms(self) -> int:

@@ -20,8 +20,12 @@ from workshop.messages import JOIN_CODE_LENGTH
 from workshop.messages import Command
 from workshop.messages import Respond
 from workshop.presence import Presence
+from workshop.results import HIDDEN
+from workshop.results import PENDING
+from workshop.results import SHOWN
 from workshop.results import Answer
 from workshop.results import AnswerError
+from workshop.results import below_threshold
 from workshop.results import pair_shift
 from workshop.results import summarize
 from workshop.results import validate_answer
@@ -32,6 +36,7 @@ from workshop.session import SessionState
 from workshop.session import advance_if_due
 from workshop.session import apply_command
 from workshop.session import new_session
+from workshop.stopwords import stop_words
 from workshop.store import SessionRecord
 from workshop.store import Store
 from workshop.store import VersionConflict
@@ -209,9 +214,25 @@ class Kiosk:
         :raise StoreError: the change could not be saved; nothing changed.
         """
         code = self.record(code).state.code
+        if command.action in ("hide_response", "show_response"):
+            return self._moderate(code, command.answer_id, hide=command.action == "hide_response")
         workshop = self.workshop_of(code)
-
         return self._save(code, lambda state: apply_command(state, workshop, command, self.clock()))
+
+    def _moderate(self, code: str, answer_id: str, hide: bool) -> SessionState:
+        """Hide a words answer from the room, or show (approve) it. The state is unchanged."""
+        state = self.state(code)
+        if state.ended:
+            raise CommandError("the session has ended; start a new one from the console home")
+        answer = self.store.set_answer_status(code, answer_id, HIDDEN if hide else SHOWN)
+        if answer is None:
+            raise CommandError("no answer has this id; it may have been changed by its author")
+        self._answers_changed(code)
+        return state
+
+    def _answers_changed(self, code: str) -> None:
+        with self._lock:
+            self._answer_seq[code] = self._answer_seq.get(code, 0) + 1
 
     def advance_if_due(self, code: str) -> SessionState | None:
         """Auto-advance a session whose step asks for it and whose countdown has ended.
@@ -252,13 +273,13 @@ class Kiosk:
             respondent=self.respondent(state.code, pid),
             value=value,
             answered_ms=self.clock(),
+            status=PENDING if workshop.needs_approval(prompt) else SHOWN,
         )
         stored = self.store.upsert_answer(state.code, answer)
         if stored.respondent != answer.respondent:
             raise AnswerError("answer_id is already used; make a new one")
         if stored == answer:
-            with self._lock:
-                self._answer_seq[state.code] = self._answer_seq.get(state.code, 0) + 1
+            self._answers_changed(state.code)
         return stored
 
     def my_answers(self, code: str, pid: str) -> dict[str, int | str]:
@@ -277,33 +298,52 @@ class Kiosk:
         not re-read every answer.
         """
         state = self.state(code)
-        workshop = self.workshop_of(state.code)
-        prompt = workshop.steps[state.step_index].prompt
+        prompt = self.workshop_of(state.code).steps[state.step_index].prompt
         if prompt is None:
             return None, None
         key = (prompt.id, self._answer_seq.get(state.code, 0))
         cached = self._results_cache.get(state.code)
         if cached is not None and cached[0] == key:
             return cached[1]
-        answers = self.store.answers(state.code, prompt.id)
-        console = summarize(prompt, answers, include_hidden=True)
-        public = summarize(prompt, answers)
+        workshop = self.workshop_of(state.code)
+        pair = self._summaries(state.code, workshop, prompt)
+        self._results_cache[state.code] = (key, pair)
+        return pair
+
+    def _summaries(self, code: str, workshop: Workshop, prompt) -> tuple[dict, dict]:
+        """(room, console) summaries of one prompt, the room's held back below the threshold.
+
+        Below `min_responses` the room learns only how many answers there are and how many
+        more are needed, so that nobody's answer can be singled out in a small group.
+        """
+        answers = self.store.answers(code, prompt.id)
+        stop = stop_words(workshop.language)
+        console = summarize(prompt, answers, include_hidden=True, stop=stop)
+        public = summarize(prompt, answers, stop=stop)
         if "answers" in public:
             # The room sees the words, not the ids the console uses to moderate them.
             public["answers"] = [{"text": entry["text"]} for entry in public["answers"]]
+        threshold = workshop.min_responses_for(prompt)
+        console["threshold"] = threshold
         if isinstance(prompt, ScalePrompt) and prompt.pairs_with:
-            before = self.store.answers(state.code, prompt.pairs_with)
-            shift = pair_shift(before, answers)
+            shift = pair_shift(self.store.answers(code, prompt.pairs_with), answers)
             console["shift"] = shift
-            public["shift"] = shift
-        self._results_cache[state.code] = (key, (public, console))
+            public["shift"] = (
+                shift
+                if shift["pairs"] >= threshold
+                else {
+                    "pairs": shift["pairs"],
+                    "below_threshold": True,
+                    "needed": threshold - shift["pairs"],
+                }
+            )
+        if public["count"] < threshold:
+            public = below_threshold(public, threshold)
         return public, console
 
-    def views(self, code: str) -> RoleViews:
-        """The facilitator, screen and participant views of a session, built once each."""
-        state = self.state(code)
+    def _context(self, state: SessionState) -> SessionContext:
         public, console = self.results(state.code)
-        ctx = SessionContext(
+        return SessionContext(
             workshop=self.workshop_of(state.code),
             join_url=self.join_url(state.code),
             participants=self.presence.count(state.code),
@@ -311,12 +351,116 @@ class Kiosk:
             results_public=public,
             results_console=console,
         )
+
+    def views(self, code: str) -> RoleViews:
+        """The facilitator, screen and participant views of a session, built once each."""
+        state = self.state(code)
+        ctx = self._context(state)
         return RoleViews(
             version=state.version,
             facilitator=view_for_facilitator(state, ctx),
             screen=view_for_screen(state, ctx),
             participant=view_for_participant(state, ctx),
         )
+
+    def view(self, code: str, role: str) -> dict:
+        """One role's view (for a client that just connected)."""
+        state = self.state(code)
+        build = {
+            "facilitator": view_for_facilitator,
+            "screen": view_for_screen,
+            "participant": view_for_participant,
+        }[role]
+        return build(state, self._context(state))
+
+    def export(self, code: str) -> dict:
+        """Every answer of a session, for the facilitator to keep.
+
+        Respondents are numbered r1, r2, ... in the order they first answered: stable within
+        the session, meaningless outside it. The keyed hashes themselves never leave.
+        """
+        state = self.state(code)
+        workshop = self.workshop_of(state.code)
+        prompts = {s.prompt.id: s.prompt for s in workshop.steps if s.prompt is not None}
+        answers = sorted(self.store.answers(state.code), key=lambda a: (a.answered_ms, a.answer_id))
+        numbers: dict[str, str] = {}
+        rows = []
+        for answer in answers:
+            number = numbers.setdefault(answer.respondent, f"r{len(numbers) + 1}")
+            prompt = prompts.get(answer.prompt_id)
+            rows.append(
+                {
+                    "respondent": number,
+                    "prompt_id": answer.prompt_id,
+                    "question": prompt.question if prompt else "",
+                    "kind": prompt.kind if prompt else "",
+                    "value": answer.value,
+                    "seconds": round((answer.answered_ms - state.created_ms) / 1000, 1),
+                    "hidden": answer.hidden,
+                }
+            )
+        return {
+            "session": {
+                "code": state.code,
+                "workshop": workshop.id,
+                "title": workshop.title,
+                "created_ms": state.created_ms,
+                "ended": state.ended,
+            },
+            "answers": rows,
+        }
+
+    def timings(self, code: str) -> list[dict]:
+        """How long each step actually took, from the log of when steps were entered.
+
+        A step visited twice appears twice; the current step runs until now (or until the
+        session ended, which pauses the clock at the last change).
+        """
+        state = self.state(code)
+        workshop = self.workshop_of(state.code)
+        log = list(state.step_log)
+        end_ms = self.clock()
+        rows = []
+        for (index, entered), following in zip(log, log[1:] + [(None, end_ms)], strict=True):
+            step = workshop.steps[index]
+            rows.append(
+                {
+                    "index": index,
+                    "id": step.id,
+                    "title": step.title,
+                    "planned_ms": step.timer_ms,
+                    "entered_ms": entered,
+                    "taken_ms": max(0, following[1] - entered),
+                }
+            )
+        return rows
+
+    def report(self, code: str) -> dict:
+        """The facilitator's report: the workshop, step timings and every prompt's results."""
+        state = self.state(code)
+        workshop = self.workshop_of(state.code)
+        prompts = []
+        for index, step in enumerate(workshop.steps):
+            if step.prompt is None:
+                continue
+            _, console = self._summaries(state.code, workshop, step.prompt)
+            prompts.append(
+                {"step_index": index, "question": step.prompt.question, "results": console}
+            )
+        return {
+            "session": self.export(code)["session"],
+            "workshop": {
+                "id": workshop.id,
+                "title": workshop.title,
+                "description": workshop.description,
+                "planned_ms": workshop.planned_ms,
+                "steps": [
+                    {"id": s.id, "title": s.title, "planned_ms": s.timer_ms} for s in workshop.steps
+                ],
+            },
+            "timings": self.timings(code),
+            "prompts": prompts,
+        }
 
     def sessions(self) -> list[dict]:
         """A summary of every session, newest first (for the facilitator home)."""

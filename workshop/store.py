@@ -66,6 +66,9 @@ class Store(Protocol):
     def answers(self, code: str, prompt_id: str | None = None) -> list[Answer]:
         """Answers of a session, for one prompt or all."""
 
+    def set_answer_status(self, code: str, answer_id: str, status: str) -> Answer | None:
+        """Show, hide or hold back one answer; None when no answer has this id."""
+
     def answers_of(self, code: str, respondent: str) -> list[Answer]:
         """One respondent's answers in a session."""
 
@@ -100,7 +103,7 @@ CREATE TABLE IF NOT EXISTS answers (
     answer_id TEXT NOT NULL,
     value_json TEXT NOT NULL,
     answered_ms INTEGER NOT NULL,
-    hidden INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'shown',
     PRIMARY KEY (session_code, prompt_id, respondent),
     UNIQUE (session_code, answer_id)
 );
@@ -115,7 +118,7 @@ def _answer_from_row(row: sqlite3.Row) -> Answer:
         respondent=row["respondent"],
         value=json.loads(row["value_json"]),
         answered_ms=row["answered_ms"],
-        hidden=bool(row["hidden"]),
+        status=row["status"],
     )
 
 
@@ -260,10 +263,10 @@ class SqliteStore:
                     return _answer_from_row(row)
                 self._write(
                     "INSERT INTO answers (session_code, prompt_id, respondent, answer_id,"
-                    " value_json, answered_ms, hidden) VALUES (?, ?, ?, ?, ?, ?, 0)"
+                    " value_json, answered_ms, status) VALUES (?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (session_code, prompt_id, respondent) DO UPDATE SET"
                     " answer_id = excluded.answer_id, value_json = excluded.value_json,"
-                    " answered_ms = excluded.answered_ms",
+                    " answered_ms = excluded.answered_ms, status = excluded.status",
                     (
                         code,
                         answer.prompt_id,
@@ -271,6 +274,7 @@ class SqliteStore:
                         answer.answer_id,
                         json.dumps(answer.value, ensure_ascii=False),
                         answer.answered_ms,
+                        answer.status,
                     ),
                 )
             return answer
@@ -289,6 +293,20 @@ class SqliteStore:
                     (code, prompt_id),
                 ).fetchall()
             return [_answer_from_row(row) for row in rows]
+
+    def set_answer_status(self, code: str, answer_id: str, status: str) -> Answer | None:
+        """Show, hide or hold back one answer; None when no answer has this id."""
+        with self._lock:
+            with self._transaction():
+                self._write(
+                    "UPDATE answers SET status = ? WHERE session_code = ? AND answer_id = ?",
+                    (status, code, answer_id),
+                )
+                row = self._db.execute(
+                    "SELECT * FROM answers WHERE session_code = ? AND answer_id = ?",
+                    (code, answer_id),
+                ).fetchone()
+            return _answer_from_row(row) if row else None
 
     def answers_of(self, code: str, respondent: str) -> list[Answer]:
         """One respondent's answers in a session."""

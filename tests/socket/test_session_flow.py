@@ -142,33 +142,86 @@ def test_bad_answers_are_refused_with_a_reason(console, phone, app, session):
     assert app.extensions["attune.store"].answers(session["code"]) == []
 
 
+def three_phones(phone):
+    return [phone(f"phone-{i}-0123456789abcdef") for i in range(3)]
+
+
 def test_results_reach_screen_and_phones_only_once_revealed(console, screen, phone):
-    mine = phone()
+    phones = three_phones(phone)
     console.command("next")
-    mine.ack("respond", {"prompt_id": "mood-before", "value": 4})
-    wait_for(console, "results", lambda r: r["count"] == 1)
+    for value, role in zip((4, 4, 5), phones, strict=True):
+        assert role.ack("respond", {"prompt_id": "mood-before", "value": value})["ok"]
+    wait_for(console, "results", lambda r: r["count"] == 3)
     time.sleep(0.4)  # longer than the coalescing interval: anything pending has gone out
-    for role in (screen, mine):
+    for role in (screen, *phones):
         events = role.received()
         assert all(name != "results" for name, _ in events)
         assert all(payload["results"] is None for name, payload in events if name == "state")
     console.command("reveal")
     revealed = screen.received("state")[-1]["results"]
-    assert revealed["count"] == 1 and revealed["mean"] == 4
-    assert mine.received("state")[-1]["results"]["histogram"][3]["count"] == 1
-    mine.ack("respond", {"prompt_id": "mood-before", "value": 2})
-    assert wait_for(screen, "results", lambda r: r["mean"] == 2)["count"] == 1
+    assert revealed["count"] == 3 and revealed["mean"] == 4.33
+    assert phones[0].received("state")[-1]["results"]["histogram"][3]["count"] == 2
+    phones[2].ack("respond", {"prompt_id": "mood-before", "value": 1})
+    assert wait_for(screen, "results", lambda r: r["mean"] == 3)["count"] == 3
+
+
+def test_results_stay_hidden_from_the_room_below_the_threshold(console, screen, phone):
+    phones = three_phones(phone)
+    console.command("next")
+    console.command("reveal")
+    phones[0].ack("respond", {"prompt_id": "mood-before", "value": 2})
+    phones[1].ack("respond", {"prompt_id": "mood-before", "value": 5})
+    held = wait_for(screen, "results", lambda r: r["count"] == 2)
+    assert held == {
+        "prompt_id": "mood-before",
+        "kind": "scale",
+        "count": 2,
+        "below_threshold": True,
+        "needed": 1,
+    }
+    assert "histogram" in wait_for(console, "results", lambda r: r["count"] == 2)
+    phones[2].ack("respond", {"prompt_id": "mood-before", "value": 3})
+    shown = wait_for(screen, "results", lambda r: r["count"] == 3)
+    assert shown["mean"] == 3.33 and "below_threshold" not in shown
 
 
 def test_words_results_never_carry_answer_ids_to_the_room(console, screen, phone):
-    mine = phone()
+    phones = three_phones(phone)
     console.command("goto", index=WORD)
-    mine.ack("respond", {"prompt_id": "symbol", "value": "trust"})
-    console_results = wait_for(console, "results", lambda r: r["count"] == 1)
-    assert console_results["answers"][0]["id"]
+    for word, role in zip(("trust", "Trust ", "the sea"), phones, strict=True):
+        role.ack("respond", {"prompt_id": "symbol", "value": word})
+    console_results = wait_for(console, "results", lambda r: r["count"] == 3)
+    assert all(entry["id"] for entry in console_results["answers"])
     console.command("reveal")
     room = screen.received("state")[-1]["results"]
-    assert room["answers"] == [{"text": "trust"}]
+    assert sorted(room["answers"], key=str) == [
+        {"text": "Trust"},
+        {"text": "the sea"},
+        {"text": "trust"},
+    ]
+    assert room["words"] == [{"word": "trust", "count": 2}, {"word": "sea", "count": 1}]
+
+
+def test_a_hidden_answer_leaves_the_screen_at_once(console, screen, phone):
+    phones = three_phones(phone)
+    console.command("goto", index=WORD)
+    for word, role in zip(("calm", "rude word", "sun"), phones, strict=True):
+        role.ack("respond", {"prompt_id": "symbol", "value": word})
+    phone("phone-3-0123456789abcdef").ack("respond", {"prompt_id": "symbol", "value": "tea"})
+    entries = wait_for(console, "results", lambda r: r["count"] == 4)["answers"]
+    rude = next(e["id"] for e in entries if e["text"] == "rude word")
+    console.command("reveal")
+    screen.received()
+    ack = console.command("hide_response", answer_id=rude)
+    assert ack["ok"]
+    room = screen.received("state")[-1]["results"]
+    assert sorted(e["text"] for e in room["answers"]) == ["calm", "sun", "tea"]
+    status = {e["text"]: e["status"] for e in console.received("state")[-1]["results"]["answers"]}
+    assert status["rude word"] == "hidden"
+    assert console.command("show_response", answer_id=rude)["ok"]
+    assert "rude word" in [e["text"] for e in screen.received("state")[-1]["results"]["answers"]]
+    unknown = console.command("hide_response", answer_id="no-such-answer-id")
+    assert unknown["ok"] is False and "no answer" in unknown["error"]
 
 
 def test_a_phone_gets_its_own_answers_back_when_it_reconnects(console, phone):

@@ -2,6 +2,8 @@
 
 import pytest
 
+from workshop.results import HIDDEN
+from workshop.results import SHOWN
 from workshop.results import Answer
 from workshop.results import AnswerError
 from workshop.results import clean_words
@@ -12,7 +14,7 @@ from workshop.results import validate_answer
 
 def answers(prompt_id, values, hidden=()):
     return [
-        Answer(f"a{i}", prompt_id, f"r{i}", v, 1000 + i, hidden=i in hidden)
+        Answer(f"a{i}", prompt_id, f"r{i}", v, 1000 + i, status=HIDDEN if i in hidden else SHOWN)
         for i, v in enumerate(values)
     ]
 
@@ -51,7 +53,7 @@ def test_words_leave_hidden_answers_out_for_the_room(tiny):
     assert [a["text"] for a in room["answers"]] == ["trust", "🌱 growth"]
     assert room["count"] == 2
     console = summarize(prompt, given, include_hidden=True)
-    assert [a["hidden"] for a in console["answers"]] == [False, False, True]
+    assert [a["status"] for a in console["answers"]] == ["shown", "shown", "hidden"]
 
 
 def test_validate_scale(tiny):

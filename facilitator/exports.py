@@ -1,0 +1,93 @@
+"""Facilitator-only downloads: every answer as JSON or CSV, and the report's data.
+
+Authorised by the facilitator token in `Authorization: Bearer <token>`; the console sends it
+from the page it already holds it in, so the token never appears in a URL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint
+from flask import Response
+from flask import jsonify
+from flask import request
+
+from realtime import kiosk
+from workshop.service import UnknownSession
+
+blueprint = Blueprint("exports", __name__)
+
+CSV_COLUMNS = ["respondent", "prompt_id", "question", "kind", "value", "seconds", "hidden"]
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP ASVS V1.2.10).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A value as a CSV cell, defused: a leading apostrophe stops formula injection."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _authorised(code: str) -> tuple[str | None, tuple | None]:
+    """The session's canonical code if the request carries its facilitator token."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    service = kiosk()
+    try:
+        canonical = service.state(code).code
+    except UnknownSession:
+        return None, (jsonify({"ok": False, "error": "no session has this code"}), 404)
+    if scheme.lower() != "bearer" or not service.check_token(canonical, token.strip()):
+        message = "send the facilitator token as 'Authorization: Bearer <token>'"
+        return None, (jsonify({"ok": False, "error": message}), 401)
+    return canonical, None
+
+
+@blueprint.get("/api/sessions/<code>/export.json")
+def export_json(code: str):
+    """Every answer of a session as JSON. :raise 401: no facilitator token."""
+    canonical, refusal = _authorised(code)
+    if refusal:
+        return refusal
+    response = jsonify(kiosk().export(canonical))
+    response.headers["Content-Disposition"] = f'attachment; filename="attune-{canonical}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/api/sessions/<code>/export.csv")
+def export_csv(code: str):
+    """Every answer of a session as CSV (UTF-8, one row per answer). :raise 401: no token."""
+    canonical, refusal = _authorised(code)
+    if refusal:
+        return refusal
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in kiosk().export(canonical)["answers"]:
+        writer.writerow([csv_cell(row[column]) for column in CSV_COLUMNS])
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="attune-{canonical}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@blueprint.get("/api/sessions/<code>/report.json")
+def report_json(code: str):
+    """The report's data: workshop, step timings and every prompt's results."""
+    canonical, refusal = _authorised(code)
+    if refusal:
+        return refusal
+    response = jsonify(kiosk().report(canonical))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,130 @@
+"""Exports: facilitator only, every answer, CSV equal to JSON, formulas defused."""
+
+import csv
+import io
+
+from tests.socket.test_session_flow import WORD
+from tests.socket.test_session_flow import wait_for
+
+HOSTILE = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", 'plain, with "quotes"', "שלום 🌱"]
+
+
+def bearer(session):
+    return {"Authorization": f"Bearer {session['facilitator_token']}"}
+
+
+def answer_everything(console, phone, clock):
+    console.command("next")
+    phones = [phone(f"phone-{i}-0123456789abcdef") for i in range(len(HOSTILE))]
+    for i, role in enumerate(phones):
+        clock.advance(1000)
+        assert role.ack("respond", {"prompt_id": "mood-before", "value": 1 + i % 5})["ok"]
+    console.command("goto", index=WORD)
+    for text, role in zip(HOSTILE, reversed(phones), strict=True):
+        clock.advance(1000)
+        assert role.ack("respond", {"prompt_id": "symbol", "value": text})["ok"]
+    return phones
+
+
+def test_exports_need_the_facilitator_token(app, session):
+    client = app.test_client()
+    for path in ("export.json", "export.csv", "report.json"):
+        url = f"/api/sessions/{session['code']}/{path}"
+        assert client.get(url).status_code == 401
+        assert (
+            client.get(url, headers={"Authorization": "Bearer test-admin-key"}).status_code == 401
+        )
+        assert client.get(url, headers={"Authorization": "Bearer nope"}).json["ok"] is False
+        assert client.get(url, headers=bearer(session)).status_code == 200
+    assert (
+        client.get("/api/sessions/NOPE22/export.json", headers=bearer(session)).status_code == 404
+    )
+
+
+def test_csv_parsed_back_equals_the_json(app, session, console, phone, clock):
+    answer_everything(console, phone, clock)
+    client = app.test_client()
+    exported = client.get(
+        f"/api/sessions/{session['code']}/export.json", headers=bearer(session)
+    ).json
+    rows = exported["answers"]
+    assert len(rows) == 2 * len(HOSTILE)
+    assert {r["respondent"] for r in rows} == {f"r{i}" for i in range(1, len(HOSTILE) + 1)}
+    assert rows[0] == {
+        "respondent": "r1",
+        "prompt_id": "mood-before",
+        "question": "How do you feel right now?",
+        "kind": "scale",
+        "value": 1,
+        "seconds": 1.0,
+        "hidden": False,
+    }
+    text = client.get(f"/api/sessions/{session['code']}/export.csv", headers=bearer(session)).text
+    parsed = list(csv.DictReader(io.StringIO(text)))
+    for row in parsed:
+        assert not row["value"].startswith(("=", "+", "-", "@")), "formulas are defused"
+
+    def undo(cell: str) -> str:
+        return (
+            cell[1:]
+            if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r")
+            else cell
+        )
+
+    def typed(row: dict) -> dict:
+        value = undo(row["value"])
+        return {
+            "respondent": row["respondent"],
+            "prompt_id": row["prompt_id"],
+            "question": row["question"],
+            "kind": row["kind"],
+            "value": int(value) if row["kind"] == "scale" else value,
+            "seconds": float(row["seconds"]),
+            "hidden": row["hidden"] == "true",
+        }
+
+    assert [typed(row) for row in parsed] == rows
+
+
+def test_export_marks_hidden_answers_and_keeps_them(app, session, console, phone, clock):
+    answer_everything(console, phone, clock)
+    answers = wait_for(console, "results", lambda r: r["count"] == len(HOSTILE))["answers"]
+    target = next(a for a in answers if a["text"] == "+1")
+    assert console.command("hide_response", answer_id=target["id"])["ok"]
+    rows = (
+        app.test_client()
+        .get(f"/api/sessions/{session['code']}/export.json", headers=bearer(session))
+        .json["answers"]
+    )
+    hidden = [r for r in rows if r["hidden"]]
+    assert [r["value"] for r in hidden] == ["+1"]
+
+
+def test_export_holds_nothing_that_identifies_a_phone(app, session, console, phone, clock):
+    answer_everything(console, phone, clock)
+    text = (
+        app.test_client()
+        .get(f"/api/sessions/{session['code']}/export.json", headers=bearer(session))
+        .text
+    )
+    assert "phone-0-0123456789abcdef" not in text
+    store = app.extensions["attune.store"]
+    respondents = {a.respondent for a in store.answers(session["code"])}
+    assert all(r not in text for r in respondents)
+
+
+def test_report_has_timings_and_every_prompt(app, session, console, phone, clock):
+    answer_everything(console, phone, clock)
+    report = (
+        app.test_client()
+        .get(f"/api/sessions/{session['code']}/report.json", headers=bearer(session))
+        .json
+    )
+    assert [p["results"]["prompt_id"] for p in report["prompts"]] == [
+        "mood-before",
+        "symbol",
+        "keep",
+        "mood-after",
+    ]
+    assert [t["index"] for t in report["timings"]] == [0, 1, 4]
+    assert report["timings"][1]["taken_ms"] == 6000
