@@ -132,7 +132,10 @@ def test_kill_9_loses_nothing_that_was_acked(live):
 
     # Every client reconnects by itself and gets the same step with the same deadline.
     for client in [console, *phones]:
-        client.wait_state(lambda s, c=client: len(c.states) > seen_before_kill[id(c)])
+        client.wait_state(
+            lambda s, c=client: len(c.states) > seen_before_kill[id(c)]
+            and c.namespace in c.sio.namespaces
+        )
         state = client.states[-1]
         assert state["step"]["index"] == 3
         assert state["step"]["timer"]["running"] and state["step"]["timer"]["ends_at_ms"] == ends_at
