@@ -28,6 +28,7 @@ from flask import request  # noqa: E402
 from flask import send_from_directory  # noqa: E402
 from flask_socketio import SocketIO  # noqa: E402
 from werkzeug.exceptions import HTTPException  # noqa: E402
+from werkzeug.middleware.proxy_fix import ProxyFix  # noqa: E402
 
 from facilitator.events import FacilitatorNamespace  # noqa: E402
 from facilitator.events import ScreenNamespace  # noqa: E402
@@ -39,6 +40,12 @@ from realtime import FACILITATOR_NS  # noqa: E402
 from realtime import PARTICIPANT_NS  # noqa: E402
 from realtime import SCREEN_NS  # noqa: E402
 from realtime import Broadcaster  # noqa: E402
+from security import SECURITY_HEADERS  # noqa: E402
+from security import HostGuard  # noqa: E402
+from security import cap_websocket_messages  # noqa: E402
+from security import origin_checker  # noqa: E402
+from security import own_host_names  # noqa: E402
+from workshop.limits import GuessBrake  # noqa: E402
 from workshop.script import WorkshopError  # noqa: E402
 from workshop.script import load_library  # noqa: E402
 from workshop.script import load_workshop  # noqa: E402
@@ -65,10 +72,34 @@ DEFAULTS = {
     "PING_TIMEOUT": 10,
     # Far below engine.io's 1 MB default: the largest legitimate message is an answer.
     "MAX_MESSAGE_BYTES": 16 * 1024,
+    # The performance goal: a hall of 5,000 phones in one session.
+    "MAX_PARTICIPANTS": 5000,
+    "ALLOWED_HOSTS": "",  # extra host names, comma-separated (a reverse proxy's name)
+    "ALLOWED_ORIGINS": "",  # extra browser origins for Socket.IO, comma-separated
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers count
 }
 
-ENV_KEYS = ("HOST", "PORT", "DB", "WORKSHOP", "PUBLIC_URL", "ADMIN_KEY", "ASYNC_MODE")
-INT_KEYS = ("PORT", "PING_INTERVAL", "PING_TIMEOUT", "MAX_MESSAGE_BYTES")
+ENV_KEYS = (
+    "HOST",
+    "PORT",
+    "DB",
+    "WORKSHOP",
+    "PUBLIC_URL",
+    "ADMIN_KEY",
+    "ASYNC_MODE",
+    "MAX_PARTICIPANTS",
+    "ALLOWED_HOSTS",
+    "ALLOWED_ORIGINS",
+    "TRUSTED_PROXIES",
+)
+INT_KEYS = (
+    "PORT",
+    "PING_INTERVAL",
+    "PING_TIMEOUT",
+    "MAX_MESSAGE_BYTES",
+    "MAX_PARTICIPANTS",
+    "TRUSTED_PROXIES",
+)
 
 
 def lan_address() -> str:
@@ -126,19 +157,6 @@ def save_secrets(db_path: str, values: dict) -> None:
         json.dump(values, handle)
 
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; media-src 'self'; object-src 'none'; base-uri 'none'; "
-        "form-action 'self'; frame-ancestors 'none'"
-    ),
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-}
-
-
 def create_app(config: dict | None = None) -> Flask:
     """Build the kiosk: the Flask app, its Socket.IO server, store and workshops.
 
@@ -171,15 +189,26 @@ def create_app(config: dict | None = None) -> Flask:
         ping_interval=settings["PING_INTERVAL"],
         ping_timeout=settings["PING_TIMEOUT"],
         max_http_buffer_size=settings["MAX_MESSAGE_BYTES"],
+        cors_allowed_origins=origin_checker(settings["PUBLIC_URL"], settings["ALLOWED_ORIGINS"]),
         logger=False,
         engineio_logger=False,
     )
+    cap_websocket_messages(socketio, settings["MAX_MESSAGE_BYTES"])
+    # Outermost, so that Socket.IO requests are checked too.
+    app.wsgi_app = HostGuard(
+        app.wsgi_app, own_host_names(settings["PUBLIC_URL"], settings["ALLOWED_HOSTS"])
+    )
+    if settings["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy: take the client address, scheme and host from its headers.
+        hops = settings["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     socketio.on_namespace(ParticipantNamespace(PARTICIPANT_NS))
     socketio.on_namespace(FacilitatorNamespace(FACILITATOR_NS))
     socketio.on_namespace(ScreenNamespace(SCREEN_NS))
     app.extensions["attune.kiosk"] = service
     app.extensions["attune.store"] = store
     app.extensions["attune.broadcaster"] = Broadcaster(app, socketio, service)
+    app.extensions["attune.guess_brake"] = GuessBrake()
     app.register_blueprint(participant_blueprint)
     app.register_blueprint(facilitator_blueprint)
     app.register_blueprint(exports_blueprint)
@@ -307,13 +336,20 @@ def main(argv: list[str] | None = None) -> int:
     socketio: SocketIO = app.extensions["socketio"]
     store = app.extensions["attune.store"]
 
-    def shut_down(signum, frame):
+    def shut_down() -> None:
+        """Tell every client, let the message go out, close the store, stop serving."""
         print("\nAttune is stopping; the session is saved.", flush=True)
+        notice = {"kind": "restarting", "message": "The kiosk is restarting; hold on."}
+        for namespace in (PARTICIPANT_NS, SCREEN_NS, FACILITATOR_NS):
+            socketio.emit("notice", notice, namespace=namespace)
+        socketio.sleep(0.5)
         store.close()
-        sys.exit(0)
+        socketio.wsgi_server.stop(timeout=1)
 
-    signal.signal(signal.SIGTERM, shut_down)
-    signal.signal(signal.SIGINT, shut_down)
+    import gevent
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        gevent.signal_handler(signum, lambda: gevent.spawn(shut_down))
     # No access log: it would write every phone's IP address to the terminal.
     socketio.run(app, host=app.config["HOST"], port=app.config["PORT"], log_output=False)
     return 0

@@ -7,18 +7,24 @@ or join are coalesced: at most a few emits a second per session, whatever the ro
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
 from flask import current_app
+from flask import request
 from flask_socketio import Namespace
 from flask_socketio import SocketIO
 
+from workshop.limits import GuessBrake
+from workshop.limits import RateLimiter
 from workshop.messages import BadMessage
 from workshop.messages import ClockPing
 from workshop.messages import parse
 from workshop.service import Kiosk
 from workshop.store import StoreError
+
+log = logging.getLogger("attune")
 
 PARTICIPANT_NS = "/participant"
 SCREEN_NS = "/screen"
@@ -160,23 +166,40 @@ class Broadcaster:
 
 
 class AttuneNamespace(Namespace):
-    """Base of every namespace: unknown events and unexpected failures get an error ack.
+    """Base of every namespace: rate limits, and an error ack for unknown events and failures.
 
     Without this, an event with no handler is silently dropped and the sender waits for an
     ack that never comes.
     """
 
+    # Messages a connection may send at once, then per second on average.
+    burst = 20
+    per_second = 5.0
+
+    def __init__(self, namespace: str):
+        super().__init__(namespace)
+        self.limiter = RateLimiter(self.burst, self.per_second)
+
     def trigger_event(self, event, *args):
-        """Dispatch an event to its `on_<event>` handler, answering for the ones we lack."""
-        if event in ("connect", "disconnect"):
+        """Dispatch an event to its `on_<event>` handler, answering for the ones we lack.
+
+        `args[0]` is the connection id; this runs before Flask's request context exists.
+        """
+        sid = args[0] if args else ""
+        if event == "disconnect":
+            self.limiter.forget(sid)
             return super().trigger_event(event, *args)
+        if event == "connect":
+            return super().trigger_event(event, *args)
+        if not self.limiter.allow(sid):
+            return error("too many messages; wait a moment and try again")
         if not isinstance(event, str) or not hasattr(self, "on_" + event):
             name = str(event)[:40]
             return error(f"unknown event {name!r} on {self.namespace}")
         try:
             return super().trigger_event(event, *args)
         except StoreError:
-            current_app.logger.exception("store error in %s %s", self.namespace, event)
+            log.exception("store error in %s %s", self.namespace, event)
             return error("the server could not save this; please try again in a moment")
         except TypeError:
             # Extra positional arguments (or binary attachments) for a handler that takes one.
@@ -189,6 +212,19 @@ class AttuneNamespace(Namespace):
         except BadMessage as problem:
             return error(str(problem))
         return {"t0": ping.t0, "server_ms": kiosk().clock()}
+
+
+def guess_brake() -> GuessBrake:
+    """The brake on join-code guessing of the running app."""
+    return current_app.extensions["attune.guess_brake"]
+
+
+def client_address() -> str:
+    """The remote address, for the guessing brake only: kept in memory, never written."""
+    return request.remote_addr or "unknown"
+
+
+TOO_MANY_GUESSES = "too many wrong codes from this device; wait a minute and try again"
 
 
 def broadcaster() -> Broadcaster:

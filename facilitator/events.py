@@ -7,9 +7,12 @@ from flask_socketio import ConnectionRefusedError
 from flask_socketio import emit
 from flask_socketio import join_room
 
+from realtime import TOO_MANY_GUESSES
 from realtime import AttuneNamespace
 from realtime import broadcaster
+from realtime import client_address
 from realtime import error
+from realtime import guess_brake
 from realtime import kiosk
 from realtime import ok
 from workshop.messages import COMMAND_ADAPTER
@@ -24,6 +27,10 @@ from workshop.session import CommandError
 class FacilitatorNamespace(AttuneNamespace):
     """Events of the console. Auth: `{code, token}`; only the right token connects."""
 
+    # A presenter mashing the arrow keys is fine; a script flooding commands is not.
+    burst = 30
+    per_second = 10.0
+
     def __init__(self, namespace: str):
         super().__init__(namespace)
         self.sessions: dict[str, str] = {}  # connection id -> session code
@@ -35,8 +42,12 @@ class FacilitatorNamespace(AttuneNamespace):
         except BadMessage as problem:
             raise ConnectionRefusedError(f"cannot open the console: {problem}") from None
         service = kiosk()
+        brake = guess_brake()
+        if brake.blocked(client_address()):
+            raise ConnectionRefusedError(TOO_MANY_GUESSES)
         # One refusal for both cases, so the console link cannot be used to probe for codes.
         if not service.check_token(credentials.code, credentials.token):
+            brake.miss(client_address())
             raise ConnectionRefusedError(
                 "this console link is not valid: open the full link printed when the "
                 "session was created"
@@ -76,9 +87,13 @@ class ScreenNamespace(AttuneNamespace):
         except BadMessage as problem:
             raise ConnectionRefusedError(f"cannot open the screen: {problem}") from None
         service = kiosk()
+        brake = guess_brake()
+        if brake.blocked(client_address()):
+            raise ConnectionRefusedError(TOO_MANY_GUESSES)
         try:
             code = service.state(credentials.code).code
         except UnknownSession:
+            brake.miss(client_address())
             raise ConnectionRefusedError(
                 "unknown session code: open the screen link printed for the session"
             ) from None

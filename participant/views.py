@@ -14,6 +14,8 @@ from flask import render_template
 from flask import request
 from flask import url_for
 
+from realtime import client_address
+from realtime import guess_brake
 from realtime import kiosk
 from workshop.service import UnknownSession
 from workshop.service import normalize_code
@@ -35,10 +37,18 @@ def qr_svg(data: str) -> bytes:
 
 
 def _existing_code(code: str) -> str:
-    """The canonical form of a session code. :raise 404: no such session."""
+    """The canonical form of a session code.
+
+    :raise 404: no such session.
+    :raise 429: this device has tried too many wrong codes lately.
+    """
+    brake = guess_brake()
+    if brake.blocked(client_address()):
+        abort(429, description="Too many wrong codes from this device; wait a minute.")
     try:
         return kiosk().state(code).code
     except UnknownSession:
+        brake.miss(client_address())
         abort(404, description="No session has this code. Check the code on the screen.")
 
 
@@ -48,9 +58,13 @@ def landing():
     typed = request.args.get("code", "")
     if typed:
         code = normalize_code(typed)[:12]
+        brake = guess_brake()
+        if brake.blocked(client_address()):
+            abort(429, description="Too many wrong codes from this device; wait a minute.")
         try:
             kiosk().state(code)
         except UnknownSession:
+            brake.miss(client_address())
             return render_template("landing.html", typed=typed[:12], unknown=True), 404
         return redirect(url_for("participant.phone", code=code))
     return render_template("landing.html", typed="", unknown=False)

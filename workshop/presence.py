@@ -40,6 +40,11 @@ class Presence:
                     del phones[who]
             return len(phones)
 
+    def has(self, code: str, who: str) -> bool:
+        """Whether this phone already has a live connection to the session."""
+        with self._lock:
+            return who in self._per_phone.get(code, {})
+
     def count(self, code: str) -> int:
         """Distinct phones connected to a session now."""
         with self._lock:

@@ -133,8 +133,9 @@ def test_kill_9_loses_nothing_that_was_acked(live):
     # Every client reconnects by itself and gets the same step with the same deadline.
     for client in [console, *phones]:
         client.wait_state(
-            lambda s, c=client: len(c.states) > seen_before_kill[id(c)]
-            and c.namespace in c.sio.namespaces
+            lambda s, c=client: (
+                len(c.states) > seen_before_kill[id(c)] and c.namespace in c.sio.namespaces
+            )
         )
         state = client.states[-1]
         assert state["step"]["index"] == 3
@@ -151,6 +152,15 @@ def test_kill_9_loses_nothing_that_was_acked(live):
         client.close()
 
 
-def test_sigterm_stops_cleanly(live):
+def test_sigterm_tells_clients_and_stops_cleanly(live):
+    session = live.create_session("tiny")
+    notices = []
+    phone = Client(live.url, "/participant", {"code": session["code"], "pid": "p" * 20})
+    phone.sio.on("notice", notices.append, namespace="/participant")
     assert live.stop() == 0
     assert "the session is saved" in live.log.read_text()
+    assert notices and notices[0]["kind"] == "restarting"
+    phone.sio.disconnect()
+    # The store was closed properly: its WAL was checkpointed into the main file.
+    wal = live.db.with_name(live.db.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0

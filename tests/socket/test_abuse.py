@@ -1,0 +1,97 @@
+"""Floods, caps and guessing: clear errors, and the session and its data stay intact."""
+
+import pytest
+
+from app import create_app
+from tests.conftest import ADMIN_KEY
+from tests.conftest import TINY
+
+
+def test_a_flood_of_answers_gets_error_acks_and_others_are_not_slowed(console, phone, app, session):
+    flooder, neighbour = phone("flooder-0123456789abc"), phone("neighbour-0123456789a")
+    console.command("next")
+    acks = [
+        flooder.ack("respond", {"prompt_id": "mood-before", "value": 1 + i % 5}) for i in range(60)
+    ]
+    refused = [a for a in acks if not a["ok"]]
+    assert refused and all("too many messages" in a["error"] for a in refused)
+    assert sum(a["ok"] for a in acks) <= 25
+    assert neighbour.ack("respond", {"prompt_id": "mood-before", "value": 3})["ok"]
+    stored = app.extensions["attune.store"].answers(session["code"])
+    assert len(stored) == 2, "one answer per phone, whatever the flood"
+
+
+def test_a_flood_of_commands_is_limited_too(console):
+    acks = [console.command("timer_add", seconds=1) for _ in range(80)]
+    assert any(not a["ok"] and "too many" in a["error"] for a in acks)
+
+
+def test_the_participant_cap_refuses_new_phones_but_not_returning_ones(tmp_path, clock):
+    app = create_app(
+        {
+            "DB": str(tmp_path / "cap.db"),
+            "ADMIN_KEY": ADMIN_KEY,
+            "WORKSHOP": str(TINY),
+            "PUBLIC_URL": "http://kiosk.test",
+            "CLOCK": clock,
+            "MAX_PARTICIPANTS": 2,
+        }
+    )
+    code = (
+        app.test_client()
+        .post(
+            "/api/sessions",
+            json={"workshop": "tiny"},
+            headers={"Authorization": f"Bearer {ADMIN_KEY}"},
+        )
+        .json["code"]
+    )
+    socketio = app.extensions["socketio"]
+
+    def join(pid):
+        return socketio.test_client(app, namespace="/participant", auth={"code": code, "pid": pid})
+
+    first, second = join("first-phone-012345678"), join("second-phone-01234567")
+    assert first.is_connected("/participant") and second.is_connected("/participant")
+    assert not join("third-phone-012345678").is_connected("/participant")
+    assert join("first-phone-012345678").is_connected("/participant"), "a second tab is fine"
+
+
+def test_guessing_codes_is_slowed(connect, session):
+    assert connect("/screen", {"code": session["code"]}).connected
+    for i in range(20):
+        assert not connect("/participant", {"code": f"WRONG{i % 9}", "pid": "g" * 20}).connected
+    # Now even the right code is refused for a while from this device, on every namespace.
+    assert not connect("/participant", {"code": session["code"], "pid": "g" * 20}).connected
+    assert not connect("/screen", {"code": session["code"]}).connected
+
+
+def test_http_guessing_is_slowed(app, session):
+    client = app.test_client()
+    assert client.get("/j/NOPE22").status_code == 404
+    for _ in range(25):
+        client.get("/j/NOPE22")
+    assert client.get(f"/j/{session['code']}").status_code == 429
+    assert "wait a minute" in client.get("/?code=ABCDEF").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("host", ["evil.example", "attacker.test:8000", "10.9.9.9"])
+def test_requests_for_foreign_host_names_are_refused(app, host):
+    response = app.test_client().get("/healthz", headers={"Host": host})
+    assert response.status_code == 421
+    assert "KIOSK_ALLOWED_HOSTS" in response.json["error"]
+
+
+def test_own_host_names_are_served(app):
+    for host in ("localhost:8000", "127.0.0.1", "kiosk.test"):
+        assert app.test_client().get("/healthz", headers={"Host": host}).status_code == 200
+
+
+def test_pages_carry_the_security_headers(app, session):
+    for path in ("/", f"/j/{session['code']}", f"/s/{session['code']}", "/healthz"):
+        headers = app.test_client().get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+        assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Content-Type-Options"] == "nosniff"

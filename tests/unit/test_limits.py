@@ -1,0 +1,46 @@
+"""Rate limits and the guessing brake, on a fake monotonic clock."""
+
+from workshop.limits import GuessBrake
+from workshop.limits import RateLimiter
+
+
+class Seconds:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_bucket_allows_a_burst_then_the_rate():
+    clock = Seconds()
+    limiter = RateLimiter(burst=3, per_second=2, clock=clock)
+    assert [limiter.allow("a") for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("b"), "keys are independent"
+    clock.now += 0.5
+    assert limiter.allow("a") and not limiter.allow("a")
+    clock.now += 100
+    assert sum(limiter.allow("a") for _ in range(10)) == 3, "refill stops at the burst"
+
+
+def test_forget_and_bounded_memory():
+    clock = Seconds()
+    limiter = RateLimiter(burst=1, per_second=1, clock=clock, max_keys=10)
+    for i in range(10):
+        limiter.allow(f"k{i}")
+    clock.now += 5
+    limiter.allow("new")
+    assert len(limiter) == 1
+    limiter.forget("new")
+    assert len(limiter) == 0
+
+
+def test_guess_brake_blocks_after_too_many_misses_and_forgets_with_time():
+    clock = Seconds()
+    brake = GuessBrake(allowed=3, window=60, clock=clock)
+    for _ in range(3):
+        assert not brake.blocked("addr")
+        brake.miss("addr")
+    assert brake.blocked("addr") and not brake.blocked("other")
+    clock.now += 61
+    assert not brake.blocked("addr")
