@@ -14,6 +14,7 @@ if __name__ == "__main__":
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import logging  # noqa: E402
 import os  # noqa: E402
 import secrets  # noqa: E402
 import signal  # noqa: E402
@@ -77,6 +78,7 @@ DEFAULTS = {
     "ALLOWED_HOSTS": "",  # extra host names, comma-separated (a reverse proxy's name)
     "ALLOWED_ORIGINS": "",  # extra browser origins for Socket.IO, comma-separated
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers count
+    "RETENTION_DAYS": 30,  # answers are deleted this long after a session (0: when it ends)
 }
 
 ENV_KEYS = (
@@ -91,8 +93,10 @@ ENV_KEYS = (
     "ALLOWED_HOSTS",
     "ALLOWED_ORIGINS",
     "TRUSTED_PROXIES",
+    "RETENTION_DAYS",
 )
 INT_KEYS = (
+    "RETENTION_DAYS",
     "PORT",
     "PING_INTERVAL",
     "PING_TIMEOUT",
@@ -182,6 +186,7 @@ def create_app(config: dict | None = None) -> Flask:
         library,
         clock=settings.get("CLOCK") or system_clock,
         public_url=settings["PUBLIC_URL"],
+        retention_days=settings["RETENTION_DAYS"],
     )
     socketio = SocketIO(
         app,
@@ -243,7 +248,22 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         for record in store.list_sessions():
             app.extensions["attune.broadcaster"].schedule_auto_advance(record.state.code)
+    service.sweep()
+    socketio.start_background_task(_sweep_hourly, socketio, service)
     return app
+
+
+SWEEP_SECONDS = 3600
+
+
+def _sweep_hourly(socketio: SocketIO, service: Kiosk) -> None:
+    """Delete answers whose retention has passed, every hour, for as long as the app runs."""
+    while True:
+        socketio.sleep(SWEEP_SECONDS)
+        try:
+            service.sweep()
+        except Exception:  # a failed sweep must not stop the next one
+            logging.getLogger("attune").exception("retention sweep failed")
 
 
 def launch_session(app: Flask) -> tuple[str, str]:

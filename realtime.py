@@ -35,6 +35,9 @@ FACILITATOR_NS = "/facilitator"
 COALESCE_SECONDS = 0.25
 # Longest sleep of an auto-advance watcher before it looks at the clock again.
 AUTO_ADVANCE_POLL_SECONDS = 0.5
+# A phone that has not come back this long after its last connection closed has left: its
+# quiet signals are dropped. Long enough for a tab switch or a Wi-Fi hiccup.
+DEPARTURE_GRACE_SECONDS = 60
 
 
 def kiosk() -> Kiosk:
@@ -90,6 +93,7 @@ class Broadcaster:
         self.kiosk = service
         self._results = Coalescer(socketio, COALESCE_SECONDS, self._send_results)
         self._presence = Coalescer(socketio, COALESCE_SECONDS, self._send_presence)
+        self._care = Coalescer(socketio, COALESCE_SECONDS, self._send_care)
         self._timers: dict[str, int] = {}
         self._timers_lock = threading.Lock()
 
@@ -125,6 +129,38 @@ class Broadcaster:
         payload = {"participants": self.kiosk.presence.count(code)}
         self.socketio.emit("presence", payload, to=code, namespace=FACILITATOR_NS)
         self.socketio.emit("presence", payload, to=code, namespace=SCREEN_NS)
+        # "14 of 20 done" counts connected phones, so it follows joins and departures too.
+        self._send_care(code)
+
+    def care_changed(self, code: str) -> None:
+        """A private choice or signal changed: the console's counts go out soon."""
+        self._care.request(code)
+        expiry = self.kiosk.care.next_expiry(code)
+        if expiry is not None:
+            delay = max(0.0, (expiry - self.kiosk.clock()) / 1000) + 0.05
+            self.socketio.start_background_task(self._care_later, code, delay)
+
+    def _care_later(self, code: str, delay: float) -> None:
+        # A need-moment signal clears itself: the count must drop without any event.
+        self.socketio.sleep(delay)
+        self._care.request(code)
+
+    def _send_care(self, code: str) -> None:
+        with self.app.app_context():
+            self.socketio.emit(
+                "care", self.kiosk.care_view(code), to=code, namespace=FACILITATOR_NS
+            )
+
+    def watch_departure(self, code: str, pid: str) -> None:
+        """A phone's last connection closed: if it stays away, it has left the room."""
+        self.socketio.start_background_task(self._departure, code, pid)
+
+    def _departure(self, code: str, pid: str) -> None:
+        self.socketio.sleep(DEPARTURE_GRACE_SECONDS)
+        with self.app.app_context():
+            if not self.kiosk.presence.has(code, self.kiosk.respondent(code, pid)):
+                self.kiosk.phone_left(code, pid)
+                self._care.request(code)
 
     def schedule_auto_advance(self, code: str) -> None:
         """Wake up when the current countdown ends if the step moves on by itself.

@@ -49,12 +49,23 @@ def _authorised(code: str) -> tuple[str | None, tuple | None]:
     return canonical, None
 
 
+def _gone(code: str):
+    """410 for the answers of a session that were deleted (the report keeps its figures)."""
+    if not kiosk().answers_deleted(code):
+        return None
+    message = "this session's answers were deleted; the report keeps only aggregate figures"
+    return jsonify({"ok": False, "error": message}), 410
+
+
 @blueprint.get("/api/sessions/<code>/export.json")
 def export_json(code: str):
     """Every answer of a session as JSON. :raise 401: no facilitator token."""
     canonical, refusal = _authorised(code)
     if refusal:
         return refusal
+    gone = _gone(canonical)
+    if gone:
+        return gone
     response = jsonify(kiosk().export(canonical))
     response.headers["Content-Disposition"] = f'attachment; filename="attune-{canonical}.json"'
     response.headers["Cache-Control"] = "no-store"
@@ -67,6 +78,9 @@ def export_csv(code: str):
     canonical, refusal = _authorised(code)
     if refusal:
         return refusal
+    gone = _gone(canonical)
+    if gone:
+        return gone
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

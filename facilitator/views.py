@@ -57,7 +57,11 @@ def create_session():
         return _json_error(400, f'send JSON {{"workshop": "<id>"}}: {problem}')
     service = kiosk()
     try:
-        created = service.create_session(message.workshop)
+        created = service.create_session(
+            message.workshop,
+            retention_days=message.retention_days,
+            keep_aggregates=message.keep_aggregates,
+        )
     except UnknownWorkshop:
         known = ", ".join(sorted(service.library))
         return _json_error(400, f"unknown workshop {message.workshop!r}; known: {known}")

@@ -17,8 +17,10 @@ from realtime import guess_brake
 from realtime import kiosk
 from realtime import ok
 from workshop.messages import BadMessage
+from workshop.messages import ConsentChoice
 from workshop.messages import ParticipantAuth
 from workshop.messages import Respond
+from workshop.messages import Signal
 from workshop.messages import parse
 from workshop.results import AnswerError
 from workshop.service import UnknownSession
@@ -60,7 +62,7 @@ class ParticipantNamespace(AttuneNamespace):
         join_room(code)
         service.presence.join(code, request.sid, who)
         emit("state", service.view(code, "participant"))
-        emit("mine", {"answers": service.my_answers(code, credentials.pid)})
+        emit("mine", service.mine(code, credentials.pid))
         broadcaster().presence_changed(code)
 
     def on_disconnect(self, *reason):
@@ -68,8 +70,12 @@ class ParticipantNamespace(AttuneNamespace):
         member = self.members.pop(request.sid, None)
         if member is None:
             return
-        kiosk().presence.leave(member[0], request.sid)
-        broadcaster().presence_changed(member[0])
+        code, pid = member
+        service = kiosk()
+        service.presence.leave(code, request.sid)
+        broadcaster().presence_changed(code)
+        if not service.presence.has(code, service.respondent(code, pid)):
+            broadcaster().watch_departure(code, pid)
 
     def on_respond(self, data=None):
         """Answer the open prompt: `{prompt_id, value, answer_id?}`; acked after it is stored."""
@@ -85,3 +91,31 @@ class ParticipantNamespace(AttuneNamespace):
             return error("this session no longer exists")
         broadcaster().results_changed(member[0])
         return ok(prompt_id=stored.prompt_id, value=stored.value, answer_id=stored.answer_id)
+
+    def on_consent(self, data=None):
+        """A private choice before a touch step: `{step_id, choice}`; the console sees counts."""
+        member = self.members.get(request.sid)
+        if member is None:  # pragma: no cover
+            return error("not joined; reload the page")
+        try:
+            choice = kiosk().consent(member[0], member[1], parse(ConsentChoice, data))
+        except (BadMessage, AnswerError) as problem:
+            return error(str(problem))
+        broadcaster().care_changed(member[0])
+        return ok(step_id=data["step_id"], choice=choice)
+
+    def on_signal(self, data=None):
+        """A quiet signal: `{kind: need_moment | ok_again | done | undone}`; counted, not named."""
+        member = self.members.get(request.sid)
+        if member is None:  # pragma: no cover
+            return error("not joined; reload the page")
+        try:
+            message = parse(Signal, data)
+            moved = kiosk().signal(member[0], member[1], message)
+        except (BadMessage, AnswerError) as problem:
+            return error(str(problem))
+        if moved is not None:
+            broadcaster().state(member[0])
+        else:
+            broadcaster().care_changed(member[0])
+        return ok(kind=message.kind)

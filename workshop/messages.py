@@ -132,6 +132,24 @@ class End(_Action):
     action: Literal["end"]
 
 
+class ConsentOpen(_Action):
+    """Ask the room for consent: for `step_id`, else the current or next step that has it."""
+
+    action: Literal["consent_open"]
+    step_id: Annotated[StrictStr, Field(pattern=SLUG_PATTERN)] | None = None
+
+
+class ConsentClose(_Action):
+    action: Literal["consent_close"]
+
+
+class DeleteAnswers(_Action):
+    """Erase every answer of the session now; `confirm` must repeat the join code."""
+
+    action: Literal["delete_answers"]
+    confirm: Annotated[StrictStr, Field(max_length=20)]
+
+
 class HideResponse(_Action):
     action: Literal["hide_response"]
     answer_id: AnswerId
@@ -159,7 +177,10 @@ Command = Annotated[
     | HideResults
     | End
     | HideResponse
-    | ShowResponse,
+    | ShowResponse
+    | ConsentOpen
+    | ConsentClose
+    | DeleteAnswers,
     Field(discriminator="action"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
@@ -169,10 +190,27 @@ ACTIONS = sorted(
 )
 
 
+class ConsentChoice(_Message):
+    """A phone's private choice before a touch or partner step."""
+
+    step_id: Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
+    choice: Literal["join", "alternative", "skip"]
+
+
+class Signal(_Message):
+    """A phone's quiet signal: it needs a moment (or is fine again), or it is done (or not)."""
+
+    kind: Literal["need_moment", "ok_again", "done", "undone"]
+
+
 class CreateSession(_Message):
     """Body of `POST /api/sessions`."""
 
     workshop: Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
+    # Days the answers are kept; 0 deletes them when the session ends. None: the kiosk default.
+    retention_days: StrictInt | None = Field(default=None, ge=0, le=3650)
+    # Keep the report's aggregate figures (no answer text) when the answers are deleted.
+    keep_aggregates: bool = True
 
 
 class BadMessage(ValueError):

@@ -45,6 +45,11 @@ class Presence:
         with self._lock:
             return who in self._per_phone.get(code, {})
 
+    def phones(self, code: str) -> set[str]:
+        """The phones (keyed hashes) connected to a session now."""
+        with self._lock:
+            return set(self._per_phone.get(code, {}))
+
     def count(self, code: str) -> int:
         """Distinct phones connected to a session now."""
         with self._lock:

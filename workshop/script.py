@@ -108,6 +108,20 @@ class ChoicePrompt(_PromptBase):
 Prompt = Annotated[ScalePrompt | WordsPrompt | ChoicePrompt, Field(discriminator="kind")]
 
 
+class Alternative(_Strict):
+    """What someone does instead of a touch or partner exercise (a self-hug, say)."""
+
+    title: str = Field(min_length=1, max_length=120)
+    text: str = Field(default="", max_length=2000)
+
+
+class Consent(_Strict):
+    """A private question before a touch or partner step: join, do the alternative, or sit out."""
+
+    question: str = Field(min_length=1, max_length=300)
+    alternative: Alternative
+
+
 class Step(_Strict):
     """One step of a workshop."""
 
@@ -115,10 +129,22 @@ class Step(_Strict):
     title: str = Field(min_length=1, max_length=120)
     text: str = Field(default="", max_length=2000)
     notes: str = Field(default="", max_length=5000)
+    # One line that tells someone arriving mid-step what is going on.
+    context: str = Field(default="", max_length=200)
     countdown: int | None = Field(default=None, ge=1, le=6 * 3600)
     breathing: Breathing | None = None
     prompt: Prompt | None = None
     auto_advance: bool = False
+    consent: Consent | None = None
+    # Phones show "I'm done"; with `done_advance` the step moves on once that share is done.
+    done: bool = False
+    done_advance: float | None = Field(default=None, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _done_advance_needs_done(self) -> Step:
+        if self.done_advance is not None and not self.done:
+            raise ValueError("done_advance needs done: true")
+        return self
 
     @property
     def timer_ms(self) -> int | None:
@@ -146,6 +172,8 @@ class Workshop(_Strict):
     min_responses: int = Field(default=DEFAULT_MIN_RESPONSES, ge=1, le=1000)
     # Words answers wait for the facilitator's approval before the room sees them.
     approve_words: bool = False
+    # Ask for consent as soon as a step that carries it is reached (else the console opens it).
+    consent_on_enter: bool = False
     steps: list[Step] = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from workshop.care import Care
 from workshop.messages import JOIN_CODE_ALPHABET
 from workshop.messages import JOIN_CODE_LENGTH
 from workshop.messages import Command
+from workshop.messages import ConsentChoice
 from workshop.messages import Respond
+from workshop.messages import Signal
 from workshop.presence import Presence
 from workshop.results import HIDDEN
 from workshop.results import PENDING
@@ -33,6 +37,7 @@ from workshop.script import ScalePrompt
 from workshop.script import Workshop
 from workshop.session import CommandError
 from workshop.session import SessionState
+from workshop.session import advance
 from workshop.session import advance_if_due
 from workshop.session import apply_command
 from workshop.session import new_session
@@ -96,12 +101,16 @@ class Kiosk:
         clock: Clock = system_clock,
         public_url: str = "http://localhost:8000",
         presence: Presence | None = None,
+        care: Care | None = None,
+        retention_days: int = 30,
     ):
         self.store = store
         self.library = library
         self.clock = clock
         self.public_url = public_url.rstrip("/")
         self.presence = presence or Presence()
+        self.care = care or Care()
+        self.retention_days = retention_days
         self._workshops: dict[str, Workshop] = {}
         # Bumped on every stored answer, so cached results know when they are stale.
         self._answer_seq: dict[str, int] = {}
@@ -124,8 +133,16 @@ class Kiosk:
 
     # -- sessions ------------------------------------------------------------------------
 
-    def create_session(self, workshop_id: str) -> CreatedSession:
+    def create_session(
+        self,
+        workshop_id: str,
+        retention_days: int | None = None,
+        keep_aggregates: bool = True,
+    ) -> CreatedSession:
         """Start a session of a workshop on its first step.
+
+        `retention_days`: how long its answers are kept (0: until it ends); None for the
+        kiosk's default.
 
         :raise UnknownWorkshop: no workshop has this id.
         """
@@ -142,6 +159,8 @@ class Kiosk:
                 token_hash=_hash_token(token),
                 pair_key=secrets.token_bytes(32),
                 created_ms=now,
+                retention_days=self.retention_days if retention_days is None else retention_days,
+                keep_aggregates=keep_aggregates,
             )
             try:
                 self.store.create_session(record)
@@ -216,8 +235,93 @@ class Kiosk:
         code = self.record(code).state.code
         if command.action in ("hide_response", "show_response"):
             return self._moderate(code, command.answer_id, hide=command.action == "hide_response")
+        if command.action == "delete_answers":
+            if normalize_code(command.confirm) != code:
+                raise CommandError(f"to delete every answer, confirm with the join code {code}")
+            self.erase_answers(code)
+            return self.state(code)
         workshop = self.workshop_of(code)
-        return self._save(code, lambda state: apply_command(state, workshop, command, self.clock()))
+        new = self._save(code, lambda state: apply_command(state, workshop, command, self.clock()))
+        if command.action == "end" and new.ended:
+            self._on_end(code)
+        return new
+
+    def _on_end(self, code: str) -> None:
+        """Ending a session: keep its figures, then unlink answers from phones for good.
+
+        The before/after shift is computed once more and kept, because afterwards nothing can
+        pair a phone's answers again. With retention 0 the answers go at once.
+        """
+        record = self.record(code)
+        self.store.unlink_respondents(code, self._figures_json(code))
+        self.care.forget_session(code)
+        self._answers_changed(code)
+        if record.retention_days == 0:
+            self.erase_answers(code)
+
+    def _figures(self, code: str) -> dict:
+        """Aggregate figures of every prompt, without any answer text."""
+        workshop = self.workshop_of(code)
+        figures = {}
+        for step in workshop.steps:
+            if step.prompt is None:
+                continue
+            _, console = self._summaries(code, workshop, step.prompt)
+            figures[step.prompt.id] = {
+                key: value for key, value in console.items() if key not in ("answers", "words")
+            }
+        return figures
+
+    def _figures_json(self, code: str) -> str:
+        return json.dumps(self._figures(code))
+
+    def erase_answers(self, code: str) -> None:
+        """Delete every answer and consent choice of a session for good.
+
+        The report keeps the aggregate figures (no text) if the session was created with
+        `keep_aggregates`.
+        """
+        record = self.record(code)
+        if record.answers_deleted_ms is not None:
+            return
+        kept = self._kept_figures(code) if record.keep_aggregates else None
+        self.store.erase_answers(code, kept, self.clock())
+        self._answers_changed(code)
+
+    def _kept_figures(self, code: str) -> str:
+        """The figures to keep: those frozen at the end (with the shift) or computed now."""
+        live = self._figures(code)
+        frozen = self.record(code).kept_figures
+        if frozen:
+            for prompt_id, figures in json.loads(frozen).items():
+                if "shift" in figures and prompt_id in live:
+                    live[prompt_id]["shift"] = figures["shift"]
+        return json.dumps(live)
+
+    def answers_deleted(self, code: str) -> bool:
+        """Whether a session's answers have been erased."""
+        return self.record(code).answers_deleted_ms is not None
+
+    def sweep(self) -> list[str]:
+        """Erase the answers of every session whose retention has passed; returns their codes.
+
+        Retention counts from the session's end, or from its start while it is still open;
+        a retention of 0 erases the answers as soon as the session ends.
+        """
+        now = self.clock()
+        erased = []
+        for record in self.store.list_sessions():
+            if record.answers_deleted_ms is not None:
+                continue
+            state = record.state
+            since = state.ended_ms if state.ended and state.ended_ms else record.created_ms
+            due = since + record.retention_days * 86_400_000
+            if record.retention_days == 0 and not state.ended:
+                continue
+            if now >= due:
+                self.erase_answers(state.code)
+                erased.append(state.code)
+        return erased
 
     def _moderate(self, code: str, answer_id: str, hide: bool) -> SessionState:
         """Hide a words answer from the room, or show (approve) it. The state is unchanged."""
@@ -289,6 +393,95 @@ class Kiosk:
             a.prompt_id: a.value for a in self.store.answers_of(code, self.respondent(code, pid))
         }
 
+    def mine(self, code: str, pid: str) -> dict:
+        """Everything a phone chose itself, for that phone only: answers, consent, signals."""
+        state = self.state(code)
+        phone = self.respondent(state.code, pid)
+        step = self.workshop_of(state.code).steps[state.step_index]
+        return {
+            "answers": self.my_answers(state.code, pid),
+            "consent": self.store.consents_of(state.code, phone),
+            "need_moment": self.care.needs_moment(state.code, phone, self.clock()),
+            "done": self.care.is_done(state.code, step.id, phone),
+        }
+
+    def consent(self, code: str, pid: str, message: ConsentChoice) -> str:
+        """Keep a phone's private consent choice for a step; changeable while it is asked.
+
+        :raise AnswerError: consent is not being asked for that step now.
+        """
+        state = self.state(code)
+        if state.ended:
+            raise AnswerError("this session has ended")
+        if state.consent_step != message.step_id:
+            raise AnswerError("the room is not being asked about that step now")
+        self.store.upsert_consent(
+            state.code, message.step_id, self.respondent(state.code, pid), message.choice
+        )
+        return message.choice
+
+    def signal(self, code: str, pid: str, message: Signal) -> SessionState | None:
+        """Take a phone's quiet signal. Returns the new state if 'done' moved the room on.
+
+        :raise AnswerError: 'done' on a step that does not ask for it.
+        """
+        state = self.state(code)
+        if state.ended:
+            raise AnswerError("this session has ended")
+        phone = self.respondent(state.code, pid)
+        kind = message.kind
+        if kind == "need_moment":
+            self.care.need_moment(state.code, phone, self.clock())
+            return None
+        if kind == "ok_again":
+            self.care.ok_again(state.code, phone)
+            return None
+        workshop = self.workshop_of(state.code)
+        step = workshop.steps[state.step_index]
+        if not step.done:
+            raise AnswerError("this step has no 'done'")
+        self.care.set_done(state.code, step.id, phone, kind == "done")
+        if kind != "done" or step.done_advance is None:
+            return None
+        counts = self.care.counts(
+            state.code, step.id, self.presence.phones(state.code), self.clock()
+        )
+        if counts.connected and counts.done / counts.connected >= step.done_advance:
+            moved = self._save(
+                state.code,
+                lambda current: (
+                    advance(current, workshop, self.clock())
+                    if current.step_index == state.step_index
+                    else current
+                ),
+            )
+            return moved if moved.version != state.version else None
+        return None
+
+    def phone_left(self, code: str, pid: str) -> None:
+        """A phone has been gone long enough to count as left: its signals go."""
+        self.care.forget_phone(self.state(code).code, self.respondent(code, pid))
+
+    def care_view(self, code: str) -> dict:
+        """What the console sees of the room's private choices: counts only."""
+        state = self.state(code)
+        workshop = self.workshop_of(state.code)
+        step = workshop.steps[state.step_index]
+        counts = self.care.counts(
+            state.code, step.id, self.presence.phones(state.code), self.clock()
+        )
+        consent = None
+        if state.consent_step is not None:
+            consent = {
+                "step_id": state.consent_step,
+                **self.store.consent_counts(state.code, state.consent_step),
+            }
+        return {
+            "consent": consent,
+            "need_moment": counts.need_moment,
+            "done": {"done": counts.done, "of": counts.connected} if step.done else None,
+        }
+
     # -- views ---------------------------------------------------------------------------
 
     def results(self, code: str) -> tuple[dict | None, dict | None]:
@@ -326,7 +519,9 @@ class Kiosk:
         threshold = workshop.min_responses_for(prompt)
         console["threshold"] = threshold
         if isinstance(prompt, ScalePrompt) and prompt.pairs_with:
-            shift = pair_shift(self.store.answers(code, prompt.pairs_with), answers)
+            shift = self._frozen_shift(code, prompt.id) or pair_shift(
+                self.store.answers(code, prompt.pairs_with), answers
+            )
             console["shift"] = shift
             public["shift"] = (
                 shift
@@ -350,7 +545,16 @@ class Kiosk:
             now_ms=self.clock(),
             results_public=public,
             results_console=console,
+            care=self.care_view(state.code),
+            answers_deleted=self.answers_deleted(state.code),
         )
+
+    def _frozen_shift(self, code: str, prompt_id: str) -> dict | None:
+        """The before/after shift kept when the session ended (the pairing is gone since)."""
+        record = self.record(code)
+        if not record.state.ended or not record.kept_figures:
+            return None
+        return json.loads(record.kept_figures).get(prompt_id, {}).get("shift")
 
     def views(self, code: str) -> RoleViews:
         """The facilitator, screen and participant views of a session, built once each."""
@@ -436,19 +640,38 @@ class Kiosk:
         return rows
 
     def report(self, code: str) -> dict:
-        """The facilitator's report: the workshop, step timings and every prompt's results."""
-        state = self.state(code)
+        """The facilitator's report: the workshop, step timings and every prompt's results.
+
+        After the answers were deleted, the prompts show the aggregate figures kept (if the
+        session kept them), without any answer text.
+        """
+        record = self.record(code)
+        state = record.state
         workshop = self.workshop_of(state.code)
+        deleted = record.answers_deleted_ms is not None
+        kept = json.loads(record.kept_figures) if deleted and record.kept_figures else {}
         prompts = []
         for index, step in enumerate(workshop.steps):
             if step.prompt is None:
                 continue
-            _, console = self._summaries(state.code, workshop, step.prompt)
+            if deleted:
+                console = kept.get(step.prompt.id)
+                if console is None:
+                    continue
+            else:
+                _, console = self._summaries(state.code, workshop, step.prompt)
             prompts.append(
                 {"step_index": index, "question": step.prompt.question, "results": console}
             )
         return {
-            "session": self.export(code)["session"],
+            "session": {
+                "code": state.code,
+                "workshop": workshop.id,
+                "title": workshop.title,
+                "created_ms": state.created_ms,
+                "ended": state.ended,
+                "answers_deleted": deleted,
+            },
             "workshop": {
                 "id": workshop.id,
                 "title": workshop.title,

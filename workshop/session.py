@@ -40,6 +40,9 @@ class SessionState:
     created_ms: int = 0
     # [step index, server time the step was entered]: the timings a report shows.
     step_log: tuple[tuple[int, int], ...] = ()
+    # The step whose consent question phones are offered now, if any.
+    consent_step: str | None = None
+    ended_ms: int | None = None
 
     def prompt_state(self, prompt_id: str) -> PromptState:
         """The state of a prompt; prompts never touched are closed and hidden."""
@@ -58,6 +61,8 @@ class SessionState:
             "ended": self.ended,
             "created_ms": self.created_ms,
             "step_log": [list(entry) for entry in self.step_log],
+            "consent_step": self.consent_step,
+            "ended_ms": self.ended_ms,
         }
 
     @classmethod
@@ -75,6 +80,8 @@ class SessionState:
             ended=bool(record.get("ended", False)),
             created_ms=int(record.get("created_ms", 0)),
             step_log=tuple((int(a), int(b)) for a, b in record.get("step_log", [])),
+            consent_step=record.get("consent_step"),
+            ended_ms=record.get("ended_ms"),
         )
 
 
@@ -98,13 +105,35 @@ def _enter_step(state: SessionState, workshop: Workshop, index: int, now_ms: int
     if step.prompt is not None:
         prompts[step.prompt.id] = replace(state.prompt_state(step.prompt.id), open=True)
     timer_ms = step.timer_ms
+    # Consent stays open when the room reaches the step it was asked for, opens by itself if
+    # the workshop says so, and closes anywhere else.
+    keep_consent = step.consent is not None and (
+        workshop.consent_on_enter or state.consent_step == step.id
+    )
     return replace(
         state,
         step_index=index,
         timer=Timer.fresh(timer_ms) if timer_ms is not None else None,
         prompts=prompts,
         step_log=state.step_log + ((index, now_ms),),
+        consent_step=step.id if keep_consent else None,
     )
+
+
+def _consent_target(state: SessionState, workshop: Workshop, step_id: str | None) -> str:
+    """The step a `consent_open` is for: the one named, else the current or next with consent."""
+    if step_id is not None:
+        try:
+            index = workshop.step_index(step_id)
+        except KeyError:
+            raise CommandError(f"there is no step {step_id!r}") from None
+        if workshop.steps[index].consent is None:
+            raise CommandError(f"step {step_id!r} asks for no consent")
+        return step_id
+    for step in workshop.steps[state.step_index : state.step_index + 2]:
+        if step.consent is not None:
+            return step.id
+    raise CommandError("neither this step nor the next asks for consent")
 
 
 def _current_prompt_id(state: SessionState, workshop: Workshop) -> str:
@@ -175,14 +204,28 @@ def apply_command(
             "hide_results": replace(current, revealed=False),
         }[action]
         new = replace(state, prompts={**state.prompts, prompt_id: changed})
+    elif action == "consent_open":
+        new = replace(state, consent_step=_consent_target(state, workshop, command.step_id))
+    elif action == "consent_close":
+        new = replace(state, consent_step=None)
     elif action == "end":
         prompts = {pid: replace(p, open=False) for pid, p in state.prompts.items()}
         timer = state.timer.pause(now_ms) if state.timer else None
-        new = replace(state, ended=True, prompts=prompts, timer=timer)
+        new = replace(
+            state, ended=True, prompts=prompts, timer=timer, consent_step=None, ended_ms=now_ms
+        )
     else:  # pragma: no cover - the message model rejects unknown actions first
         raise CommandError(f"unknown action {action!r}")
     if new == state:
         return state
+    return replace(new, version=state.version + 1)
+
+
+def advance(state: SessionState, workshop: Workshop, now_ms: int) -> SessionState:
+    """Move to the next step because the room is done (no-op on the last step or when ended)."""
+    if state.ended or state.step_index >= len(workshop.steps) - 1:
+        return state
+    new = _enter_step(state, workshop, state.step_index + 1, now_ms)
     return replace(new, version=state.version + 1)
 
 

@@ -9,9 +9,11 @@ process (`kill -9`). Nothing here knows about Flask or sockets.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -36,6 +38,11 @@ class SessionRecord:
     token_hash: str
     pair_key: bytes
     created_ms: int
+    retention_days: int = 30
+    keep_aggregates: bool = True
+    # Set once the answers are erased; `kept_figures` then holds the report's aggregates.
+    answers_deleted_ms: int | None = None
+    kept_figures: str | None = None
 
 
 class Store(Protocol):
@@ -72,6 +79,21 @@ class Store(Protocol):
     def answers_of(self, code: str, respondent: str) -> list[Answer]:
         """One respondent's answers in a session."""
 
+    def upsert_consent(self, code: str, step_id: str, respondent: str, choice: str) -> None:
+        """Keep a phone's consent choice for a step, replacing its earlier one."""
+
+    def consent_counts(self, code: str, step_id: str) -> dict[str, int]:
+        """`{join, alternative, skip}` for a step."""
+
+    def consents_of(self, code: str, respondent: str) -> dict[str, str]:
+        """One phone's consent choices, by step id."""
+
+    def erase_answers(self, code: str, kept_figures: str | None, now_ms: int) -> None:
+        """Delete every answer and consent choice of a session for good (no trace in free pages)."""
+
+    def unlink_respondents(self, code: str, kept_figures: str | None) -> None:
+        """Drop the session's pairing key, make respondent hashes unique, keep the figures."""
+
     def get_meta(self, key: str) -> str | None:
         """A kiosk-wide setting kept in the store."""
 
@@ -94,7 +116,18 @@ CREATE TABLE IF NOT EXISTS sessions (
     workshop_json TEXT NOT NULL,
     token_hash TEXT NOT NULL,
     pair_key BLOB NOT NULL,
-    created_ms INTEGER NOT NULL
+    created_ms INTEGER NOT NULL,
+    retention_days INTEGER NOT NULL DEFAULT 30,
+    keep_aggregates INTEGER NOT NULL DEFAULT 1,
+    answers_deleted_ms INTEGER,
+    kept_figures TEXT
+);
+CREATE TABLE IF NOT EXISTS consents (
+    session_code TEXT NOT NULL REFERENCES sessions(code) ON DELETE CASCADE,
+    step_id TEXT NOT NULL,
+    respondent TEXT NOT NULL,
+    choice TEXT NOT NULL,
+    PRIMARY KEY (session_code, step_id, respondent)
 );
 CREATE TABLE IF NOT EXISTS answers (
     session_code TEXT NOT NULL REFERENCES sessions(code) ON DELETE CASCADE,
@@ -145,6 +178,8 @@ class SqliteStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA journal_size_limit=67108864")
+        # Deleted answers are overwritten with zeros, not left readable in free pages.
+        self._db.execute("PRAGMA secure_delete=ON")
         self._db.executescript(SCHEMA)
         self._cache: dict[str, SessionRecord] = {}
 
@@ -184,7 +219,8 @@ class SqliteStore:
                 with self._transaction():
                     self._write(
                         "INSERT INTO sessions (code, version, state_json, workshop_json,"
-                        " token_hash, pair_key, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        " token_hash, pair_key, created_ms, retention_days, keep_aggregates)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             record.state.code,
                             record.state.version,
@@ -193,6 +229,8 @@ class SqliteStore:
                             record.token_hash,
                             record.pair_key,
                             record.created_ms,
+                            record.retention_days,
+                            int(record.keep_aggregates),
                         ),
                     )
             except sqlite3.IntegrityError:
@@ -206,6 +244,10 @@ class SqliteStore:
             token_hash=row["token_hash"],
             pair_key=bytes(row["pair_key"]),
             created_ms=row["created_ms"],
+            retention_days=row["retention_days"],
+            keep_aggregates=bool(row["keep_aggregates"]),
+            answers_deleted_ms=row["answers_deleted_ms"],
+            kept_figures=row["kept_figures"],
         )
 
     def get_session(self, code: str) -> SessionRecord | None:
@@ -237,13 +279,7 @@ class SqliteStore:
                     raise VersionConflict(state.code)
             old = self._cache.get(state.code) or self.get_session(state.code)
             if old is not None:
-                self._cache[state.code] = SessionRecord(
-                    state=state,
-                    workshop_json=old.workshop_json,
-                    token_hash=old.token_hash,
-                    pair_key=old.pair_key,
-                    created_ms=old.created_ms,
-                )
+                self._cache[state.code] = replace(old, state=state)
 
     def list_sessions(self) -> list[SessionRecord]:
         """All sessions, newest first."""
@@ -316,6 +352,84 @@ class SqliteStore:
                 (code, respondent),
             ).fetchall()
             return [_answer_from_row(row) for row in rows]
+
+    def upsert_consent(self, code: str, step_id: str, respondent: str, choice: str) -> None:
+        """Keep a phone's consent choice for a step, replacing its earlier one."""
+        with self._lock:
+            with self._transaction():
+                self._write(
+                    "INSERT INTO consents (session_code, step_id, respondent, choice)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (session_code, step_id, respondent)"
+                    " DO UPDATE SET choice = excluded.choice",
+                    (code, step_id, respondent, choice),
+                )
+
+    def consent_counts(self, code: str, step_id: str) -> dict[str, int]:
+        """`{join, alternative, skip}` for a step."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT choice, COUNT(*) AS n FROM consents"
+                " WHERE session_code = ? AND step_id = ? GROUP BY choice",
+                (code, step_id),
+            ).fetchall()
+        counts = {"join": 0, "alternative": 0, "skip": 0}
+        counts.update({row["choice"]: row["n"] for row in rows})
+        return counts
+
+    def consents_of(self, code: str, respondent: str) -> dict[str, str]:
+        """One phone's consent choices, by step id."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT step_id, choice FROM consents WHERE session_code = ? AND respondent = ?",
+                (code, respondent),
+            ).fetchall()
+        return {row["step_id"]: row["choice"] for row in rows}
+
+    def erase_answers(self, code: str, kept_figures: str | None, now_ms: int) -> None:
+        """Delete every answer and consent choice of a session for good.
+
+        `secure_delete` zeroes the freed pages; the WAL is then checkpointed and truncated and
+        the file vacuumed, so no answer text lingers anywhere in the database files.
+        """
+        with self._lock:
+            with self._transaction():
+                self._write("DELETE FROM answers WHERE session_code = ?", (code,))
+                self._write("DELETE FROM consents WHERE session_code = ?", (code,))
+                self._write(
+                    "UPDATE sessions SET answers_deleted_ms = ?, kept_figures = ? WHERE code = ?",
+                    (now_ms, kept_figures, code),
+                )
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._db.execute("VACUUM")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError as error:
+                raise StoreError(f"the database could not be compacted: {error}") from None
+            self._cache.pop(code, None)
+
+    def unlink_respondents(self, code: str, kept_figures: str | None) -> None:
+        """Drop the session's pairing key, make respondent hashes unique, keep the figures.
+
+        After this, nobody can tell which answers came from the same phone, nor map a phone
+        to its answers: the before/after pairing cannot be recomputed.
+        """
+        with self._lock:
+            with self._transaction():
+                self._write(
+                    "UPDATE answers SET respondent = lower(hex(randomblob(16)))"
+                    " WHERE session_code = ?",
+                    (code,),
+                )
+                self._write(
+                    "UPDATE consents SET respondent = lower(hex(randomblob(16)))"
+                    " WHERE session_code = ?",
+                    (code,),
+                )
+                self._write(
+                    "UPDATE sessions SET pair_key = ?, kept_figures = ? WHERE code = ?",
+                    (secrets.token_bytes(32), kept_figures, code),
+                )
+            self._cache.pop(code, None)
 
     def get_meta(self, key: str) -> str | None:
         """A kiosk-wide setting kept in the store."""

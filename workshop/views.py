@@ -27,6 +27,9 @@ class SessionContext:
     # Results of the current step's prompt: the room's summary and the console's fuller one.
     results_public: dict | None = None
     results_console: dict | None = None
+    # Counts of the room's private choices, for the console only.
+    care: dict | None = None
+    answers_deleted: bool = False
 
 
 def _prompt_view(step: Step, state: SessionState) -> dict | None:
@@ -100,12 +103,38 @@ def _room_view(state: SessionState, ctx: SessionContext, role: str) -> dict:
     }
 
 
+def _consent_view(step: Step) -> dict | None:
+    if step.consent is None:
+        return None
+    return {
+        "question": step.consent.question,
+        "alternative": {
+            "title": step.consent.alternative.title,
+            "text": step.consent.alternative.text,
+        },
+    }
+
+
 def view_for_participant(state: SessionState, ctx: SessionContext) -> dict:
-    """What a phone sees: the step, timer, pacer, prompt and revealed results. No count."""
+    """What a phone sees: the step, timer, pacer, prompt and revealed results. No count.
+
+    It also carries the consent question being asked (for this step or the next) and the
+    step's alternative, so each phone can show the text that fits its own private choice;
+    nobody's choice and no count is in it.
+    """
     view = _room_view(state, ctx, "participant")
     # Phones do not need the head count, and leaving it out keeps the view identical between
     # joins, so a join never has to be re-broadcast to the room.
     del view["session"]["participants"]
+    step = ctx.workshop.steps[state.step_index]
+    view["step"]["context"] = step.context
+    view["step"]["done"] = step.done
+    view["step"]["consent"] = _consent_view(step)
+    asked = None
+    if state.consent_step is not None:
+        asked_step = ctx.workshop.steps[ctx.workshop.step_index(state.consent_step)]
+        asked = {"step_id": asked_step.id, "title": asked_step.title, **_consent_view(asked_step)}
+    view["consent_ask"] = asked
     return view
 
 
@@ -148,4 +177,9 @@ def view_for_facilitator(state: SessionState, ctx: SessionContext) -> dict:
         "planned_ms": workshop.planned_ms,
     }
     view["step_log"] = [{"index": i, "entered_ms": t} for i, t in state.step_log]
+    view["step"]["context"] = step.context
+    view["step"]["done"] = step.done
+    view["step"]["consent"] = _consent_view(step)
+    view["care"] = ctx.care
+    view["session"]["answers_deleted"] = ctx.answers_deleted
     return view

@@ -69,8 +69,6 @@ def test_any_command_payload_gets_a_clear_ack(app, session, console, ready, payl
         assert snapshot(app, session["code"]) == before
     elif ack["version"] == before[0].version:
         assert snapshot(app, session["code"])[0] == before[0]
-    if snapshot(app, session["code"])[0].ended:
-        pytest.skip("the session ended; later examples would all be refused")
 
 
 @SETTINGS

@@ -2,7 +2,7 @@
 
 import time
 
-WELCOME, BEFORE, BREATHE, SAVOUR, WORD, PICK, AFTER = range(7)
+WELCOME, BEFORE, BREATHE, SAVOUR, WORD, PICK, AFTER, HUG, REFLECT, BYE = range(10)
 
 
 def wait_for(role, name, predicate=lambda payload: True, timeout=5.0):
@@ -21,10 +21,10 @@ def wait_for(role, name, predicate=lambda payload: True, timeout=5.0):
 def test_every_role_gets_a_state_on_connect(console, screen, phone):
     mine = phone()
     events = dict(mine.received())
-    assert events["mine"] == {"answers": {}}
+    assert events["mine"] == {"answers": {}, "consent": {}, "need_moment": False, "done": False}
     state = events["state"]
     assert state["version"] == 1 and state["step"]["index"] == 0
-    assert state["step"]["count"] == 7
+    assert state["step"]["count"] == 10
     assert console.received("state")[0]["role"] == "facilitator"
     assert screen.received("state")[0]["role"] == "screen"
 
@@ -73,7 +73,7 @@ def test_timer_travels_as_a_deadline(console, phone, clock):
 def test_bad_commands_get_clear_errors_and_change_nothing(console):
     console.received()
     cases = [
-        ({"action": "goto", "index": 99}, "between 0 and 6"),
+        ({"action": "goto", "index": 99}, "between 0 and 9"),
         ({"action": "goto", "index": "2"}, "index"),
         ({"action": "goto"}, "index"),
         ({"action": "fly"}, "unknown action"),
@@ -229,9 +229,9 @@ def test_a_phone_gets_its_own_answers_back_when_it_reconnects(console, phone):
     console.command("next")
     mine.ack("respond", {"prompt_id": "mood-before", "value": 4})
     again = phone()
-    assert dict(again.received())["mine"] == {"answers": {"mood-before": 4}}
+    assert dict(again.received())["mine"]["answers"] == {"mood-before": 4}
     stranger = phone("someone-else-0123456789")
-    assert dict(stranger.received())["mine"] == {"answers": {}}
+    assert dict(stranger.received())["mine"]["answers"] == {}
 
 
 def test_participant_count_follows_connections(console, phone):

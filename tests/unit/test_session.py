@@ -10,7 +10,7 @@ from workshop.session import apply_command
 from workshop.session import new_session
 
 NOW = 1_800_000_000_000
-WELCOME, BEFORE, BREATHE, SAVOUR, WORD, PICK, AFTER = range(7)
+WELCOME, BEFORE, BREATHE, SAVOUR, WORD, PICK, AFTER, HUG, REFLECT, BYE = range(10)
 
 
 def cmd(action, **fields):
@@ -44,15 +44,15 @@ def test_next_and_prev_move_and_bump_the_version(start, tiny):
 def test_cannot_go_before_the_first_or_past_the_last_step(start, tiny):
     with pytest.raises(CommandError, match="first step"):
         apply_command(start, tiny, cmd("prev"), NOW)
-    last = at(start, tiny, AFTER)
+    last = at(start, tiny, BYE)
     with pytest.raises(CommandError, match="last step"):
         apply_command(last, tiny, cmd("next"), NOW)
 
 
 def test_goto_checks_the_index(start, tiny):
     assert at(start, tiny, SAVOUR).step_index == SAVOUR
-    with pytest.raises(CommandError, match="between 0 and 6"):
-        apply_command(start, tiny, cmd("goto", index=7), NOW)
+    with pytest.raises(CommandError, match="between 0 and 9"):
+        apply_command(start, tiny, cmd("goto", index=10), NOW)
     assert apply_command(start, tiny, cmd("goto", index=0), NOW) is start
 
 
