@@ -37,6 +37,10 @@ def test_builtin_library_has_calm_and_connect_and_a_demo():
     for seconds in (20, 30, 45, 120):
         assert seconds in timers, f"a {seconds}-second step is in the seed"
     assert any(s.breathing and s.breathing.cycles == 3 for s in calm.steps)
+    steps = {s.id: s for s in calm.steps}
+    assert steps["hug"].consent and steps["head-rub"].consent
+    assert steps["hug"].consent.alternative.title
+    assert any(s.done for s in calm.steps)
 
 
 def test_minimal_workshop_loads(tmp_path):
