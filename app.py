@@ -34,6 +34,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix  # noqa: E402
 from facilitator.events import FacilitatorNamespace  # noqa: E402
 from facilitator.events import ScreenNamespace  # noqa: E402
 from facilitator.exports import blueprint as exports_blueprint  # noqa: E402
+from facilitator.home import blueprint as home_blueprint  # noqa: E402
 from facilitator.views import blueprint as facilitator_blueprint  # noqa: E402
 from participant.events import ParticipantNamespace  # noqa: E402
 from participant.views import blueprint as participant_blueprint  # noqa: E402
@@ -174,12 +175,19 @@ def create_app(config: dict | None = None) -> Flask:
     extra = [settings["WORKSHOP"]] if settings["WORKSHOP"] else []
     library = load_library(extra)
     store = SqliteStore(settings["DB"])
+    kept = load_secrets(settings["DB"])
+    if "cookie_key" not in kept or (not settings["ADMIN_KEY"] and "admin_key" not in kept):
+        kept.setdefault("cookie_key", secrets.token_hex(32))
+        kept.setdefault("admin_key", secrets.token_urlsafe(24))
+        save_secrets(settings["DB"], kept)
     if not settings["ADMIN_KEY"]:
-        kept = load_secrets(settings["DB"])
-        if "admin_key" not in kept:
-            kept["admin_key"] = secrets.token_urlsafe(24)
-            save_secrets(settings["DB"], kept)
         app.config["ADMIN_KEY"] = kept["admin_key"]
+    # Signs the facilitator home's cookie; kept beside the database so sign-ins survive restarts.
+    app.config["SECRET_KEY"] = kept["cookie_key"]
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
+    app.config["SESSION_COOKIE_SECURE"] = settings["PUBLIC_URL"].startswith("https://")
+    app.config["SESSION_COOKIE_NAME"] = "attune_admin"
 
     service = Kiosk(
         store,
@@ -217,6 +225,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(participant_blueprint)
     app.register_blueprint(facilitator_blueprint)
     app.register_blueprint(exports_blueprint)
+    app.register_blueprint(home_blueprint)
 
     @app.get("/healthz")
     def healthz():

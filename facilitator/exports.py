@@ -14,6 +14,7 @@ from flask import Response
 from flask import jsonify
 from flask import request
 
+from facilitator.home import is_admin
 from realtime import kiosk
 from workshop.service import UnknownSession
 
@@ -43,6 +44,8 @@ def _authorised(code: str) -> tuple[str | None, tuple | None]:
         canonical = service.state(code).code
     except UnknownSession:
         return None, (jsonify({"ok": False, "error": "no session has this code"}), 404)
+    if is_admin():
+        return canonical, None
     if scheme.lower() != "bearer" or not service.check_token(canonical, token.strip()):
         message = "send the facilitator token as 'Authorization: Bearer <token>'"
         return None, (jsonify({"ok": False, "error": message}), 401)

@@ -130,3 +130,15 @@ def console(code: str):
     return render_template(
         "console.html", code=canonical, title=kiosk().workshop_of(canonical).title
     )
+
+
+@blueprint.get("/f/<code>/report")
+def report(code: str):
+    """The printable report of a session; its data comes from report.json with the token.
+
+    :raise 404: no such session.
+    """
+    canonical = _session_or_404(code)
+    return render_template(
+        "report.html", code=canonical, title=kiosk().workshop_of(canonical).title
+    )

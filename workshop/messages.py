@@ -44,10 +44,13 @@ class ParticipantAuth(_Message):
 
 
 class FacilitatorAuth(_Message):
-    """`auth` of a console connecting to /facilitator."""
+    """`auth` of a console connecting to /facilitator.
+
+    The token may be empty for a browser signed in on the facilitator home.
+    """
 
     code: JoinCode
-    token: Token
+    token: Annotated[StrictStr, Field(max_length=200)] = ""
 
 
 class ScreenAuth(_Message):

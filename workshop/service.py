@@ -195,11 +195,17 @@ class Kiosk:
             self._workshops[code] = workshop
         return workshop
 
+    def exists(self, code: str) -> bool:
+        """Whether a session has this code."""
+        return self.store.get_session(normalize_code(code)) is not None
+
     def check_token(self, code: str, token: str) -> bool:
         """Whether a token drives this session; compared in constant time."""
         try:
             record = self.record(code)
         except UnknownSession:
+            return False
+        if not token:
             return False
         return hmac.compare_digest(_hash_token(token), record.token_hash)
 
