@@ -1,0 +1,227 @@
+// Result charts, drawn as SVG (bars) and plain text nodes (words) from a `results` object.
+//
+// Everything a participant typed is set with textContent, never parsed as markup. Charts
+// scale with their container through viewBox, so the same drawing reads on a phone, on a
+// console and from the back of a room on the projector.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function svg(tag, attributes = {}, text = null) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+function html(tag, className = "", text = null) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+function shorten(text, max) {
+  const chars = Array.from(String(text));
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("");
+}
+
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function signed(value) {
+  if (value === null || value === undefined) return "–";
+  const rounded = Math.round(value * 10) / 10;
+  return `${rounded > 0 ? "+" : rounded < 0 ? "−" : "±"}${Math.abs(rounded)}`;
+}
+
+/** A scale as a histogram: one bar per value, end labels under the ends, the mean marked. */
+export function histogram(results) {
+  const bins = results.histogram || [];
+  const width = 600;
+  const height = 300;
+  const top = 34;
+  const bottom = 250;
+  const gap = 12;
+  const barWidth = (width - gap * (bins.length + 1)) / Math.max(1, bins.length);
+  const most = Math.max(1, ...bins.map((b) => b.count));
+  const chart = svg("svg", {
+    viewBox: `0 0 ${width} ${height}`,
+    class: "chart chart-histogram",
+    role: "img",
+    "aria-label": `${plural(results.count, "answer", "answers")}, mean ${results.mean ?? "none"}`,
+  });
+  bins.forEach((bin, i) => {
+    const x = gap + i * (barWidth + gap);
+    const barHeight = ((bottom - top) * bin.count) / most;
+    chart.append(
+      svg("rect", {
+        x,
+        y: bottom - barHeight,
+        width: barWidth,
+        height: Math.max(barHeight, 1),
+        rx: 6,
+        class: "bar",
+      }),
+      svg("text", { x: x + barWidth / 2, y: bottom - barHeight - 8, class: "count" }, bin.count),
+      svg("text", { x: x + barWidth / 2, y: bottom + 28, class: "tick" }, bin.value),
+    );
+  });
+  if (results.mean !== null && results.mean !== undefined && bins.length > 1) {
+    const span = results.max - results.min;
+    const x = gap + barWidth / 2 + ((results.mean - results.min) / span) * (width - 2 * gap - barWidth);
+    chart.append(
+      svg("line", { x1: x, x2: x, y1: top - 10, y2: bottom, class: "mean-line" }),
+      svg("text", { x, y: top - 16, class: "mean-label" }, `mean ${results.mean}`),
+    );
+  }
+  const wrapper = html("figure", "chart-figure");
+  wrapper.append(chart);
+  const labels = html("figcaption", "end-labels");
+  const low = html("span", "end-label low", results.min_label || "");
+  const high = html("span", "end-label high", results.max_label || "");
+  low.dir = "auto";
+  high.dir = "auto";
+  labels.append(low, high);
+  wrapper.append(labels);
+  return wrapper;
+}
+
+/** A before/after pair: how many moved up, stayed, moved down, and the average change. */
+export function shift(figures) {
+  const box = html("div", "shift");
+  if (!figures) return box;
+  if (figures.below_threshold) {
+    box.append(html("p", "waiting", `Before and after: ${plural(figures.needed, "more pair", "more pairs")} needed`));
+    return box;
+  }
+  const rows = [
+    ["up", "felt better", figures.up],
+    ["same", "felt the same", figures.same],
+    ["down", "felt worse", figures.down],
+  ];
+  const most = Math.max(1, figures.up, figures.same, figures.down);
+  const chart = svg("svg", {
+    viewBox: "0 0 600 150",
+    class: "chart chart-shift",
+    role: "img",
+    "aria-label": `Of ${figures.pairs} pairs: ${figures.up} up, ${figures.same} the same, ${figures.down} down`,
+  });
+  rows.forEach(([kind, label, count], i) => {
+    const y = 10 + i * 46;
+    chart.append(
+      svg("text", { x: 0, y: y + 26, class: "row-label" }, label),
+      svg("rect", { x: 190, y, width: Math.max(2, (330 * count) / most), height: 34, rx: 6, class: `bar ${kind}` }),
+      svg("text", { x: 200 + (330 * count) / most, y: y + 26, class: "row-count" }, count),
+    );
+  });
+  box.append(
+    html("h4", "shift-title", `Before → after (${plural(figures.pairs, "pair", "pairs")})`),
+    chart,
+    html("p", "shift-mean", `Average change ${signed(figures.mean_change)}`),
+  );
+  return box;
+}
+
+/** Choices as horizontal bars with their counts and percentages. */
+export function choiceBars(results) {
+  const options = results.options || [];
+  const rowHeight = 56;
+  const chart = svg("svg", {
+    viewBox: `0 0 600 ${rowHeight * options.length + 8}`,
+    class: "chart chart-choices",
+    role: "img",
+    "aria-label": options.map((o) => `${o.option}: ${o.count}`).join(", "),
+  });
+  const most = Math.max(1, ...options.map((o) => o.count));
+  options.forEach((option, i) => {
+    const y = 4 + i * rowHeight;
+    const label = svg("text", { x: 0, y: y + 20, class: "row-label" }, shorten(option.option, 40));
+    label.append(svg("title", {}, option.option));
+    chart.append(
+      label,
+      svg("rect", { x: 0, y: y + 28, width: Math.max(2, (470 * option.count) / most), height: 20, rx: 5, class: "bar" }),
+      svg("text", { x: 480, y: y + 45, class: "row-count" }, `${option.count} · ${option.percent}%`),
+    );
+  });
+  return chart;
+}
+
+/** Words as a cloud: size by frequency. Each word is text, direction detected per word. */
+export function wordCloud(results) {
+  const words = results.words || [];
+  const cloud = html("div", "word-cloud");
+  cloud.setAttribute("role", "list");
+  cloud.setAttribute("aria-label", "Words from the room");
+  const most = Math.max(1, ...words.map((w) => w.count));
+  const least = Math.min(most, ...words.map((w) => w.count));
+  words.forEach(({ word, count }, i) => {
+    const item = html("span", `cloud-word tone-${i % 4}`, word);
+    item.dir = "auto";
+    item.setAttribute("role", "listitem");
+    item.title = plural(count, "time", "times");
+    const weight = most === least ? 0.5 : (count - least) / (most - least);
+    item.style.fontSize = `${(1 + weight * 2.2).toFixed(2)}em`;
+    cloud.append(item);
+  });
+  if (!words.length) cloud.append(html("p", "waiting", "No words yet"));
+  return cloud;
+}
+
+/** Words as a list (console): each answer, with its moderation status where given. */
+export function wordList(results, onToggle = null) {
+  const list = html("ol", "word-list");
+  for (const entry of results.answers || []) {
+    const item = html("li", `word-entry status-${entry.status || "shown"}`);
+    const text = html("span", "word-text", entry.text);
+    text.dir = "auto";
+    item.append(text);
+    if (entry.status && entry.status !== "shown") {
+      item.append(html("span", "word-status", entry.status === "pending" ? "waiting for approval" : "hidden"));
+    }
+    if (onToggle && entry.id) {
+      const hidden = entry.status === "hidden" || entry.status === "pending";
+      const button = html("button", "button small", hidden ? (entry.status === "pending" ? "Approve" : "Show") : "Hide");
+      button.type = "button";
+      button.setAttribute("aria-label", `${button.textContent}: ${entry.text}`);
+      button.addEventListener("click", () => onToggle(entry.id, !hidden));
+      item.append(button);
+    }
+    list.append(item);
+  }
+  return list;
+}
+
+/** What the room sees before enough answers are in. */
+export function waiting(results) {
+  const box = html("div", "results-waiting");
+  box.append(
+    html("p", "waiting-count", plural(results.count, "answer", "answers")),
+    html("p", "waiting-needed", `${plural(results.needed, "more answer", "more answers")} needed before results are shown`),
+  );
+  return box;
+}
+
+/**
+ * Render any results object into `container`, replacing what was there.
+ * `options.console` adds the console's extras (word list with moderation buttons).
+ */
+export function renderResults(container, results, options = {}) {
+  container.replaceChildren();
+  if (!results) return;
+  if (results.below_threshold) {
+    container.append(waiting(results));
+    return;
+  }
+  const header = html("p", "results-count", plural(results.count, "answer", "answers"));
+  container.append(header);
+  if (results.kind === "scale") {
+    container.append(histogram(results));
+    if (results.shift) container.append(shift(results.shift));
+  } else if (results.kind === "choice") {
+    container.append(choiceBars(results));
+  } else if (results.kind === "words") {
+    container.append(wordCloud(results));
+    if (options.console && results.answers) container.append(wordList(results, options.onToggle || null));
+  }
+}
