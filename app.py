@@ -52,7 +52,7 @@ from workshop.script import WorkshopError  # noqa: E402
 from workshop.script import load_library  # noqa: E402
 from workshop.script import load_workshop  # noqa: E402
 from workshop.service import Kiosk  # noqa: E402
-from workshop.store import SqliteStore  # noqa: E402
+from workshop.stores import open_store  # noqa: E402
 from workshop.timer import system_clock  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
@@ -80,6 +80,9 @@ DEFAULTS = {
     "ALLOWED_ORIGINS": "",  # extra browser origins for Socket.IO, comma-separated
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers count
     "RETENTION_DAYS": 30,  # answers are deleted this long after a session (0: when it ends)
+    # redis://... : several processes share broadcasts (Flask-SocketIO's message queue),
+    # presence and signals through Redis; the database must then be PostgreSQL.
+    "MESSAGE_QUEUE": "",
 }
 
 ENV_KEYS = (
@@ -95,6 +98,7 @@ ENV_KEYS = (
     "ALLOWED_ORIGINS",
     "TRUSTED_PROXIES",
     "RETENTION_DAYS",
+    "MESSAGE_QUEUE",
 )
 INT_KEYS = (
     "RETENTION_DAYS",
@@ -174,7 +178,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     extra = [settings["WORKSHOP"]] if settings["WORKSHOP"] else []
     library = load_library(extra)
-    store = SqliteStore(settings["DB"])
+    cluster = _cluster(settings)
+    store = open_store(settings["DB"])
     kept = load_secrets(settings["DB"])
     if "cookie_key" not in kept or (not settings["ADMIN_KEY"] and "admin_key" not in kept):
         kept.setdefault("cookie_key", secrets.token_hex(32))
@@ -195,6 +200,9 @@ def create_app(config: dict | None = None) -> Flask:
         clock=settings.get("CLOCK") or system_clock,
         public_url=settings["PUBLIC_URL"],
         retention_days=settings["RETENTION_DAYS"],
+        presence=cluster.presence if cluster else None,
+        care=cluster.care if cluster else None,
+        cache_results=cluster is None,
     )
     socketio = SocketIO(
         app,
@@ -203,6 +211,7 @@ def create_app(config: dict | None = None) -> Flask:
         ping_timeout=settings["PING_TIMEOUT"],
         max_http_buffer_size=settings["MAX_MESSAGE_BYTES"],
         cors_allowed_origins=origin_checker(settings["PUBLIC_URL"], settings["ALLOWED_ORIGINS"]),
+        message_queue=settings["MESSAGE_QUEUE"] or None,
         logger=False,
         engineio_logger=False,
     )
@@ -220,7 +229,9 @@ def create_app(config: dict | None = None) -> Flask:
     socketio.on_namespace(ScreenNamespace(SCREEN_NS))
     app.extensions["attune.kiosk"] = service
     app.extensions["attune.store"] = store
-    app.extensions["attune.broadcaster"] = Broadcaster(app, socketio, service)
+    app.extensions["attune.broadcaster"] = Broadcaster(
+        app, socketio, service, lease=cluster.lease if cluster else None
+    )
     app.extensions["attune.guess_brake"] = GuessBrake()
     app.register_blueprint(participant_blueprint)
     app.register_blueprint(facilitator_blueprint)
@@ -259,7 +270,51 @@ def create_app(config: dict | None = None) -> Flask:
             app.extensions["attune.broadcaster"].schedule_auto_advance(record.state.code)
     service.sweep()
     socketio.start_background_task(_sweep_hourly, socketio, service)
+    if cluster:
+        socketio.start_background_task(_heartbeat, socketio, cluster)
     return app
+
+
+class _Cluster:
+    """What several processes share besides the database: Redis for presence and leases."""
+
+    def __init__(self, url: str):
+        import redis
+
+        from workshop.shared_room import RedisCare
+        from workshop.shared_room import RedisPresence
+
+        self.redis = redis.Redis.from_url(url)
+        self.presence = RedisPresence(self.redis)
+        self.care = RedisCare(self.redis)
+
+    def lease(self, name: str, seconds: int) -> bool:
+        """Take a named lease for `seconds` if nobody holds it (Redis SET NX)."""
+        return bool(
+            self.redis.set(f"attune:lease:{name}", self.presence.process, nx=True, ex=seconds)
+        )
+
+
+def _cluster(settings: dict) -> _Cluster | None:
+    url = settings["MESSAGE_QUEUE"]
+    if not url:
+        return None
+    if not str(settings["DB"]).startswith(("postgresql://", "postgres://")):
+        raise ValueError(
+            "KIOSK_MESSAGE_QUEUE needs a shared database: set KIOSK_DB=postgresql://... "
+            "(SQLite belongs to one process)"
+        )
+    return _Cluster(url)
+
+
+def _heartbeat(socketio: SocketIO, cluster: _Cluster) -> None:
+    """Keep this process counted as alive in the shared presence."""
+    while True:
+        socketio.sleep(5)
+        try:
+            cluster.presence.heartbeat()
+        except Exception:  # Redis briefly away: the next beat will do
+            logging.getLogger("attune").warning("presence heartbeat failed", exc_info=True)
 
 
 SWEEP_SECONDS = 3600

@@ -87,10 +87,13 @@ class Coalescer:
 class Broadcaster:
     """Sends state, results and counts of a session to the clients of each role."""
 
-    def __init__(self, app, socketio: SocketIO, service: Kiosk):
+    def __init__(self, app, socketio: SocketIO, service: Kiosk, lease=None):
         self.app = app
         self.socketio = socketio
         self.kiosk = service
+        # With several processes: `lease(name, seconds) -> bool`, so that only one process
+        # acts on a deadline (auto-advance) even though every process watches it.
+        self.lease = lease
         self._results = Coalescer(socketio, COALESCE_SECONDS, self._send_results)
         self._presence = Coalescer(socketio, COALESCE_SECONDS, self._send_presence)
         self._care = Coalescer(socketio, COALESCE_SECONDS, self._send_care)
@@ -196,6 +199,8 @@ class Broadcaster:
                 delay_ms = state.timer.remaining_ms(self.kiosk.clock())
                 if delay_ms > 0:
                     continue
+                if self.lease is not None and not self.lease(f"advance:{code}:{state.version}", 30):
+                    return  # another process holds this deadline and moves the room on
                 if self.kiosk.advance_if_due(code) is not None:
                     self.state(code)
                 return

@@ -103,6 +103,7 @@ class Kiosk:
         presence: Presence | None = None,
         care: Care | None = None,
         retention_days: int = 30,
+        cache_results: bool = True,
     ):
         self.store = store
         self.library = library
@@ -111,6 +112,9 @@ class Kiosk:
         self.presence = presence or Presence()
         self.care = care or Care()
         self.retention_days = retention_days
+        # With several processes, answers arrive through others too: a per-process cache
+        # keyed by this process's answer count would go stale, so it is turned off.
+        self.cache_results = cache_results
         self._workshops: dict[str, Workshop] = {}
         # Bumped on every stored answer, so cached results know when they are stale.
         self._answer_seq: dict[str, int] = {}
@@ -502,7 +506,7 @@ class Kiosk:
             return None, None
         key = (prompt.id, self._answer_seq.get(state.code, 0))
         cached = self._results_cache.get(state.code)
-        if cached is not None and cached[0] == key:
+        if self.cache_results and cached is not None and cached[0] == key:
             return cached[1]
         workshop = self.workshop_of(state.code)
         pair = self._summaries(state.code, workshop, prompt)
