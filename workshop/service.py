@@ -24,6 +24,7 @@ from workshop.messages import ConsentChoice
 from workshop.messages import Respond
 from workshop.messages import Signal
 from workshop.presence import Presence
+from workshop.reports import Reports
 from workshop.results import HIDDEN
 from workshop.results import PENDING
 from workshop.results import SHOWN
@@ -33,6 +34,7 @@ from workshop.results import below_threshold
 from workshop.results import pair_shift
 from workshop.results import summarize
 from workshop.results import validate_answer
+from workshop.retention import Retention
 from workshop.script import ScalePrompt
 from workshop.script import Workshop
 from workshop.session import CommandError
@@ -91,7 +93,7 @@ def _hash_token(token: str) -> str:
 _MAX_CONFLICT_RETRIES = 5
 
 
-class Kiosk:
+class Kiosk(Reports, Retention):
     """Sessions of workshops, kept in a store, observed through a clock."""
 
     def __init__(
@@ -255,83 +257,6 @@ class Kiosk:
         if command.action == "end" and new.ended:
             self._on_end(code)
         return new
-
-    def _on_end(self, code: str) -> None:
-        """Ending a session: keep its figures, then unlink answers from phones for good.
-
-        The before/after shift is computed once more and kept, because afterwards nothing can
-        pair a phone's answers again. With retention 0 the answers go at once.
-        """
-        record = self.record(code)
-        self.store.unlink_respondents(code, self._figures_json(code))
-        self.care.forget_session(code)
-        self._answers_changed(code)
-        if record.retention_days == 0:
-            self.erase_answers(code)
-
-    def _figures(self, code: str) -> dict:
-        """Aggregate figures of every prompt, without any answer text."""
-        workshop = self.workshop_of(code)
-        figures = {}
-        for step in workshop.steps:
-            if step.prompt is None:
-                continue
-            _, console = self._summaries(code, workshop, step.prompt)
-            figures[step.prompt.id] = {
-                key: value for key, value in console.items() if key not in ("answers", "words")
-            }
-        return figures
-
-    def _figures_json(self, code: str) -> str:
-        return json.dumps(self._figures(code))
-
-    def erase_answers(self, code: str) -> None:
-        """Delete every answer and consent choice of a session for good.
-
-        The report keeps the aggregate figures (no text) if the session was created with
-        `keep_aggregates`.
-        """
-        record = self.record(code)
-        if record.answers_deleted_ms is not None:
-            return
-        kept = self._kept_figures(code) if record.keep_aggregates else None
-        self.store.erase_answers(code, kept, self.clock())
-        self._answers_changed(code)
-
-    def _kept_figures(self, code: str) -> str:
-        """The figures to keep: those frozen at the end (with the shift) or computed now."""
-        live = self._figures(code)
-        frozen = self.record(code).kept_figures
-        if frozen:
-            for prompt_id, figures in json.loads(frozen).items():
-                if "shift" in figures and prompt_id in live:
-                    live[prompt_id]["shift"] = figures["shift"]
-        return json.dumps(live)
-
-    def answers_deleted(self, code: str) -> bool:
-        """Whether a session's answers have been erased."""
-        return self.record(code).answers_deleted_ms is not None
-
-    def sweep(self) -> list[str]:
-        """Erase the answers of every session whose retention has passed; returns their codes.
-
-        Retention counts from the session's end, or from its start while it is still open;
-        a retention of 0 erases the answers as soon as the session ends.
-        """
-        now = self.clock()
-        erased = []
-        for record in self.store.list_sessions():
-            if record.answers_deleted_ms is not None:
-                continue
-            state = record.state
-            since = state.ended_ms if state.ended and state.ended_ms else record.created_ms
-            due = since + record.retention_days * 86_400_000
-            if record.retention_days == 0 and not state.ended:
-                continue
-            if now >= due:
-                self.erase_answers(state.code)
-                erased.append(state.code)
-        return erased
 
     def _moderate(self, code: str, answer_id: str, hide: bool) -> SessionState:
         """Hide a words answer from the room, or show (approve) it. The state is unchanged."""
@@ -586,114 +511,6 @@ class Kiosk:
             "participant": view_for_participant,
         }[role]
         return build(state, self._context(state))
-
-    def export(self, code: str) -> dict:
-        """Every answer of a session, for the facilitator to keep.
-
-        Respondents are numbered r1, r2, ... in the order they first answered: stable within
-        the session, meaningless outside it. The keyed hashes themselves never leave.
-        """
-        state = self.state(code)
-        workshop = self.workshop_of(state.code)
-        prompts = {s.prompt.id: s.prompt for s in workshop.steps if s.prompt is not None}
-        answers = sorted(self.store.answers(state.code), key=lambda a: (a.answered_ms, a.answer_id))
-        numbers: dict[str, str] = {}
-        rows = []
-        for answer in answers:
-            number = numbers.setdefault(answer.respondent, f"r{len(numbers) + 1}")
-            prompt = prompts.get(answer.prompt_id)
-            rows.append(
-                {
-                    "respondent": number,
-                    "prompt_id": answer.prompt_id,
-                    "question": prompt.question if prompt else "",
-                    "kind": prompt.kind if prompt else "",
-                    "value": answer.value,
-                    "seconds": round((answer.answered_ms - state.created_ms) / 1000, 1),
-                    "hidden": answer.hidden,
-                }
-            )
-        return {
-            "session": {
-                "code": state.code,
-                "workshop": workshop.id,
-                "title": workshop.title,
-                "created_ms": state.created_ms,
-                "ended": state.ended,
-            },
-            "answers": rows,
-        }
-
-    def timings(self, code: str) -> list[dict]:
-        """How long each step actually took, from the log of when steps were entered.
-
-        A step visited twice appears twice; the current step runs until now (or until the
-        session ended, which pauses the clock at the last change).
-        """
-        state = self.state(code)
-        workshop = self.workshop_of(state.code)
-        log = list(state.step_log)
-        end_ms = self.clock()
-        rows = []
-        for (index, entered), following in zip(log, log[1:] + [(None, end_ms)], strict=True):
-            step = workshop.steps[index]
-            rows.append(
-                {
-                    "index": index,
-                    "id": step.id,
-                    "title": step.title,
-                    "planned_ms": step.timer_ms,
-                    "entered_ms": entered,
-                    "taken_ms": max(0, following[1] - entered),
-                }
-            )
-        return rows
-
-    def report(self, code: str) -> dict:
-        """The facilitator's report: the workshop, step timings and every prompt's results.
-
-        After the answers were deleted, the prompts show the aggregate figures kept (if the
-        session kept them), without any answer text.
-        """
-        record = self.record(code)
-        state = record.state
-        workshop = self.workshop_of(state.code)
-        deleted = record.answers_deleted_ms is not None
-        kept = json.loads(record.kept_figures) if deleted and record.kept_figures else {}
-        prompts = []
-        for index, step in enumerate(workshop.steps):
-            if step.prompt is None:
-                continue
-            if deleted:
-                console = kept.get(step.prompt.id)
-                if console is None:
-                    continue
-            else:
-                _, console = self._summaries(state.code, workshop, step.prompt)
-            prompts.append(
-                {"step_index": index, "question": step.prompt.question, "results": console}
-            )
-        return {
-            "session": {
-                "code": state.code,
-                "workshop": workshop.id,
-                "title": workshop.title,
-                "created_ms": state.created_ms,
-                "ended": state.ended,
-                "answers_deleted": deleted,
-            },
-            "workshop": {
-                "id": workshop.id,
-                "title": workshop.title,
-                "description": workshop.description,
-                "planned_ms": workshop.planned_ms,
-                "steps": [
-                    {"id": s.id, "title": s.title, "planned_ms": s.timer_ms} for s in workshop.steps
-                ],
-            },
-            "timings": self.timings(code),
-            "prompts": prompts,
-        }
 
     def sessions(self) -> list[dict]:
         """A summary of every session, newest first (for the facilitator home)."""
