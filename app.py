@@ -144,26 +144,12 @@ def _settings(config: dict | None) -> dict:
     return settings
 
 
-def _secrets_file(db_path: str) -> Path:
-    return Path(db_path).with_suffix(".secrets.json")
+def kept_secret(store, name: str, make) -> str:
+    """A kiosk-wide secret kept in the store, made once by whichever process starts first.
 
-
-def load_secrets(db_path: str) -> dict:
-    """Secrets kept beside the database (admin key, launch session), readable by us only."""
-    path = _secrets_file(db_path)
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-
-
-def save_secrets(db_path: str, values: dict) -> None:
-    """Write the secrets file with mode 0600."""
-    path = _secrets_file(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump(values, handle)
+    Insert-if-absent, so several processes starting together all end up with the same value.
+    """
+    return store.set_meta_if_absent(name, make())
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -180,15 +166,11 @@ def create_app(config: dict | None = None) -> Flask:
     library = load_library(extra)
     cluster = _cluster(settings)
     store = open_store(settings["DB"])
-    kept = load_secrets(settings["DB"])
-    if "cookie_key" not in kept or (not settings["ADMIN_KEY"] and "admin_key" not in kept):
-        kept.setdefault("cookie_key", secrets.token_hex(32))
-        kept.setdefault("admin_key", secrets.token_urlsafe(24))
-        save_secrets(settings["DB"], kept)
     if not settings["ADMIN_KEY"]:
-        app.config["ADMIN_KEY"] = kept["admin_key"]
-    # Signs the facilitator home's cookie; kept beside the database so sign-ins survive restarts.
-    app.config["SECRET_KEY"] = kept["cookie_key"]
+        app.config["ADMIN_KEY"] = kept_secret(store, "admin_key", lambda: secrets.token_urlsafe(24))
+    # Signs the facilitator home's cookie; kept in the store so sign-ins survive restarts and
+    # every process of a cluster accepts them.
+    app.config["SECRET_KEY"] = kept_secret(store, "cookie_key", lambda: secrets.token_hex(32))
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
     app.config["SESSION_COOKIE_SECURE"] = settings["PUBLIC_URL"].startswith("https://")
@@ -337,9 +319,10 @@ def launch_session(app: Flask) -> tuple[str, str]:
     keep working after the laptop was restarted.
     """
     service: Kiosk = app.extensions["attune.kiosk"]
+    store = app.extensions["attune.store"]
     workshop_id = app.config["LAUNCH_WORKSHOP"]
-    kept = load_secrets(app.config["DB"])
-    previous = kept.get("launch")
+    kept = store.get_meta("launch")
+    previous = json.loads(kept) if kept else None
     if previous:
         try:
             state = service.state(previous["code"])
@@ -349,8 +332,7 @@ def launch_session(app: Flask) -> tuple[str, str]:
         except LookupError:
             pass
     created = service.create_session(workshop_id)
-    kept["launch"] = {"code": created.code, "token": created.facilitator_token}
-    save_secrets(app.config["DB"], kept)
+    store.set_meta("launch", json.dumps({"code": created.code, "token": created.facilitator_token}))
     return created.code, created.facilitator_token
 
 

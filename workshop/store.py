@@ -9,6 +9,7 @@ process (`kill -9`). Nothing here knows about Flask or sockets.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sqlite3
 import threading
@@ -100,6 +101,9 @@ class Store(Protocol):
     def set_meta(self, key: str, value: str) -> None:
         """Keep a kiosk-wide setting."""
 
+    def set_meta_if_absent(self, key: str, value: str) -> str:
+        """Keep a setting unless one is there already; returns the value that is kept."""
+
     def close(self) -> None:
         """Flush and release the store."""
 
@@ -167,6 +171,10 @@ class SqliteStore:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            # Answers and the kiosk's secrets live here: readable by the kiosk's user only.
+            # SQLite gives the -wal and -shm files the same mode as the database file.
+            Path(self.path).touch(mode=0o600, exist_ok=True)
+            os.chmod(self.path, 0o600)
         self._lock = threading.RLock()
         self._db = sqlite3.connect(
             self.path, isolation_level=None, check_same_thread=False, timeout=5.0
@@ -446,6 +454,13 @@ class SqliteStore:
                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (key, value),
                 )
+
+    def set_meta_if_absent(self, key: str, value: str) -> str:
+        """Keep a setting unless one is there already; returns the value that is kept."""
+        with self._lock:
+            with self._transaction():
+                self._write("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            return self.get_meta(key)
 
     def close(self) -> None:
         """Checkpoint the WAL into the main file and close."""
