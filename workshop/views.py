@@ -168,6 +168,7 @@ def view_for_facilitator(state: SessionState, ctx: SessionContext) -> dict:
             "title": s.title,
             "planned_ms": s.timer_ms,
             "prompt_kind": s.prompt.kind if s.prompt else None,
+            "consent": s.consent is not None,
         }
         for index, s in enumerate(workshop.steps)
     ]

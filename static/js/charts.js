@@ -39,9 +39,9 @@ function signed(value) {
 export function histogram(results) {
   const bins = results.histogram || [];
   const width = 600;
-  const height = 300;
-  const top = 34;
-  const bottom = 250;
+  const height = 320;
+  const top = 74;
+  const bottom = 270;
   const gap = 12;
   const barWidth = (width - gap * (bins.length + 1)) / Math.max(1, bins.length);
   const most = Math.max(1, ...bins.map((b) => b.count));
@@ -71,8 +71,8 @@ export function histogram(results) {
     const span = results.max - results.min;
     const x = gap + barWidth / 2 + ((results.mean - results.min) / span) * (width - 2 * gap - barWidth);
     chart.append(
-      svg("line", { x1: x, x2: x, y1: top - 10, y2: bottom, class: "mean-line" }),
-      svg("text", { x, y: top - 16, class: "mean-label" }, `mean ${results.mean}`),
+      svg("line", { x1: x, x2: x, y1: 30, y2: bottom, class: "mean-line" }),
+      svg("text", { x, y: 22, class: "mean-label" }, `mean ${results.mean}`),
     );
   }
   const wrapper = html("figure", "chart-figure");

@@ -2,23 +2,12 @@
 // fragment or this tab's console) or the home page's cookie, and draw every chart.
 
 import { renderResults } from "./charts.js";
+import { download, facilitatorToken } from "./downloads.js";
 
 const main = document.querySelector("main.report");
 const code = main.dataset.code;
 const status = document.getElementById("report-status");
-const tokenKey = `attune.token.${code}`;
-
-function readToken() {
-  const fromLink = decodeURIComponent(window.location.hash.slice(1));
-  if (fromLink) {
-    sessionStorage.setItem(tokenKey, fromLink);
-    // Keep the secret out of the address bar, history and any printed page header.
-    history.replaceState(null, "", window.location.pathname);
-  }
-  return sessionStorage.getItem(tokenKey) || "";
-}
-
-const token = readToken();
+const token = facilitatorToken(code);
 const headers = token ? { Authorization: `Bearer ${token}` } : {};
 
 function mmss(ms) {
@@ -97,24 +86,12 @@ async function load() {
   document.body.dataset.loaded = "true";
 }
 
-async function download(kind) {
-  const response = await fetch(`/api/sessions/${code}/export.${kind}`, { headers, credentials: "same-origin" });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    status.textContent = body.error || `The download failed (${response.status}).`;
-    return;
-  }
-  const blob = await response.blob();
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(blob);
-  link.download = `attune-${code}.${kind}`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+async function save(kind) {
+  const problem = await download(`/api/sessions/${code}/export.${kind}`, headers, `attune-${code}.${kind}`);
+  if (problem) status.textContent = problem;
 }
 
 document.getElementById("print").addEventListener("click", () => window.print());
-document.getElementById("export-csv").addEventListener("click", () => download("csv"));
-document.getElementById("export-json").addEventListener("click", () => download("json"));
+document.getElementById("export-csv").addEventListener("click", () => save("csv"));
+document.getElementById("export-json").addEventListener("click", () => save("json"));
 load();

@@ -1,0 +1,213 @@
+// The facilitator's console: the agenda, the words to say, the controls, and the room live.
+
+import { renderResults } from "./charts.js";
+import { connect } from "./connection.js";
+import { $, el, setText } from "./dom.js";
+import { download, facilitatorToken } from "./downloads.js";
+import { mmss } from "./timer.js";
+import { CountdownRing, Pacer } from "./widgets.js";
+
+const main = $("main.console");
+const code = main.dataset.code;
+const token = facilitatorToken(code);
+const headers = token ? { Authorization: `Bearer ${token}` } : {};
+let state = null;
+let ring = null;
+let pacer = null;
+let timingKey = null;
+let agendaKey = null;
+
+const { clock, call } = connect("/facilitator", { code, token }, {
+  onState(next) {
+    state = next;
+    render();
+  },
+  events: {
+    presence({ participants }) {
+      setText($("#participants"), String(participants));
+    },
+    results(results) {
+      if (state) {
+        state.results = results;
+        showResults();
+      }
+    },
+    care(care) {
+      if (state) {
+        state.care = care;
+        showCare();
+      }
+    },
+  },
+});
+
+const status = $("#status");
+function say(text, problem = false) {
+  status.classList.toggle("problem", problem);
+  setText(status, text);
+}
+
+async function command(action, fields = {}) {
+  const ack = await call("command", { action, ...fields });
+  if (ack.ok) say("");
+  else say(ack.error, true);
+  return ack;
+}
+
+// ---------- Rendering ----------
+
+function render() {
+  const { step, session } = state;
+  setText($("#step-count"), session.ended ? "The session has ended" : `Step ${step.index + 1} of ${step.count}${step.auto_advance ? " · moves on by itself when the countdown ends" : ""}`);
+  setText($("#step-title"), step.title);
+  setText($("#step-text"), step.text);
+  setText($("#notes"), step.notes || "(no notes for this step)");
+  setText($("#next-up"), state.next ? `Next: ${state.next.title}` : "This is the last step.");
+  setText($("#participants"), String(session.participants));
+  const join = $("#join-link");
+  join.href = session.join_url;
+  setText(join, session.join_url);
+  $("#report-link").href = `/f/${code}/report${token ? `#${encodeURIComponent(token)}` : ""}`;
+  renderAgenda();
+  renderTiming(step);
+  const prompt = step.prompt;
+  $("#prompt-controls").hidden = !prompt;
+  $("#timer-controls").hidden = !step.timer;
+  const nextAsks = state.next && state.agenda[state.next.index].consent;
+  $("#consent-controls").hidden = !(step.consent || nextAsks);
+  if (prompt) {
+    setText($("#revealed-flag"), `${prompt.open ? "open" : "closed"} · ${prompt.revealed ? "shown to the room" : "only you see these"}`);
+  } else {
+    setText($("#revealed-flag"), "");
+  }
+  for (const button of main.querySelectorAll("button[data-action]")) button.disabled = session.ended;
+  showResults();
+  showCare();
+}
+
+function renderAgenda() {
+  const list = $("#agenda");
+  const key = `${state.version}`;
+  if (agendaKey === key) return;
+  agendaKey = key;
+  list.replaceChildren(
+    ...state.agenda.map((item) => {
+      const li = el("li", { className: item.index === state.step.index ? "current" : item.index < state.step.index ? "past" : "" });
+      const button = el(
+        "button",
+        { type: "button", "aria-current": item.index === state.step.index ? "step" : undefined, onclick: () => command("goto", { index: item.index }) },
+        el("span", { className: "user-text", text: `${item.index + 1}. ${item.title}` }),
+        el("span", { className: "planned", text: item.planned_ms ? mmss(item.planned_ms) : item.prompt_kind ? "?" : "" }),
+      );
+      li.append(button);
+      return li;
+    }),
+  );
+}
+
+function updatePlan() {
+  if (!state) return;
+  const plannedSoFar = state.agenda.slice(0, state.step.index).reduce((sum, item) => sum + (item.planned_ms || 0), 0);
+  const running = Math.max(0, clock.now() - state.session.created_ms);
+  const drift = running - plannedSoFar;
+  setText(
+    $("#plan-total"),
+    `Plan ${mmss(state.workshop.planned_ms)} of timed steps · running ${mmss(running)} · plan to here ${mmss(plannedSoFar)} (${drift >= 0 ? "+" : "−"}${mmss(Math.abs(drift))})`,
+  );
+}
+
+function renderTiming(step) {
+  const box = $("#timing");
+  const key = `${step.id}:${Boolean(step.timer)}:${Boolean(step.breathing)}`;
+  if (key === timingKey) return;
+  timingKey = key;
+  box.replaceChildren();
+  pacer = step.breathing ? new Pacer(box) : null;
+  ring = step.timer ? new CountdownRing(box) : null;
+}
+
+function showResults() {
+  const box = $("#results");
+  const results = state.results;
+  setText($("#answers"), results ? String(results.count) : "–");
+  if (!results) {
+    box.replaceChildren(el("p", { className: "meta", text: "This step asks no question." }));
+    return;
+  }
+  renderResults(box, results, {
+    console: true,
+    onToggle: (answerId, hide) => command(hide ? "hide_response" : "show_response", { answer_id: answerId }),
+  });
+  if (results.threshold && results.count < results.threshold) {
+    box.prepend(el("p", { className: "meta", text: `The room sees results from ${results.threshold} answers on.` }));
+  }
+}
+
+function showCare() {
+  const box = $("#care");
+  const care = state.care || {};
+  const lines = [];
+  if (care.need_moment) {
+    lines.push(el("p", { className: "care-line gentle", text: `${care.need_moment} ${care.need_moment === 1 ? "person needs" : "people need"} a moment` }));
+  }
+  if (care.consent) {
+    const c = care.consent;
+    lines.push(el("p", { className: "care-line", text: `Consent for “${c.step_id}”: ${c.join} join · ${c.alternative} alternative · ${c.skip} sit out` }));
+  }
+  if (care.done) {
+    lines.push(el("p", { className: "care-line", text: `${care.done.done} of ${care.done.of} done` }));
+  }
+  if (state.session.answers_deleted) lines.push(el("p", { className: "care-line", text: "This session's answers were deleted." }));
+  box.replaceChildren(...lines);
+}
+
+function frame() {
+  if (state && state.step.timer) {
+    const now = clock.now();
+    if (ring) ring.update(state.step.timer, now);
+    if (pacer) pacer.update(state.step.breathing, state.step.timer, now);
+  }
+  requestAnimationFrame(frame);
+}
+requestAnimationFrame(frame);
+setInterval(updatePlan, 1000);
+
+// ---------- Controls ----------
+
+for (const button of main.querySelectorAll("button[data-action]")) {
+  button.addEventListener("click", () => {
+    const fields = button.dataset.seconds ? { seconds: Number(button.dataset.seconds) } : {};
+    command(button.dataset.action, fields);
+  });
+}
+
+function startOrPause() {
+  const timer = state && state.step.timer;
+  if (!timer) return;
+  if (timer.running) command("timer_pause");
+  else if (timer.remaining_ms < timer.duration_ms) command("timer_resume");
+  else command("timer_start");
+}
+
+document.addEventListener("keydown", (event) => {
+  if (!state || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  if (event.key === "ArrowRight") command("next");
+  else if (event.key === "ArrowLeft") command("prev");
+  else if (event.key === " ") {
+    event.preventDefault();
+    startOrPause();
+  } else if (event.key === "r" || event.key === "R") {
+    if (state.step.prompt) command(state.step.prompt.revealed ? "hide_results" : "reveal");
+  } else return;
+});
+
+$("#end").addEventListener("click", () => {
+  if (window.confirm("End the session for everyone? Answers close and phones show a goodbye.")) command("end");
+});
+$("#delete-answers").addEventListener("click", () => {
+  const typed = window.prompt(`This erases every answer of this session for good. Type the join code ${code} to confirm.`);
+  if (typed) command("delete_answers", { confirm: typed });
+});
+$("#export-csv").addEventListener("click", async () => say(await download(`/api/sessions/${code}/export.csv`, headers, `attune-${code}.csv`), true));
+$("#export-json").addEventListener("click", async () => say(await download(`/api/sessions/${code}/export.json`, headers, `attune-${code}.json`), true));

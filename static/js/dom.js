@@ -1,0 +1,33 @@
+// Tiny DOM helpers. Text always goes in through textContent: nothing is parsed as markup.
+
+/** Create an element: el("p", { className: "x", text: "hello" }, child1, child2). */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null) continue;
+    if (key === "text") node.textContent = value;
+    else if (key === "className") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else if (key in node && typeof value !== "string") node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
+  return node;
+}
+
+/** The first element matching a selector. */
+export const $ = (selector, root = document) => root.querySelector(selector);
+
+/** Set text only when it changed (keeps screen readers and layout quiet). */
+export function setText(node, text) {
+  const value = text ?? "";
+  if (node.textContent !== value) node.textContent = value;
+}
+
+/** A random URL-safe string of `length` characters from the browser's CSPRNG. */
+export function randomId(length = 22) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  return Array.from(bytes, (b) => alphabet[b % 64]).join("");
+}

@@ -1,0 +1,31 @@
+// Facilitator downloads: fetched with the facilitator's token, saved as a file.
+
+/** Fetch `url` with these headers and save it as `filename`; returns an error text or "". */
+export async function download(url, headers, filename) {
+  const response = await fetch(url, { headers, credentials: "same-origin" });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    return body.error || `The download failed (${response.status}).`;
+  }
+  const blob = await response.blob();
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  return "";
+}
+
+/** The facilitator token of a session: from the link's fragment (then hidden) or this tab. */
+export function facilitatorToken(code) {
+  const key = `attune.token.${code}`;
+  const fromLink = decodeURIComponent(window.location.hash.slice(1));
+  if (fromLink) {
+    sessionStorage.setItem(key, fromLink);
+    // Keep the secret out of the address bar, the history and any shared screen.
+    history.replaceState(null, "", window.location.pathname);
+  }
+  return sessionStorage.getItem(key) || "";
+}

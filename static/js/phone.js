@@ -1,0 +1,384 @@
+// The participant's phone: follow the room, answer anonymously, opt out quietly.
+
+import { renderResults } from "./charts.js";
+import { connect } from "./connection.js";
+import { $, el, randomId, setText } from "./dom.js";
+import { Outbox } from "./outbox.js";
+import { PHASE_CUES, WakeLock, chime, enableSound, soundOn, tone, vibrate } from "./sound.js";
+import { breathPhase, remainingMs } from "./timer.js";
+import { CountdownRing, Pacer } from "./widgets.js";
+
+const main = $("main.phone");
+const code = main.dataset.code;
+const pid = localStorage.getItem("attune.pid") || randomId(22);
+localStorage.setItem("attune.pid", pid);
+
+const outbox = new Outbox(code);
+const wakeLock = new WakeLock();
+const announcer = $("#announcer");
+let state = null;
+let mine = { answers: {}, consent: {}, need_moment: false, done: false };
+let promptKey = null; // which prompt the form on screen belongs to (kept while typing)
+let ring = null;
+let pacer = null;
+let timingKey = null;
+let lastSeconds = null;
+let lastPhase = null;
+let eyesClosed = false;
+
+const { socket, clock, call } = connect("/participant", { code, pid }, {
+  onState(next) {
+    const stepChanged = !state || state.step.id !== next.step.id;
+    state = next;
+    render(stepChanged);
+  },
+  events: {
+    mine(payload) {
+      mine = payload;
+      render(false);
+    },
+    results(results) {
+      if (state && state.step.prompt && state.step.prompt.revealed) showResults(results);
+    },
+  },
+});
+socket.on("connect", () => flushOutbox());
+
+function announce(text) {
+  announcer.textContent = "";
+  // A fresh text node each time, so screen readers announce a repeat too.
+  setTimeout(() => {
+    announcer.textContent = text;
+  }, 30);
+}
+
+// ---------- Rendering ----------
+
+function render(stepChanged) {
+  if (!state) return;
+  const { step, session } = state;
+  $("#ended").hidden = !session.ended;
+  $("#live").hidden = session.ended;
+  setText($("#step-count"), `Step ${step.index + 1} of ${step.count}`);
+  setText($("#step-title"), step.title);
+  setText($("#step-text"), step.text);
+  const context = $("#step-context");
+  context.hidden = !step.context;
+  setText(context, step.context);
+  if (stepChanged) announce(`Step ${step.index + 1} of ${step.count}: ${step.title}`);
+  renderTiming(step);
+  renderConsent();
+  renderAlternative(step);
+  renderPrompt(step.prompt);
+  renderDone(step);
+  showResults(state.results);
+  $("#eyes").hidden = !step.timer;
+  if (!step.timer && eyesClosed) setEyesClosed(false);
+  setText($("#need-moment"), mine.need_moment ? "I'm OK again" : "I need a moment");
+  $("#need-moment").setAttribute("aria-pressed", String(Boolean(mine.need_moment)));
+}
+
+function renderTiming(step) {
+  const box = $("#timing");
+  const key = `${step.id}:${Boolean(step.timer)}:${Boolean(step.breathing)}`;
+  if (key !== timingKey) {
+    timingKey = key;
+    box.replaceChildren();
+    pacer = step.breathing ? new Pacer(box) : null;
+    ring = step.timer ? new CountdownRing(box) : null;
+    lastSeconds = null;
+    lastPhase = null;
+  }
+  box.hidden = !step.timer;
+}
+
+function renderAlternative(step) {
+  const box = $("#alternative");
+  const choice = step.consent ? mine.consent[step.id] : null;
+  if (!step.consent || !choice || choice === "join") {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  if (choice === "alternative") {
+    setText($("#alternative-title"), step.consent.alternative.title);
+    setText($("#alternative-text"), step.consent.alternative.text);
+  } else {
+    setText($("#alternative-title"), "You are sitting this one out");
+    setText($("#alternative-text"), "Rest, breathe, or simply watch. Nobody can see your choice.");
+  }
+}
+
+function renderConsent() {
+  const box = $("#consent");
+  const ask = state.consent_ask;
+  if (!ask) {
+    box.hidden = true;
+    box.replaceChildren();
+    box.dataset.step = "";
+    return;
+  }
+  const chosen = mine.consent[ask.step_id] || null;
+  if (box.dataset.step === ask.step_id && box.dataset.chosen === String(chosen)) return;
+  box.dataset.step = ask.step_id;
+  box.dataset.chosen = String(chosen);
+  box.hidden = false;
+  const options = [
+    ["join", "Join in"],
+    ["alternative", `Do the alternative: ${ask.alternative.title}`],
+    ["skip", "Sit this one out"],
+  ];
+  const buttons = options.map(([choice, label]) =>
+    el("button", {
+      type: "button",
+      className: `button${chosen === choice ? " selected" : ""}`,
+      "aria-pressed": String(chosen === choice),
+      text: label,
+      onclick: () => chooseConsent(ask.step_id, choice),
+    }),
+  );
+  box.replaceChildren(
+    el("h2", { id: "consent-question", className: "user-text", text: ask.question }),
+    el("p", { className: "meta", text: "Your choice is private: the facilitator only sees how many chose each." }),
+    el("div", { className: "choices" }, ...buttons),
+    el("p", { className: "received", role: "status", text: chosen ? "Choice received ✓ (you can change it)" : "" }),
+  );
+}
+
+async function chooseConsent(stepId, choice) {
+  const ack = await call("consent", { step_id: stepId, choice });
+  if (ack.ok) {
+    mine.consent = { ...mine.consent, [stepId]: choice };
+    render(false);
+  } else {
+    showReceived(ack.error, true);
+  }
+}
+
+function renderPrompt(prompt) {
+  const box = $("#prompt");
+  if (!prompt) {
+    box.hidden = true;
+    box.replaceChildren();
+    promptKey = null;
+    return;
+  }
+  box.hidden = false;
+  const key = `${prompt.id}:${prompt.open}`;
+  const answer = pendingOrMine(prompt.id);
+  if (key === promptKey) {
+    markSelection(prompt, answer);
+    return;
+  }
+  promptKey = key;
+  const heading = el("h3", { id: "prompt-question", className: "user-text", text: prompt.question });
+  const received = el("p", { id: "received", className: "received", role: "status" });
+  if (!prompt.open) {
+    box.replaceChildren(heading, el("p", { className: "prompt-closed", text: "Answers are closed." }), received);
+    if (answer !== undefined) setText(received, `Your answer: ${answer}`);
+    return;
+  }
+  let body;
+  if (prompt.kind === "scale") body = scaleInput(prompt);
+  else if (prompt.kind === "choice") body = choiceInput(prompt);
+  else body = wordsInput(prompt, answer);
+  box.replaceChildren(heading, body, received);
+  markSelection(prompt, answer);
+}
+
+function scaleInput(prompt) {
+  const { min, max, min_label: low, max_label: high } = prompt.scale;
+  const row = el("div", { className: "scale-row", role: "group", "aria-labelledby": "prompt-question" });
+  for (let value = min; value <= max; value += 1) {
+    const label = value === min && low ? `${value}, ${low}` : value === max && high ? `${value}, ${high}` : String(value);
+    row.append(el("button", { type: "button", className: "button", dataset: { value: String(value) }, "aria-label": label, "aria-pressed": "false", text: String(value), onclick: () => answer(prompt.id, value) }));
+  }
+  return el("div", {}, row, el("div", { className: "scale-labels", "aria-hidden": "true" }, el("span", { className: "user-text", text: low }), el("span", { className: "user-text", text: high })));
+}
+
+function choiceInput(prompt) {
+  return el(
+    "div",
+    { className: "choices", role: "group", "aria-labelledby": "prompt-question" },
+    ...prompt.options.map((option) =>
+      el("button", { type: "button", className: "button user-text", dataset: { value: option }, "aria-pressed": "false", text: option, onclick: () => answer(prompt.id, option) }),
+    ),
+  );
+}
+
+function wordsInput(prompt, current) {
+  const area = el("textarea", { id: "words", maxLength: prompt.max_length, rows: 3, "aria-labelledby": "prompt-question", "aria-describedby": "words-count" });
+  area.value = typeof current === "string" ? current : "";
+  const counter = el("span", { id: "words-count", className: "meta", "aria-live": "off" });
+  const updateCount = () => setText(counter, `${area.value.length} / ${prompt.max_length}`);
+  area.addEventListener("input", updateCount);
+  updateCount();
+  const send = el("button", { type: "submit", className: "button primary", text: "Send" });
+  const form = el("form", { className: "words" }, area, el("div", { className: "words-row" }, counter, send));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = area.value.trim();
+    if (text) answer(prompt.id, text);
+  });
+  return form;
+}
+
+function pendingOrMine(promptId) {
+  const pending = outbox.pending(promptId);
+  if (pending) return pending.value;
+  return mine.answers[promptId];
+}
+
+function markSelection(prompt, value) {
+  for (const button of $("#prompt").querySelectorAll("button[data-value]")) {
+    const selected = value !== undefined && button.dataset.value === String(value);
+    button.classList.toggle("selected", selected);
+    button.setAttribute("aria-pressed", String(selected));
+  }
+  const received = $("#received");
+  if (!received || received.dataset.error) return;
+  if (outbox.pending(prompt.id)) setText(received, "Sending… (it will arrive when you are back online)");
+  else if (value !== undefined && prompt.open) setText(received, "Received ✓ You can change your answer while the question is open.");
+}
+
+function showReceived(text, problem = false) {
+  const received = $("#received");
+  if (!received) return;
+  received.dataset.error = problem ? "1" : "";
+  received.classList.toggle("error", problem);
+  setText(received, text);
+}
+
+// ---------- Answers (outbox) ----------
+
+function answer(promptId, value) {
+  outbox.put(promptId, value);
+  showReceived("Sending…");
+  markSelection(state.step.prompt, value);
+  flushOutbox();
+}
+
+let flushing = false;
+async function flushOutbox() {
+  if (flushing || !socket.connected) return;
+  flushing = true;
+  try {
+    for (const entry of Object.values(outbox.all())) {
+      const ack = await call("respond", entry);
+      if (ack.timeout) break; // still away: the next connect sends it again
+      outbox.done(entry.prompt_id, entry.answer_id);
+      if (ack.ok) {
+        mine.answers = { ...mine.answers, [ack.prompt_id]: ack.value };
+        if (state && state.step.prompt && state.step.prompt.id === entry.prompt_id) {
+          showReceived("Received ✓ You can change your answer while the question is open.");
+          markSelection(state.step.prompt, ack.value);
+        }
+      } else {
+        showReceived(ack.error, true);
+      }
+    }
+  } finally {
+    flushing = false;
+  }
+}
+setInterval(flushOutbox, 5000);
+
+// ---------- Done, need a moment, eyes closed, sound ----------
+
+function renderDone(step) {
+  $("#done-row").hidden = !step.done;
+  const button = $("#done");
+  button.setAttribute("aria-pressed", String(Boolean(mine.done)));
+  button.classList.toggle("selected", Boolean(mine.done));
+  setText(button, mine.done ? "Done ✓ (tap to undo)" : "I'm done");
+}
+
+$("#done").addEventListener("click", async () => {
+  const kind = mine.done ? "undone" : "done";
+  const ack = await call("signal", { kind });
+  if (ack.ok) {
+    mine.done = kind === "done";
+    render(false);
+  }
+});
+
+$("#need-moment").addEventListener("click", async () => {
+  const kind = mine.need_moment ? "ok_again" : "need_moment";
+  const ack = await call("signal", { kind });
+  if (ack.ok) {
+    mine.need_moment = kind === "need_moment";
+    render(false);
+    announce(mine.need_moment ? "The facilitator sees that someone needs a moment, not who." : "Glad you are OK.");
+  }
+});
+
+function setEyesClosed(on) {
+  eyesClosed = on;
+  $("#eyes-closed").hidden = !on;
+  document.body.classList.toggle("eyes-closed-mode", on);
+  if (on) $("#eyes-closed").focus?.();
+}
+$("#eyes").addEventListener("click", async () => {
+  if (!soundOn()) await enableSound();
+  setEyesClosed(true);
+});
+$("#eyes-closed").addEventListener("click", () => setEyesClosed(false));
+
+if (!sessionStorage.getItem("attune.sound-offered")) $("#sound-offer").hidden = false;
+$("#sound-on").addEventListener("click", async () => {
+  await enableSound();
+  sessionStorage.setItem("attune.sound-offered", "1");
+  $("#sound-offer").hidden = true;
+});
+
+// ---------- The frame loop: everything time-based, from server time ----------
+
+function tick() {
+  if (!state || state.session.ended) return;
+  const { step } = state;
+  const now = clock.now();
+  const timer = step.timer;
+  if (timer) {
+    const seconds = ring ? ring.update(timer, now) : Math.ceil(remainingMs(timer, now) / 1000);
+    const phase = pacer ? pacer.update(step.breathing, timer, now) : null;
+    if (timer.running && lastSeconds !== null && seconds !== lastSeconds) {
+      if (seconds === 0) {
+        chime();
+        vibrate([120, 80, 120]);
+        announce("Time is up.");
+      } else if (seconds <= 10) {
+        announce(String(seconds));
+      }
+    }
+    if (eyesClosed && phase && lastPhase && phase !== lastPhase && PHASE_CUES[phase]) {
+      tone(PHASE_CUES[phase].tone, 0.6, 0.08);
+      vibrate(PHASE_CUES[phase].vibrate);
+    }
+    lastSeconds = seconds;
+    lastPhase = phase;
+    const breathingNow = step.breathing && !["ready", "finished"].includes(breathPhase(step.breathing, timer, now).phase);
+    wakeLock.set(Boolean((timer.running && seconds > 0) || breathingNow));
+  } else {
+    wakeLock.set(false);
+  }
+}
+function frame() {
+  tick();
+  requestAnimationFrame(frame);
+}
+requestAnimationFrame(frame);
+// Animation frames stop in background tabs; a slow interval keeps the chime in step there.
+setInterval(() => {
+  if (document.hidden) tick();
+}, 500);
+
+function showResults(results) {
+  const box = $("#results");
+  if (!results || !state.step.prompt || !state.step.prompt.revealed) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  box.hidden = false;
+  renderResults(box, results);
+}

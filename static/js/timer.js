@@ -1,0 +1,54 @@
+// Countdown and breathing maths, all from server time: same input, same output on every device.
+
+/** Milliseconds left on a timer at server time `now` (null when the step has no timer). */
+export function remainingMs(timer, now) {
+  if (!timer) return null;
+  if (timer.running) return Math.max(0, timer.ends_at_ms - now);
+  return timer.remaining_ms;
+}
+
+/** m:ss, rounding up so that "0:01" is shown until the very end. */
+export function mmss(ms) {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+export const PHASE_WORDS = {
+  ready: "ready",
+  inhale: "breathe in",
+  hold: "hold",
+  exhale: "breathe out",
+  hold_after: "hold",
+  finished: "",
+};
+
+/**
+ * Where the breathing pacer is: the phase, how far into it (0..1), and the size of the shape.
+ * Elapsed time comes from the timer, so extra time or a pause never makes the room jump.
+ */
+export function breathPhase(breathing, timer, now) {
+  if (!breathing || !timer) return { phase: "ready", scale: 0.6, cycle: 0 };
+  const elapsed = timer.duration_ms - remainingMs(timer, now);
+  if (!timer.running && elapsed <= 0) return { phase: "ready", scale: 0.6, cycle: 0 };
+  if (elapsed >= breathing.cycle_ms * breathing.cycles) return { phase: "finished", scale: 0.6, cycle: breathing.cycles };
+  const cycle = Math.floor(elapsed / breathing.cycle_ms);
+  let t = elapsed - cycle * breathing.cycle_ms;
+  const parts = [
+    ["inhale", breathing.inhale_ms],
+    ["hold", breathing.hold_ms],
+    ["exhale", breathing.exhale_ms],
+    ["hold_after", breathing.hold_after_ms],
+  ];
+  for (const [phase, length] of parts) {
+    if (length <= 0) continue;
+    if (t < length) {
+      const progress = t / length;
+      const eased = 0.5 - Math.cos(Math.PI * progress) / 2;
+      const scale =
+        phase === "inhale" ? 0.6 + 0.4 * eased : phase === "exhale" ? 1 - 0.4 * eased : phase === "hold" ? 1 : 0.6;
+      return { phase, progress, scale, cycle: cycle + 1 };
+    }
+    t -= length;
+  }
+  return { phase: "hold_after", progress: 1, scale: 0.6, cycle: cycle + 1 };
+}

@@ -1,0 +1,64 @@
+// The countdown ring and the breathing pacer, drawn from server time on every frame.
+
+import { el, setText } from "./dom.js";
+import { PHASE_WORDS, breathPhase, mmss, remainingMs } from "./timer.js";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const RADIUS = 54;
+const CIRCUMFERENCE = 2 * Math.PI * RADIUS;
+
+export class CountdownRing {
+  constructor(container, label = "Time left") {
+    this.root = el("div", { className: "countdown", role: "timer", "aria-label": label });
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 120 120");
+    svg.setAttribute("aria-hidden", "true");
+    const track = document.createElementNS(SVG_NS, "circle");
+    const progress = document.createElementNS(SVG_NS, "circle");
+    for (const [circle, cls] of [[track, "track"], [progress, "progress"]]) {
+      circle.setAttribute("cx", "60");
+      circle.setAttribute("cy", "60");
+      circle.setAttribute("r", String(RADIUS));
+      circle.setAttribute("stroke-width", "9");
+      circle.setAttribute("class", cls);
+    }
+    progress.setAttribute("stroke-dasharray", String(CIRCUMFERENCE));
+    svg.append(track, progress);
+    this.progress = progress;
+    this.digits = el("span", { className: "digits" });
+    this.root.append(svg, this.digits);
+    container.append(this.root);
+  }
+
+  /** Show `timer` at server time `now`; returns the whole seconds left (or null). */
+  update(timer, now) {
+    const left = remainingMs(timer, now);
+    if (left === null) return null;
+    const seconds = Math.ceil(left / 1000);
+    setText(this.digits, mmss(left));
+    this.root.dataset.remaining = String(seconds);
+    this.root.dataset.running = String(Boolean(timer.running));
+    this.root.classList.toggle("done", timer.running && left === 0);
+    const fraction = timer.duration_ms > 0 ? left / timer.duration_ms : 0;
+    this.progress.setAttribute("stroke-dashoffset", String(CIRCUMFERENCE * (1 - fraction)));
+    return seconds;
+  }
+}
+
+export class Pacer {
+  constructor(container) {
+    this.dot = el("div", { className: "pacer-dot" });
+    this.word = el("p", { className: "pacer-word", "aria-live": "off" });
+    this.root = el("div", { className: "pacer", dataset: { phase: "ready" } }, el("div", { className: "pacer-shape", "aria-hidden": "true" }, this.dot), this.word);
+    container.append(this.root);
+  }
+
+  /** Show the breathing phase at server time `now`; returns the phase name. */
+  update(breathing, timer, now) {
+    const { phase, scale } = breathPhase(breathing, timer, now);
+    if (this.root.dataset.phase !== phase) this.root.dataset.phase = phase;
+    this.dot.style.setProperty("--breath", scale.toFixed(3));
+    setText(this.word, PHASE_WORDS[phase]);
+    return phase;
+  }
+}

@@ -1,0 +1,130 @@
+"""Browser fixtures: the real kiosk process and Debian's Chromium driven by Playwright.
+
+Skipped with a loud notice where /usr/bin/chromium is missing, unless KIOSK_REQUIRE_BROWSER
+is set (CI sets it and installs Chromium), in which case a missing browser fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TINY
+from tests.live import LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+PHONE = {"width": 390, "height": 844}
+PROJECTOR = {"width": 1920, "height": 1080}
+LAPTOP = {"width": 1440, "height": 900}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium): browser tests cannot run"
+        if os.environ.get("KIOSK_REQUIRE_BROWSER"):
+            pytest.fail(message + " and KIOSK_REQUIRE_BROWSER is set")
+        warnings.warn(message, stacklevel=1)
+        pytest.skip("SKIPPED LOUDLY: " + message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def kiosk(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("browser") / "kiosk.db", workshop=TINY).start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def session(kiosk):
+    return kiosk.create_session("tiny")
+
+
+class Pages:
+    """Opens pages in their own contexts, collects console errors, and saves screenshots."""
+
+    def __init__(self, chromium, kiosk, session):
+        self.chromium = chromium
+        self.kiosk = kiosk
+        self.session = session
+        self.errors: list[str] = []
+        self.contexts = []
+
+    def _watch(self, page, name):
+        def on_console(message):
+            if message.type == "error":
+                self.errors.append(f"{name}: {message.text}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"{name}: {error}"))
+        page.on("dialog", lambda dialog: (self.errors.append(f"{name}: dialog {dialog.message}"), dialog.dismiss()))
+        return page
+
+    def open(self, path, name, viewport, **context_options):
+        context = self.chromium.new_context(viewport=viewport, **context_options)
+        self.contexts.append(context)
+        page = self._watch(context.new_page(), name)
+        return page, context
+
+    def console(self, **options):
+        s = self.session
+        page, _ = self.open("", "console", LAPTOP, **options)
+        page.goto(f"{self.kiosk.url}/f/{s['code']}#{s['facilitator_token']}")
+        page.wait_for_selector("body[data-connected=true]")
+        return page
+
+    def screen(self, **options):
+        page, _ = self.open("", "screen", PROJECTOR, **options)
+        page.goto(f"{self.kiosk.url}/s/{self.session['code']}")
+        page.wait_for_selector("body[data-connected=true]")
+        return page
+
+    def phone(self, name="phone", before=None, **options):
+        page, context = self.open("", name, PHONE, **options)
+        if before:
+            before(page)
+        page.goto(f"{self.kiosk.url}/j/{self.session['code']}")
+        page.wait_for_selector("body[data-connected=true]")
+        return page
+
+    def shot(self, page, name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(chromium, kiosk, session):
+    opened = Pages(chromium, kiosk, session)
+    yield opened
+    opened.close()
+    assert opened.errors == [], "no console errors, page errors or dialogs on any page"
