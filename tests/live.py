@@ -7,10 +7,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import requests
+import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_KEY = "live-admin-key"
@@ -26,13 +28,23 @@ def free_port() -> int:
 class LiveServer:
     """Starts, kills and restarts one kiosk process on a fixed port and database."""
 
-    def __init__(self, db: Path, workshop: Path | None = None, port: int | None = None):
+    def __init__(
+        self,
+        db: Path | str,
+        workshop: Path | None = None,
+        port: int | None = None,
+        env: dict | None = None,
+        log: Path | None = None,
+        public_url: str | None = None,
+    ):
         self.db = db
         self.workshop = workshop
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.public_url = public_url or self.url
+        self.env = env or {}
         self.process: subprocess.Popen | None = None
-        self.log = db.with_suffix(".log")
+        self.log = log or Path(db).with_suffix(".log")
 
     def start(self, timeout: float = 30.0) -> LiveServer:
         """Start the process and wait until /healthz answers."""
@@ -46,11 +58,11 @@ class LiveServer:
             "--db",
             str(self.db),
             "--public-url",
-            self.url,
+            self.public_url,
         ]
         if self.workshop:
             command += ["--workshop", str(self.workshop)]
-        env = {**os.environ, "KIOSK_ADMIN_KEY": ADMIN_KEY}
+        env = {**os.environ, "KIOSK_ADMIN_KEY": ADMIN_KEY, **self.env}
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -90,3 +102,51 @@ class LiveServer:
         )
         response.raise_for_status()
         return response.json()
+
+
+class SocketClient:
+    """A python-socketio client of one namespace that remembers every state it got."""
+
+    def __init__(
+        self,
+        url: str,
+        namespace: str,
+        auth: dict,
+        headers: dict | None = None,
+        transports: list[str] | None = None,
+    ):
+        self.namespace = namespace
+        self.states: list[dict] = []
+        self.changed = threading.Event()
+        self.sio = socketio.Client(
+            reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1
+        )
+
+        @self.sio.on("state", namespace=namespace)
+        def on_state(view):
+            self.states.append(view)
+            self.changed.set()
+
+        self.sio.connect(
+            url,
+            namespaces=[namespace],
+            auth=auth,
+            headers=headers or {},
+            transports=transports or ["websocket"],
+            wait_timeout=10,
+        )
+
+    def call(self, event: str, payload: dict) -> dict:
+        return self.sio.call(event, payload, namespace=self.namespace, timeout=10)
+
+    def wait_state(self, predicate, timeout: float = 20.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.states and predicate(self.states[-1]):
+                return self.states[-1]
+            self.changed.wait(0.1)
+            self.changed.clear()
+        raise AssertionError(f"no matching state; last: {self.states[-1] if self.states else None}")
+
+    def close(self):
+        self.sio.disconnect()

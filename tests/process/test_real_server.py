@@ -1,49 +1,11 @@
 """The real process: refusals over the wire, and nothing acked lost to `kill -9`."""
 
-import threading
-import time
-
 import pytest
 import requests
 import socketio
 
 from tests.live import ADMIN_KEY
-
-
-class Client:
-    """A python-socketio client of one namespace that remembers the last state it got."""
-
-    def __init__(self, url: str, namespace: str, auth: dict):
-        self.namespace = namespace
-        self.states: list[dict] = []
-        self.changed = threading.Event()
-        self.sio = socketio.Client(
-            reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1
-        )
-
-        @self.sio.on("state", namespace=namespace)
-        def on_state(view):
-            self.states.append(view)
-            self.changed.set()
-
-        self.sio.connect(
-            url, namespaces=[namespace], auth=auth, transports=["websocket"], wait_timeout=10
-        )
-
-    def call(self, event: str, payload: dict) -> dict:
-        return self.sio.call(event, payload, namespace=self.namespace, timeout=10)
-
-    def wait_state(self, predicate, timeout: float = 20.0) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.states and predicate(self.states[-1]):
-                return self.states[-1]
-            self.changed.wait(0.1)
-            self.changed.clear()
-        raise AssertionError(f"no matching state; last: {self.states[-1] if self.states else None}")
-
-    def close(self):
-        self.sio.disconnect()
+from tests.live import SocketClient as Client
 
 
 def refusal(url: str, namespace: str, auth) -> str:
