@@ -151,8 +151,10 @@ export function choiceBars(results) {
 export function wordCloud(results) {
   const words = results.words || [];
   const cloud = html("div", "word-cloud");
-  cloud.setAttribute("role", "list");
-  cloud.setAttribute("aria-label", "Words from the room");
+  if (words.length) {
+    cloud.setAttribute("role", "list");
+    cloud.setAttribute("aria-label", "Words from the room");
+  }
   const most = Math.max(1, ...words.map((w) => w.count));
   const least = Math.min(most, ...words.map((w) => w.count));
   words.forEach(({ word, count }, i) => {

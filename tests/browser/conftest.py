@@ -75,11 +75,20 @@ class Pages:
         self.session = session
         self.errors: list[str] = []
         self.contexts = []
+        # Tests that cut the network expect the browser to complain about it, and only that.
+        self.network_cut = False
 
     def _watch(self, page, name):
         def on_console(message):
-            if message.type == "error":
-                self.errors.append(f"{name}: {message.text}")
+            if message.type != "error":
+                return
+            text = message.text
+            if self.network_cut and any(
+                sign in text
+                for sign in ("ERR_INTERNET_DISCONNECTED", "WebSocket connection to", "ERR_NETWORK_CHANGED")
+            ):
+                return
+            self.errors.append(f"{name}: {text}")
 
         page.on("console", on_console)
         page.on("pageerror", lambda error: self.errors.append(f"{name}: {error}"))

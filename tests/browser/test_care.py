@@ -45,12 +45,15 @@ def test_need_a_moment_reaches_the_console_as_a_count(pages):
     expect(console.locator("#care")).not_to_contain_text("needs a moment")
 
 
-def test_done_counts_on_the_console(pages):
+def test_done_counts_on_the_console_and_the_room_moves_on_at_the_share(pages):
     console = pages.console()
-    phone = pages.phone()
+    phone, other = pages.phone(), pages.phone("other-phone")
     console.locator("#agenda button").nth(REFLECT).click()
+    expect(console.locator("#care")).to_contain_text("0 of 2 done")
     phone.get_by_role("button", name="I'm done").click()
-    expect(console.locator("#care")).to_contain_text("1 of 1 done")
+    expect(console.locator("#care")).to_contain_text("1 of 2 done")
+    other.get_by_role("button", name="I'm done").click()  # 2 of 2: past the step's 80 %
+    expect(console.locator("#step-title")).to_have_text("Goodbye")
 
 
 def test_eyes_closed_cues_every_breath_and_one_tap_leaves(pages):

@@ -23,9 +23,11 @@ def test_keyboard_shortcuts_drive_the_session(pages):
     expect(phone.locator(".countdown")).to_have_attribute("data-remaining", "30")
     console.keyboard.press(" ")
     expect(phone.locator(".countdown")).to_have_attribute("data-running", "true")
+    expect(console.locator(".countdown")).to_have_attribute("data-running", "true")
     console.keyboard.press(" ")
     expect(phone.locator(".countdown")).to_have_attribute("data-running", "false")
     console.locator("#agenda button").nth(1).click()
+    expect(console.locator("#revealed-flag")).to_contain_text("only you see these")
     console.keyboard.press("r")
     expect(console.locator("#revealed-flag")).to_contain_text("shown to the room")
     console.keyboard.press("r")
@@ -38,6 +40,7 @@ def test_a_phone_comes_back_to_the_current_state_without_a_reload(pages):
     page.goto(f"{pages.kiosk.url}/j/{pages.session['code']}")
     expect(page.locator("#step-title")).to_have_text("Welcome")
     page.evaluate("window.__sameDocument = true")
+    pages.network_cut = True
     context.set_offline(True)
     expect(page.locator("#notice")).to_have_text("Reconnecting…", timeout=30_000)
     console.keyboard.press("ArrowRight")
@@ -54,6 +57,7 @@ def test_an_answer_given_offline_arrives_when_the_phone_is_back(pages, kiosk, se
     page.goto(f"{kiosk.url}/j/{session['code']}")
     console.keyboard.press("ArrowRight")
     expect(page.locator("#prompt-question")).to_be_visible()
+    pages.network_cut = True
     context.set_offline(True)
     expect(page.locator("#notice")).to_have_text("Reconnecting…", timeout=30_000)
     page.locator(".scale-row button", has_text="5").click()
