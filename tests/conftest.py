@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres import postgres_cluster  # noqa: F401  (a fixture for every folder)
+from tests.postgres import postgres_dsn  # noqa: F401
 from workshop.script import load_workshop
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,0 +1,21 @@
+"""Cluster fixtures: real Redis (and, through the store suite, PostgreSQL) on free ports."""
+
+import pytest
+
+from tests.cluster.services import RedisServer
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_client(redis_server):
+    import redis
+
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushdb()
+    return client

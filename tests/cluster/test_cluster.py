@@ -1,0 +1,197 @@
+"""Several Attune processes behind nginx, sharing Redis and PostgreSQL: one room.
+
+Everything here is real: redis-server, PostgreSQL and nginx from Debian's packages, the
+kiosk as `python app.py` processes, nginx running deploy/nginx.conf.
+"""
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cluster.services import NginxServer
+from tests.live import LiveServer
+from tests.live import SocketClient
+from tests.live import free_port
+
+FAST = Path(__file__).with_name("fast.yaml")
+START, ASK, QUICK, AFTER, END = range(5)
+
+
+class Cluster:
+    """Attune processes sharing PostgreSQL and Redis, with nginx in front of them."""
+
+    def __init__(self, workdir: Path, dsn: str, redis_url: str, processes: int = 2):
+        nginx_port = free_port()
+        public = f"http://127.0.0.1:{nginx_port}"
+        self.kiosks = [
+            LiveServer(
+                dsn,
+                workshop=FAST,
+                env={"KIOSK_MESSAGE_QUEUE": redis_url},
+                log=workdir / f"kiosk-{i}.log",
+                public_url=public,
+            )
+            for i in range(processes)
+        ]
+        self.nginx = NginxServer(workdir / "nginx", [k.port for k in self.kiosks], port=nginx_port)
+
+    def start(self):
+        for kiosk in self.kiosks:
+            kiosk.start()
+        self.nginx.start()
+        return self
+
+    def stop(self):
+        self.nginx.stop()
+        for kiosk in self.kiosks:
+            kiosk.kill()
+
+
+@pytest.fixture
+def cluster(tmp_path, postgres_cluster, redis_server, redis_client):
+    dsn = postgres_cluster.create_database()
+    running = Cluster(tmp_path, dsn, redis_server.url).start()
+    yield running
+    running.stop()
+
+
+def phone(cluster, session, i, transports=None):
+    """A phone through nginx; its User-Agent decides which process it lands on."""
+    return SocketClient(
+        cluster.nginx.url,
+        "/participant",
+        {"code": session["code"], "pid": f"cluster-phone-{i:03d}-abcdef"},
+        headers={"User-Agent": f"ClusterPhone/{i}"},
+        transports=transports or ["polling", "websocket"],
+    )
+
+
+def console_on(kiosk, session):
+    return SocketClient(
+        kiosk.url, "/facilitator", {"code": session["code"], "token": session["facilitator_token"]}
+    )
+
+
+def test_one_room_across_processes(cluster):
+    first, second = cluster.kiosks
+    session = first.create_session("fast")
+    console = console_on(first, session)  # the console on one process...
+    screen = SocketClient(
+        second.url, "/screen", {"code": session["code"]}
+    )  # ...the screen on another
+    phones = [phone(cluster, session, i) for i in range(12)]
+
+    # Every phone and the screen get every step change, wherever they are connected.
+    for action in ("next", "prev", "next"):
+        version = console.call("command", {"action": action})["version"]
+        for client in [screen, *phones]:
+            client.wait_state(lambda s, v=version: s["version"] >= v)
+    assert all(p.states[-1]["step"]["index"] == ASK for p in phones)
+
+    # The head count is the room's, not one process's.
+    screen.wait_state(lambda s: True)
+    count = SocketClient(second.url, "/screen", {"code": session["code"]})
+    assert (
+        count.wait_state(lambda s: s["session"]["participants"] == 12)["session"]["participants"]
+        == 12
+    )
+
+    # Answers sent through different processes are all counted, each once, retries included.
+    acked = []
+    for i, p in enumerate(phones):
+        message = {"prompt_id": "mood", "value": 1 + i % 5, "answer_id": f"cluster-answer-{i:03d}"}
+        assert p.call("respond", message)["ok"]
+        assert p.call("respond", message)["ok"]  # a retry after a lost ack
+        acked.append(message["value"])
+    retry = SocketClient(
+        second.url, "/participant", {"code": session["code"], "pid": "cluster-phone-000-abcdef"}
+    )
+    assert retry.call(
+        "respond", {"prompt_id": "mood", "value": 1, "answer_id": "cluster-answer-000"}
+    )["ok"]
+    console.call("command", {"action": "reveal"})
+    results = screen.wait_state(lambda s: s["results"] and s["results"].get("count") == 12)[
+        "results"
+    ]
+    assert sorted(v for b in results["histogram"] for v in [b["value"]] * b["count"]) == sorted(
+        acked
+    )
+    for client in [console, screen, count, retry, *phones]:
+        client.close()
+
+
+def test_versions_stay_gap_free_with_two_consoles_on_two_processes(cluster):
+    first, second = cluster.kiosks
+    session = first.create_session("fast")
+    consoles = [console_on(first, session), console_on(second, session)]
+    start = consoles[0].call("command", {"action": "goto", "index": QUICK})["version"]
+    acks: list[dict] = []
+    lock = threading.Lock()
+
+    def drive(console):
+        # Every timer_add changes the state, so each must take exactly one new version.
+        for _ in range(15):
+            ack = console.call("command", {"action": "timer_add", "seconds": 1})
+            with lock:
+                acks.append(ack)
+
+    threads = [threading.Thread(target=drive, args=(c,)) for c in consoles]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(a["ok"] for a in acks), acks
+    assert sorted(a["version"] for a in acks) == list(range(start + 1, start + 31))
+    state = consoles[1].wait_state(lambda s: s["version"] == start + 30)
+    assert state["step"]["timer"]["duration_ms"] == 2_000 + 30_000
+    for c in consoles:
+        c.close()
+
+
+def test_auto_advance_fires_once_across_processes(cluster):
+    first, second = cluster.kiosks
+    session = first.create_session("fast")
+    console = console_on(first, session)
+    watcher = console_on(second, session)
+    console.call("command", {"action": "goto", "index": QUICK})
+    started = console.call("command", {"action": "timer_start"})["version"]
+    moved = watcher.wait_state(lambda s: s["step"]["index"] == AFTER, timeout=20)
+    assert moved["version"] == started + 1
+    time.sleep(2)  # any second advance would have happened by now
+    assert watcher.states[-1]["step"]["index"] == AFTER
+    assert watcher.states[-1]["version"] == started + 1
+    console.close()
+    watcher.close()
+
+
+def test_killing_a_process_moves_its_phones_without_losing_answers(cluster):
+    first, second = cluster.kiosks
+    session = first.create_session("fast")
+    console = console_on(second, session)
+    phones = [phone(cluster, session, i) for i in range(10)]
+    console.call("command", {"action": "next"})
+    for i, p in enumerate(phones):
+        assert p.call("respond", {"prompt_id": "mood", "value": 1 + i % 5})["ok"]
+    seen = {id(p): len(p.states) for p in phones}
+    cluster.kiosks[0].kill()
+    # The phones that were on the killed process reconnect through nginx to the survivor
+    # and get a fresh snapshot; the others never noticed.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        moved = [p for p in phones if len(p.states) > seen[id(p)]]
+        if moved and all(p.sio.connected and "/participant" in p.sio.namespaces for p in phones):
+            break
+        time.sleep(0.2)
+    time.sleep(1)
+    moved = [p for p in phones if len(p.states) > seen[id(p)]]
+    for p in phones:
+        assert p.sio.connected and p.states[-1]["step"]["index"] == ASK
+    moved = len(moved)
+    assert 0 < moved < len(phones), "phones were spread over both processes"
+    console.call("command", {"action": "reveal"})
+    results = console.wait_state(lambda s: s["results"] and s["results"]["count"] == 10)["results"]
+    assert results["count"] == 10
+    for client in [console, *phones]:
+        client.close()

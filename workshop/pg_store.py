@@ -1,0 +1,542 @@
+"""The PostgreSQL store: the same `Store` as SQLite, for several kiosk processes sharing one room.
+
+Several processes (behind nginx) use one database, so nothing here is cached in memory: every
+read goes to the database, and every state change is one transaction that is committed before
+the method returns. `save_state` is an optimistic `UPDATE ... WHERE version = expected`, so
+versions stay strictly increasing and gap-free whichever process writes; `upsert_answer` stores
+a retried answer once even when two processes receive the same retry at the same moment.
+
+gevent
+------
+The kiosk runs under gevent monkey-patching, and a database wait that blocks the event loop
+freezes every phone connected to the process. psycopg 3 does its waiting in Python
+(`psycopg.waiting`), not inside libpq, and picks the wait function *when it is imported*:
+with its C speed-ups (`psycopg[binary]`) that is `wait_c`, which gevent cannot patch and which
+blocks the whole process (psycopg issue #527); when gevent has already patched `select`,
+psycopg 3.1.14+ picks `wait_poll` instead, whose `select.poll()` is then gevent's and yields to
+other greenlets (psycopg PR #688; docs "Gevent support" in docs/advanced/async.rst: "If the
+select module is found patched ... psycopg will behave in a collaborative way"; psycogreen is
+not needed). Connecting goes through `waiting.wait_conn`, which uses the `DefaultSelector`
+imported with psycopg (gevent's `GeventSelector` after patching); host names are resolved by
+psycopg with `socket.getaddrinfo` (gevent's resolver after patching), not inside libpq.
+
+So the rule is: import this module after `gevent.monkey.patch_all()` (app.py patches first and
+`workshop.stores.open_store` imports this module lazily). In case psycopg was imported earlier
+by someone else, `cooperate_with_gevent()` runs on every `PostgresStore()` and repairs the
+choice: when gevent has patched `select` it points `psycopg.waiting.wait` at `wait_poll` and
+`wait_conn`'s selector at gevent's. The connection pool (psycopg_pool) hands each caller its
+own connection (a connection serializes its queries, so greenlets must not share one); its
+workers are `threading.Thread`s, which are greenlets once `threading` is patched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import select
+import selectors
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg import errors
+from psycopg import waiting
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from workshop.results import Answer
+from workshop.session import SessionState
+from workshop.store import SessionRecord
+from workshop.store import StoreError
+from workshop.store import VersionConflict
+
+log = logging.getLogger(__name__)
+
+# Same shape as the SQLite schema; times are milliseconds since the epoch, hence BIGINT.
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS sessions (
+        code TEXT PRIMARY KEY,
+        version BIGINT NOT NULL,
+        state_json TEXT NOT NULL,
+        workshop_json TEXT NOT NULL,
+        token_hash TEXT NOT NULL,
+        pair_key BYTEA NOT NULL,
+        created_ms BIGINT NOT NULL,
+        retention_days INTEGER NOT NULL DEFAULT 30,
+        keep_aggregates BOOLEAN NOT NULL DEFAULT TRUE,
+        answers_deleted_ms BIGINT,
+        kept_figures TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS consents (
+        session_code TEXT NOT NULL REFERENCES sessions(code) ON DELETE CASCADE,
+        step_id TEXT NOT NULL,
+        respondent TEXT NOT NULL,
+        choice TEXT NOT NULL,
+        PRIMARY KEY (session_code, step_id, respondent)
+    )""",
+    """CREATE TABLE IF NOT EXISTS answers (
+        session_code TEXT NOT NULL REFERENCES sessions(code) ON DELETE CASCADE,
+        prompt_id TEXT NOT NULL,
+        respondent TEXT NOT NULL,
+        answer_id TEXT NOT NULL,
+        value_json TEXT NOT NULL,
+        answered_ms BIGINT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'shown',
+        PRIMARY KEY (session_code, prompt_id, respondent),
+        UNIQUE (session_code, answer_id)
+    )""",
+    "CREATE INDEX IF NOT EXISTS answers_by_respondent ON answers (session_code, respondent)",
+)
+
+# Two processes starting together would race in CREATE TABLE IF NOT EXISTS (it is not atomic
+# in PostgreSQL: the loser fails on pg_type's unique index), so schema creation holds this
+# transaction-scoped advisory lock. The number is arbitrary: "Attune" in ASCII.
+_SCHEMA_LOCK = 0x41747475_6E65
+
+# No statement waits longer than this for a lock: a stuck lock becomes a StoreError ("try
+# again") instead of a frozen room. VACUUM FULL below queues behind running transactions, and
+# everything else queues behind it, so the wait must be bounded.
+LOCK_TIMEOUT = "5s"
+
+# What a failing database raises: OperationalError covers a lost or refused connection, a full
+# disk, a lock timeout and the pool's PoolTimeout; InternalError covers a read-only
+# transaction (a standby) and other server-side states in which nothing was written.
+_FAILURES = (psycopg.OperationalError, psycopg.InternalError)
+
+# A fresh respondent hash: 32 hex digits of a strong random value, like SQLite's
+# lower(hex(randomblob(16))). gen_random_uuid() is core since PostgreSQL 13 and draws from
+# pg_strong_random(); hashing it spreads the fixed UUID version digits.
+_RANDOM_HASH = "left(encode(sha256(uuid_send(gen_random_uuid())), 'hex'), 32)"
+
+
+def cooperate_with_gevent() -> bool:
+    """Make psycopg's waits yield to other greenlets if gevent has patched `select`.
+
+    psycopg chooses its wait function when it is first imported; if that happened before
+    `gevent.monkey.patch_all()`, it chose the C `wait_c` (blocking the event loop) and the
+    unpatched epoll selector for connecting. Both are module globals looked up on every
+    wait, so replacing them here takes effect for every later query. Returns whether gevent
+    is in charge. Idempotent; does nothing without gevent.
+    """
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is None or not monkey.is_module_patched("select"):
+        return False
+    if waiting.wait is not waiting.wait_poll:
+        # wait_poll calls select.poll() on every wait, which is gevent's poll now. It is also
+        # what psycopg itself picks when imported after patching.
+        waiting.wait = waiting.wait_poll
+    if waiting.DefaultSelector is not selectors.DefaultSelector:
+        waiting.DefaultSelector = selectors.DefaultSelector
+    try:
+        # The pool sleeps between reconnection attempts; `time.sleep` bound before patching
+        # would block the whole process while the database is down.
+        import psycopg_pool.pool as pool_module
+
+        if pool_module.sleep is not time.sleep:
+            pool_module.sleep = time.sleep
+    except (ImportError, AttributeError):  # pragma: no cover - a psycopg_pool without it
+        pass
+    return True
+
+
+def _answer_from_row(row: dict) -> Answer:
+    return Answer(
+        answer_id=row["answer_id"],
+        prompt_id=row["prompt_id"],
+        respondent=row["respondent"],
+        value=json.loads(row["value_json"]),
+        answered_ms=row["answered_ms"],
+        status=row["status"],
+    )
+
+
+def _record_from_row(row: dict) -> SessionRecord:
+    return SessionRecord(
+        state=SessionState.from_record(json.loads(row["state_json"])),
+        workshop_json=row["workshop_json"],
+        token_hash=row["token_hash"],
+        pair_key=bytes(row["pair_key"]),
+        created_ms=row["created_ms"],
+        retention_days=row["retention_days"],
+        keep_aggregates=bool(row["keep_aggregates"]),
+        answers_deleted_ms=row["answers_deleted_ms"],
+        kept_figures=row["kept_figures"],
+    )
+
+
+def _check(conn: psycopg.Connection) -> None:
+    """Before lending a pooled connection: raise if the server has closed it (a restart).
+
+    An idle autocommit connection has nothing to read unless the server has written to it,
+    which for us means its farewell (a FATAL "terminating connection" and EOF). A zero-
+    timeout select finds that without a round trip; only then is the connection probed for
+    real, and raising makes the pool replace it. (Measured per `get_session` on loopback:
+    ~140 us unchecked, ~170 us with this check, ~250-300 us with a round trip on every
+    checkout, `ConnectionPool.check_connection`.) A connection that died silently (a
+    network cut) still fails its caller once, with a StoreError.
+    """
+    if conn.closed or conn.broken:
+        raise psycopg.OperationalError("the pooled connection is closed")
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    if readable:
+        ConnectionPool.check_connection(conn)
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    """Set up a new pooled connection (the pool calls this once per connection)."""
+    conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+
+
+class PostgresStore:
+    """The PostgreSQL store: a pool of autocommit connections, one transaction per change.
+
+    Connections are in autocommit mode; a change that takes several statements runs them in
+    an explicit transaction (`conn.transaction()`), and a single statement is a transaction
+    of its own. Reads run under READ COMMITTED, so each sees what other processes committed.
+
+    :param dsn: a libpq connection string or `postgresql://` URL.
+    :param max_size: most connections this process opens at once; callers beyond that wait
+        up to `timeout` seconds for a free one.
+    :raise StoreError: the database cannot be reached or the schema cannot be created.
+    """
+
+    def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8, timeout: float = 5.0):
+        cooperate_with_gevent()
+        self.dsn = dsn
+        try:
+            # A direct connection first: its error says why (bad password, no database),
+            # where the pool would only time out.
+            with psycopg.connect(dsn, autocommit=True, connect_timeout=10) as conn:
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+                    for statement in SCHEMA:
+                        conn.execute(statement)
+        except psycopg.Error as error:
+            raise StoreError(f"the database could not be opened: {error}") from None
+        self._pool = ConnectionPool(
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            kwargs={"autocommit": True, "row_factory": dict_row},
+            configure=_configure,
+            # A pooled connection is dead after a database restart; it is replaced on
+            # checkout instead of failing its caller.
+            check=_check,
+            name="attune-store",
+            open=False,
+        )
+        try:
+            self._pool.open(wait=True, timeout=max(timeout, 10.0))
+        except _FAILURES as error:
+            self._pool.close()
+            raise StoreError(f"the database could not be opened: {error}") from None
+
+    @contextmanager
+    def _connection(self, doing: str = "written") -> Iterator[psycopg.Connection]:
+        """A pooled connection; database failures become `StoreError`."""
+        try:
+            with self._pool.connection() as conn:
+                yield conn
+        except _FAILURES as error:
+            raise StoreError(f"the database could not be {doing}: {error}") from None
+
+    def create_session(self, record: SessionRecord) -> None:
+        """Store a new session. :raise KeyError: the code is taken."""
+        with self._connection() as conn:
+            try:
+                conn.execute(
+                    "INSERT INTO sessions (code, version, state_json, workshop_json,"
+                    " token_hash, pair_key, created_ms, retention_days, keep_aggregates)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    (
+                        record.state.code,
+                        record.state.version,
+                        json.dumps(record.state.to_record()),
+                        record.workshop_json,
+                        record.token_hash,
+                        record.pair_key,
+                        record.created_ms,
+                        record.retention_days,
+                        record.keep_aggregates,
+                    ),
+                )
+            except errors.UniqueViolation:
+                raise KeyError(record.state.code) from None
+
+    def get_session(self, code: str) -> SessionRecord | None:
+        """The session with this code, or None."""
+        with self._connection("read") as conn:
+            row = conn.execute("SELECT * FROM sessions WHERE code = %s", (code,)).fetchone()
+        return _record_from_row(row) if row else None
+
+    def save_state(self, state: SessionState, expected_version: int) -> None:
+        """Replace a session's state if its stored version is `expected_version`.
+
+        Under READ COMMITTED a concurrent UPDATE of the same row waits for the first to
+        commit and then re-checks `version = expected`, so of two processes saving from the
+        same version exactly one matches a row.
+
+        :raise VersionConflict: the stored version differs.
+        """
+        with self._connection() as conn:
+            cursor = conn.execute(
+                "UPDATE sessions SET version = %s, state_json = %s"
+                " WHERE code = %s AND version = %s",
+                (state.version, json.dumps(state.to_record()), state.code, expected_version),
+            )
+            if cursor.rowcount != 1:
+                raise VersionConflict(state.code)
+
+    def list_sessions(self) -> list[SessionRecord]:
+        """All sessions, newest first."""
+        with self._connection("read") as conn:
+            rows = conn.execute("SELECT * FROM sessions ORDER BY created_ms DESC, code").fetchall()
+        return [_record_from_row(row) for row in rows]
+
+    def upsert_answer(self, code: str, answer: Answer) -> Answer:
+        """Store an answer, replacing the respondent's earlier one; a retry changes nothing.
+
+        Returns the stored answer: `answer` itself when it was stored, or the answer already
+        stored under its `answer_id` (a retry; possibly another respondent's, which the
+        caller checks). Safe when two processes run it at once with the same answer:
+
+        1. `INSERT ... ON CONFLICT DO NOTHING` with every unique key as arbiter never raises
+           a unique violation; of two concurrent inserts one waits for the other and skips.
+        2. Nothing inserted: the respondent has an earlier answer to this prompt (replace it,
+           unless this answer id is stored already), or the id is stored (a retry). A
+           concurrent replacement waits for the row lock and re-checks
+           `answer_id <> new id`, so it becomes a no-op instead of a second write.
+        3. Nothing updated: a retry; read back what is stored under the id.
+        """
+        value_json = json.dumps(answer.value, ensure_ascii=False)
+        for _ in range(3):
+            with self._connection() as conn:
+                try:
+                    with conn.transaction():
+                        inserted = conn.execute(
+                            "INSERT INTO answers (session_code, prompt_id, respondent,"
+                            " answer_id, value_json, answered_ms, status)"
+                            " VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                            " ON CONFLICT DO NOTHING RETURNING answer_id",
+                            (
+                                code,
+                                answer.prompt_id,
+                                answer.respondent,
+                                answer.answer_id,
+                                value_json,
+                                answer.answered_ms,
+                                answer.status,
+                            ),
+                        ).fetchone()
+                        if inserted:
+                            return answer
+                        replaced = conn.execute(
+                            "UPDATE answers SET answer_id = %s, value_json = %s,"
+                            " answered_ms = %s, status = %s"
+                            " WHERE session_code = %s AND prompt_id = %s AND respondent = %s"
+                            " AND answer_id <> %s AND NOT EXISTS (SELECT 1 FROM answers"
+                            " WHERE session_code = %s AND answer_id = %s)"
+                            " RETURNING answer_id",
+                            (
+                                answer.answer_id,
+                                value_json,
+                                answer.answered_ms,
+                                answer.status,
+                                code,
+                                answer.prompt_id,
+                                answer.respondent,
+                                answer.answer_id,
+                                code,
+                                answer.answer_id,
+                            ),
+                        ).fetchone()
+                        if replaced:
+                            return answer
+                        row = conn.execute(
+                            "SELECT * FROM answers WHERE session_code = %s AND answer_id = %s",
+                            (code, answer.answer_id),
+                        ).fetchone()
+                        if row is not None:
+                            return _answer_from_row(row)
+                        # The respondent's row vanished between the statements (erased,
+                        # or a foreign-key failure came back as nothing): try again.
+                except errors.UniqueViolation:
+                    # Another phone's answer took this id between our check and our update;
+                    # the next round finds it and returns it.
+                    continue
+                except errors.ForeignKeyViolation:
+                    raise StoreError(f"no session {code} to store an answer in") from None
+        raise StoreError(f"the answer {answer.answer_id} could not be stored; try again")
+
+    def answers(self, code: str, prompt_id: str | None = None) -> list[Answer]:
+        """Answers of a session, for one prompt or all, oldest first."""
+        with self._connection("read") as conn:
+            if prompt_id is None:
+                rows = conn.execute(
+                    "SELECT * FROM answers WHERE session_code = %s ORDER BY answered_ms, answer_id",
+                    (code,),
+                ).fetchall()
+            else:
+                rows = conn.execute(
+                    "SELECT * FROM answers WHERE session_code = %s AND prompt_id = %s"
+                    " ORDER BY answered_ms, answer_id",
+                    (code, prompt_id),
+                ).fetchall()
+        return [_answer_from_row(row) for row in rows]
+
+    def set_answer_status(self, code: str, answer_id: str, status: str) -> Answer | None:
+        """Show, hide or hold back one answer; None when no answer has this id."""
+        with self._connection() as conn:
+            row = conn.execute(
+                "UPDATE answers SET status = %s WHERE session_code = %s AND answer_id = %s"
+                " RETURNING *",
+                (status, code, answer_id),
+            ).fetchone()
+        return _answer_from_row(row) if row else None
+
+    def answers_of(self, code: str, respondent: str) -> list[Answer]:
+        """One respondent's answers in a session."""
+        with self._connection("read") as conn:
+            rows = conn.execute(
+                "SELECT * FROM answers WHERE session_code = %s AND respondent = %s"
+                " ORDER BY answered_ms, answer_id",
+                (code, respondent),
+            ).fetchall()
+        return [_answer_from_row(row) for row in rows]
+
+    def upsert_consent(self, code: str, step_id: str, respondent: str, choice: str) -> None:
+        """Keep a phone's consent choice for a step, replacing its earlier one."""
+        with self._connection() as conn:
+            conn.execute(
+                "INSERT INTO consents (session_code, step_id, respondent, choice)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT (session_code, step_id, respondent)"
+                " DO UPDATE SET choice = EXCLUDED.choice",
+                (code, step_id, respondent, choice),
+            )
+
+    def consent_counts(self, code: str, step_id: str) -> dict[str, int]:
+        """`{join, alternative, skip}` for a step."""
+        with self._connection("read") as conn:
+            rows = conn.execute(
+                "SELECT choice, COUNT(*) AS n FROM consents"
+                " WHERE session_code = %s AND step_id = %s GROUP BY choice",
+                (code, step_id),
+            ).fetchall()
+        counts = {"join": 0, "alternative": 0, "skip": 0}
+        counts.update({row["choice"]: int(row["n"]) for row in rows})
+        return counts
+
+    def consents_of(self, code: str, respondent: str) -> dict[str, str]:
+        """One phone's consent choices, by step id."""
+        with self._connection("read") as conn:
+            rows = conn.execute(
+                "SELECT step_id, choice FROM consents WHERE session_code = %s AND respondent = %s",
+                (code, respondent),
+            ).fetchall()
+        return {row["step_id"]: row["choice"] for row in rows}
+
+    def _compact(self, conn: psycopg.Connection) -> None:
+        """Rewrite the answer tables so deleted or replaced rows leave no bytes behind.
+
+        A plain VACUUM only marks dead rows' space free: their bytes stay in the table's
+        pages (measured: half of the deleted texts were still in the file after DELETE,
+        VACUUM and CHECKPOINT). VACUUM FULL writes live rows into new files and truncates
+        the old ones at commit. It locks the table for the rewrite (milliseconds for a
+        kiosk's answers), bounded by `lock_timeout`; it cannot run inside a transaction,
+        hence after the commit on the autocommit connection. Copies in the write-ahead log
+        and in backups are outside its reach.
+        """
+        conn.execute("VACUUM FULL answers")
+        conn.execute("VACUUM FULL consents")
+
+    def erase_answers(self, code: str, kept_figures: str | None, now_ms: int) -> None:
+        """Delete every answer and consent choice of a session for good.
+
+        One transaction deletes the rows and marks the session; the tables are then
+        rewritten (`_compact`) so no answer text lingers in the database files.
+
+        :raise StoreError: the rows could not be deleted, or (after deleting them) the
+            tables could not be compacted.
+        """
+        with self._connection() as conn:
+            with conn.transaction():
+                conn.execute("DELETE FROM answers WHERE session_code = %s", (code,))
+                conn.execute("DELETE FROM consents WHERE session_code = %s", (code,))
+                conn.execute(
+                    "UPDATE sessions SET answers_deleted_ms = %s, kept_figures = %s"
+                    " WHERE code = %s",
+                    (now_ms, kept_figures, code),
+                )
+        with self._connection("compacted") as conn:
+            self._compact(conn)
+
+    def unlink_respondents(self, code: str, kept_figures: str | None) -> None:
+        """Drop the session's pairing key, make respondent hashes unique, keep the figures.
+
+        After this, nobody can tell which answers came from the same phone, nor map a phone
+        to its answers: the before/after pairing cannot be recomputed. The old row versions
+        (which still carry the shared hashes) are then compacted away; if that fails the
+        unlinking still stands and the next erase compacts them.
+        """
+        with self._connection() as conn:
+            with conn.transaction():
+                conn.execute(
+                    f"UPDATE answers SET respondent = {_RANDOM_HASH} WHERE session_code = %s",
+                    (code,),
+                )
+                conn.execute(
+                    f"UPDATE consents SET respondent = {_RANDOM_HASH} WHERE session_code = %s",
+                    (code,),
+                )
+                conn.execute(
+                    "UPDATE sessions SET pair_key = %s, kept_figures = %s WHERE code = %s",
+                    (secrets.token_bytes(32), kept_figures, code),
+                )
+        try:
+            with self._connection("compacted") as conn:
+                self._compact(conn)
+        except StoreError:
+            log.warning("could not compact the answers after unlinking %s", code, exc_info=True)
+
+    def get_meta(self, key: str) -> str | None:
+        """A kiosk-wide setting kept in the store."""
+        with self._connection("read") as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
+        return row["value"] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Keep a kiosk-wide setting."""
+        with self._connection() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (%s, %s)"
+                " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (key, value),
+            )
+
+    def set_meta_if_absent(self, key: str, value: str) -> str:
+        """Keep a setting unless one is there already; returns the value that is kept.
+
+        Two statements, not one: a SELECT in the same statement as the INSERT would use the
+        INSERT's snapshot and miss the row a concurrent process has just committed (the very
+        row that made ON CONFLICT skip). Under READ COMMITTED the second statement sees it.
+        """
+        with self._connection() as conn:
+            with conn.transaction():
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
+                    (key, value),
+                )
+                row = conn.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
+        return row["value"]
+
+    def close(self) -> None:
+        """Close the pool's connections; everything is committed already."""
+        self._pool.close()
