@@ -85,14 +85,24 @@ class Pages:
             text = message.text
             if self.network_cut and any(
                 sign in text
-                for sign in ("ERR_INTERNET_DISCONNECTED", "WebSocket connection to", "ERR_NETWORK_CHANGED")
+                for sign in (
+                    "ERR_INTERNET_DISCONNECTED",
+                    "WebSocket connection to",
+                    "ERR_NETWORK_CHANGED",
+                )
             ):
                 return
             self.errors.append(f"{name}: {text}")
 
         page.on("console", on_console)
         page.on("pageerror", lambda error: self.errors.append(f"{name}: {error}"))
-        page.on("dialog", lambda dialog: (self.errors.append(f"{name}: dialog {dialog.message}"), dialog.dismiss()))
+        page.on(
+            "dialog",
+            lambda dialog: (
+                self.errors.append(f"{name}: dialog {dialog.message}"),
+                dialog.dismiss(),
+            ),
+        )
         return page
 
     def open(self, path, name, viewport, **context_options):

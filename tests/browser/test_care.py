@@ -13,7 +13,10 @@ window.AudioContext = class extends Original {
   createOscillator() {
     const oscillator = super.createOscillator();
     const start = oscillator.start.bind(oscillator);
-    oscillator.start = (...args) => { window.__tones.push(oscillator.frequency.value); return start(...args); };
+    oscillator.start = (...args) => {
+      window.__tones.push(oscillator.frequency.value);
+      return start(...args);
+    };
     return oscillator;
   }
 };
@@ -68,7 +71,9 @@ def test_eyes_closed_cues_every_breath_and_one_tap_leaves(pages):
     tones = phone.evaluate("window.__tones")
     assert [30, 80, 30] in vibrations and [200] in vibrations, vibrations
     assert 659 in tones and 392 in tones, tones
-    background = phone.locator("#eyes-closed").evaluate("node => getComputedStyle(node).backgroundColor")
+    background = phone.locator("#eyes-closed").evaluate(
+        "node => getComputedStyle(node).backgroundColor"
+    )
     assert background == "rgb(0, 0, 0)"
     phone.locator("#eyes-closed").click()
     expect(phone.locator("#eyes-closed")).to_be_hidden()

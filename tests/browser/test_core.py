@@ -1,13 +1,12 @@
 """The core of a session in real Chromium: console, projector and phones in one room."""
 
 import datetime
+import io
 
+import socketio
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
-
-import io
-import socketio
 
 
 def skewed(hours):
@@ -52,7 +51,9 @@ def test_phones_an_hour_fast_and_slow_show_the_same_second_and_breath(pages):
     console = pages.console()
     fast = pages.phone("phone-fast", before=skewed(+1))
     slow = pages.phone("phone-slow", before=skewed(-1))
-    offsets = [int(p.evaluate("document.documentElement.dataset.clockOffset || 0")) for p in (fast, slow)]
+    offsets = [
+        int(p.evaluate("document.documentElement.dataset.clockOffset || 0")) for p in (fast, slow)
+    ]
     console.locator("#agenda button").nth(2).click()  # the breathing step: a pacer and a timer
     for page in (fast, slow):
         expect(page.locator("#step-title")).to_have_text("Breathe together")
@@ -82,11 +83,15 @@ def test_an_answer_shows_on_the_screen_only_once_revealed(pages, kiosk, session)
     console, screen = pages.console(), pages.screen()
     phone = pages.phone()
     console.get_by_role("button", name="Next →").click()
-    phone.get_by_role("button", name="4, Calm").or_(phone.locator(".scale-row button", has_text="4")).first.click()
+    phone.get_by_role("button", name="4, Calm").or_(
+        phone.locator(".scale-row button", has_text="4")
+    ).first.click()
     expect(phone.locator("#received")).to_contain_text("Received")
     others = extra_phones(kiosk, session, 2)
     for i, client in enumerate(others):
-        assert client.call("respond", {"prompt_id": "mood-before", "value": 2 + i}, namespace="/participant")["ok"]
+        assert client.call(
+            "respond", {"prompt_id": "mood-before", "value": 2 + i}, namespace="/participant"
+        )["ok"]
     expect(console.locator("#answers")).to_have_text("3")
     expect(screen.locator("#results")).to_be_hidden()
     console.keyboard.press("r")

@@ -81,7 +81,9 @@ def test_reduced_motion_keeps_the_pacer_still(pages):
     expect(phone.locator(".pacer-word")).to_have_text("breathe in")
     moving = pages.phone("moving-phone")
     expect(moving.locator(".pacer")).not_to_have_attribute("data-phase", "ready")
-    assert moving.locator(".pacer-dot").evaluate("node => getComputedStyle(node).transform") != "none"
+    assert (
+        moving.locator(".pacer-dot").evaluate("node => getComputedStyle(node).transform") != "none"
+    )
 
 
 def run_axe(page):

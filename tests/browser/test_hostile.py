@@ -25,7 +25,9 @@ def test_hostile_words_stay_text_on_console_screen_phone_and_report(pages, kiosk
     expect(phone.locator("#received")).to_contain_text("Received")
     others = extra_phones(kiosk, session, len(HOSTILE) - 1, prefix="hostile")
     for text, client in zip(HOSTILE[1:], others, strict=True):
-        assert client.call("respond", {"prompt_id": "symbol", "value": text}, namespace="/participant")["ok"]
+        assert client.call(
+            "respond", {"prompt_id": "symbol", "value": text}, namespace="/participant"
+        )["ok"]
     expect(console.locator("#answers")).to_have_text(str(len(HOSTILE)))
     console.keyboard.press("r")
     expect(screen.locator(".word-cloud")).to_be_visible()
