@@ -15,6 +15,7 @@ from flask import current_app
 from flask import request
 from flask_socketio import Namespace
 from flask_socketio import SocketIO
+from flask_socketio import emit
 
 from workshop.limits import GuessBrake
 from workshop.limits import RateLimiter
@@ -217,9 +218,14 @@ class AttuneNamespace(Namespace):
     burst = 20
     per_second = 5.0
 
+    # The role whose view this namespace's clients get ("participant", "screen", ...).
+    role = ""
+
     def __init__(self, namespace: str):
         super().__init__(namespace)
         self.limiter = RateLimiter(self.burst, self.per_second)
+        # connection id -> session code, set when a connection is accepted.
+        self.codes: dict[str, str] = {}
 
     def trigger_event(self, event, *args):
         """Dispatch an event to its `on_<event>` handler, answering for the ones we lack.
@@ -229,7 +235,9 @@ class AttuneNamespace(Namespace):
         sid = args[0] if args else ""
         if event == "disconnect":
             self.limiter.forget(sid)
-            return super().trigger_event(event, *args)
+            result = super().trigger_event(event, *args)
+            self.codes.pop(sid, None)
+            return result
         if event == "connect":
             return super().trigger_event(event, *args)
         if not self.limiter.allow(sid):
@@ -247,12 +255,29 @@ class AttuneNamespace(Namespace):
             return error(f"{event} takes one JSON object")
 
     def on_clock(self, data=None):
-        """Clock sync: echo the client's `t0` with the server time, for offset estimates."""
+        """Clock sync: echo `t0` with the server time, and the session's current version.
+
+        Broadcasts are delivered at most once (a reconnecting process or a Redis restart can
+        drop one): a client that sees a newer version here asks for a `snapshot`.
+        """
         try:
             ping = parse(ClockPing, data)
         except BadMessage as problem:
             return error(str(problem))
-        return {"t0": ping.t0, "server_ms": kiosk().clock()}
+        reply = {"t0": ping.t0, "server_ms": kiosk().clock()}
+        code = self.codes.get(request.sid)
+        if code is not None:
+            reply["version"] = kiosk().state(code).version
+        return reply
+
+    def on_snapshot(self, data=None):
+        """Send this connection the full view of its session again; acked with its version."""
+        code = self.codes.get(request.sid)
+        if code is None:  # pragma: no cover - connect always registers first
+            return error("not connected to a session; reload the page")
+        view = kiosk().view(code, self.role)
+        emit("state", view)
+        return ok(version=view["version"])
 
 
 def guess_brake() -> GuessBrake:

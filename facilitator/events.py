@@ -28,6 +28,7 @@ from workshop.session import CommandError
 class FacilitatorNamespace(AttuneNamespace):
     """Events of the console. Auth: `{code, token}`; only the right token connects."""
 
+    role = "facilitator"
     # A presenter mashing the arrow keys is fine; a script flooding commands is not.
     burst = 30
     per_second = 10.0
@@ -57,6 +58,7 @@ class FacilitatorNamespace(AttuneNamespace):
             )
         code = service.state(credentials.code).code
         self.sessions[request.sid] = code
+        self.codes[request.sid] = code
         join_room(code)
         emit("state", service.view(code, "facilitator"))
 
@@ -83,6 +85,8 @@ class FacilitatorNamespace(AttuneNamespace):
 class ScreenNamespace(AttuneNamespace):
     """Events of the projector screen. Auth: `{code}`; it only listens."""
 
+    role = "screen"
+
     def on_connect(self, auth=None):
         """Join the session's room and receive its state."""
         try:
@@ -100,5 +104,6 @@ class ScreenNamespace(AttuneNamespace):
             raise ConnectionRefusedError(
                 "unknown session code: open the screen link printed for the session"
             ) from None
+        self.codes[request.sid] = code
         join_room(code)
         emit("state", service.view(code, "screen"))

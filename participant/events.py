@@ -29,6 +29,8 @@ from workshop.service import UnknownSession
 class ParticipantNamespace(AttuneNamespace):
     """Events of a phone. Auth: `{code, pid}`; the pid never leaves this process unhashed."""
 
+    role = "participant"
+
     def __init__(self, namespace: str):
         super().__init__(namespace)
         # connection id -> (session code, pid); the pid is needed to hash answers.
@@ -59,6 +61,7 @@ class ParticipantNamespace(AttuneNamespace):
                 f"this session is full ({limit} phones); ask the facilitator to raise the limit"
             )
         self.members[request.sid] = (code, credentials.pid)
+        self.codes[request.sid] = code
         join_room(code)
         service.presence.join(code, request.sid, who)
         emit("state", service.view(code, "participant"))

@@ -122,9 +122,16 @@ class SocketClient:
             reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1
         )
 
+        self.events: list[tuple[str, object]] = []
+
         @self.sio.on("state", namespace=namespace)
         def on_state(view):
             self.states.append(view)
+            self.changed.set()
+
+        @self.sio.on("*", namespace=namespace)
+        def on_any(event, payload=None):
+            self.events.append((event, payload))
             self.changed.set()
 
         self.sio.connect(
@@ -147,6 +154,17 @@ class SocketClient:
             self.changed.wait(0.1)
             self.changed.clear()
         raise AssertionError(f"no matching state; last: {self.states[-1] if self.states else None}")
+
+    def wait_event(self, name: str, predicate, timeout: float = 20.0):
+        """The first event `name` (other than state) whose payload matches."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event, payload in list(self.events):
+                if event == name and predicate(payload):
+                    return payload
+            self.changed.wait(0.1)
+            self.changed.clear()
+        raise AssertionError(f"no matching {name!r} event; got {[e for e, _ in self.events]}")
 
     def close(self):
         self.sio.disconnect()

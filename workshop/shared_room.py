@@ -9,16 +9,66 @@ stop counting when its key runs out, without anyone cleaning up after it.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
+from functools import wraps
 
 from workshop.care import NEED_MOMENT_MS
 from workshop.care import CareCounts
+from workshop.store import StoreError
 
 ALIVE_SECONDS = 20
 # How long a process may reuse a head count it read: joins happen in rushes, and reading a
 # 5,000-entry set for each join would cost more than the join itself.
 COUNT_CACHE_SECONDS = 0.5
+
+
+log = logging.getLogger("attune")
+
+
+def _degrades_to(fallback):
+    """Reads and best-effort writes survive Redis being away: they log and fall back.
+
+    Presence and signals are conveniences for the console; a change to the session is saved
+    in the database and must be acknowledged even while Redis restarts.
+    """
+
+    def decorate(method):
+        @wraps(method)
+        def guarded(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except Exception as error:  # redis.RedisError and socket errors alike
+                if not _is_redis_error(error):
+                    raise
+                log.warning("shared room state unavailable (%s): %s", method.__name__, error)
+                return fallback(self, *args, **kwargs) if callable(fallback) else fallback
+
+        return guarded
+
+    return decorate
+
+
+def _or_store_error(method):
+    """A signal that cannot be kept while Redis is away gets a clear error, never a false ok."""
+
+    @wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as error:
+            if not _is_redis_error(error):
+                raise
+            raise StoreError(f"the room's shared state is unavailable: {error}") from None
+
+    return guarded
+
+
+def _is_redis_error(error: Exception) -> bool:
+    import redis
+
+    return isinstance(error, redis.RedisError | ConnectionError | OSError)
 
 
 def _text(value) -> str:
@@ -45,10 +95,12 @@ class RedisPresence:
     def _procs_key(self, code: str) -> str:
         return f"{self.prefix}:procs:{code}"
 
+    @_degrades_to(None)
     def heartbeat(self) -> None:
         """Mark this process alive; call well within every `alive_seconds`."""
         self.redis.set(self._alive_key(self.process), "1", ex=self.alive_seconds)
 
+    @_degrades_to(None)
     def join(self, code: str, connection: str, who: str) -> None:
         """Note a connection of a phone."""
         pipe = self.redis.pipeline()
@@ -57,11 +109,13 @@ class RedisPresence:
         pipe.execute()
         self._counted.pop(code, None)
 
+    @_degrades_to(None)
     def leave(self, code: str, connection: str) -> None:
         """Forget a connection."""
         self.redis.hdel(self._conns_key(code, self.process), connection)
         self._counted.pop(code, None)
 
+    @_degrades_to(lambda self, code: self._counted.get(code, (0.0, set()))[1])
     def phones(self, code: str) -> set[str]:
         """The phones connected to the session through any live process."""
         processes = [_text(p) for p in self.redis.smembers(self._procs_key(code))]
@@ -120,16 +174,19 @@ class RedisCare:
     def _done_steps(self, code: str) -> str:
         return f"{self.prefix}:donesteps:{code}"
 
+    @_or_store_error
     def need_moment(self, code: str, phone: str, now_ms: int) -> int:
         """Note that a phone needs a moment; returns when the signal clears itself."""
         expires = now_ms + self.need_moment_ms
         self.redis.hset(self._need(code), phone, expires)
         return expires
 
+    @_degrades_to(None)
     def ok_again(self, code: str, phone: str) -> None:
         """Clear a phone's need-moment signal."""
         self.redis.hdel(self._need(code), phone)
 
+    @_or_store_error
     def set_done(self, code: str, step_id: str, phone: str, done: bool) -> None:
         """Mark or unmark a phone as done with a step."""
         pipe = self.redis.pipeline()
@@ -140,15 +197,18 @@ class RedisCare:
             pipe.srem(self._done(code, step_id), phone)
         pipe.execute()
 
+    @_degrades_to(False)
     def is_done(self, code: str, step_id: str, phone: str) -> bool:
         """Whether this phone said it is done with the step."""
         return bool(self.redis.sismember(self._done(code, step_id), phone))
 
+    @_degrades_to(False)
     def needs_moment(self, code: str, phone: str, now_ms: int) -> bool:
         """Whether this phone's need-moment signal is on."""
         expires = self.redis.hget(self._need(code), phone)
         return expires is not None and int(expires) > now_ms
 
+    @_degrades_to(None)
     def forget_phone(self, code: str, phone: str) -> None:
         """A phone left for good: its signals go with it."""
         steps = [_text(s) for s in self.redis.smembers(self._done_steps(code))]
@@ -158,6 +218,7 @@ class RedisCare:
             pipe.srem(self._done(code, step_id), phone)
         pipe.execute()
 
+    @_degrades_to(None)
     def forget_session(self, code: str) -> None:
         """A session ended: nothing of its signals is kept."""
         steps = [_text(s) for s in self.redis.smembers(self._done_steps(code))]
@@ -165,6 +226,7 @@ class RedisCare:
             self._need(code), self._done_steps(code), *[self._done(code, s) for s in steps]
         )
 
+    @_degrades_to(lambda self, code, step_id, connected, now_ms: CareCounts(0, 0, len(connected)))
     def counts(self, code: str, step_id: str, connected: set[str], now_ms: int) -> CareCounts:
         """Counts for the console; expired signals are dropped on the way."""
         need = {_text(k): int(v) for k, v in self.redis.hgetall(self._need(code)).items()}
@@ -178,6 +240,7 @@ class RedisCare:
             connected=len(connected),
         )
 
+    @_degrades_to(None)
     def next_expiry(self, code: str) -> int | None:
         """When the next need-moment signal of a session clears itself."""
         values = [int(v) for v in self.redis.hvals(self._need(code))]

@@ -6,6 +6,7 @@ export class ServerClock {
     this.offset = 0; // server time minus this device's time, in ms
     this.rtt = null;
     this.synced = false;
+    this.serverVersion = null; // the session's version as of the last round trip
   }
 
   /** Server time now, in ms since the epoch. */
@@ -29,6 +30,7 @@ export class ServerClock {
       }
       const t1 = Date.now();
       if (!reply || typeof reply.server_ms !== "number") continue;
+      if (typeof reply.version === "number") this.serverVersion = reply.version;
       samples.push({ rtt: t1 - t0, offset: reply.server_ms - (t0 + t1) / 2 });
     }
     if (!samples.length) return false;

@@ -21,12 +21,21 @@ export function connect(namespace, auth, { onState, events = {}, onRefused }) {
     notice.hidden = !text;
   }
 
+  // Broadcasts arrive at most once: if a sync shows the session is ahead of what this page
+  // shows, one was missed (a Wi-Fi blip, a restarting server); ask for a fresh snapshot.
+  async function syncAndCatchUp(rounds) {
+    await clock.sync(socket, rounds);
+    if (clock.serverVersion !== null && clock.serverVersion > version) {
+      socket.emit("snapshot");
+    }
+  }
+
   socket.on("connect", async () => {
     show("");
     document.body.dataset.connected = "true";
-    await clock.sync(socket);
+    await syncAndCatchUp(6);
     clearInterval(resync);
-    resync = setInterval(() => clock.sync(socket, 4), RESYNC_MS);
+    resync = setInterval(() => syncAndCatchUp(4), RESYNC_MS);
   });
   socket.on("disconnect", (reason) => {
     document.body.dataset.connected = "false";
@@ -49,10 +58,33 @@ export function connect(namespace, auth, { onState, events = {}, onRefused }) {
   socket.on("state", (state) => {
     if (typeof state.version !== "number" || state.version < version) return;
     version = state.version;
+    // Until the round trips are in, the snapshot's own timestamp is a fair first guess: it
+    // keeps a phone whose clock is an hour off from showing nonsense for the first moment.
+    if (!clock.synced && typeof state.server_ms === "number") clock.offset = state.server_ms - Date.now();
     document.body.dataset.version = String(version);
     onState(state);
   });
   for (const [name, handler] of Object.entries(events)) socket.on(name, handler);
+
+  // The browser knows first when the network is gone: let go of the socket at once (instead of
+  // waiting ~25 s for missed heartbeats) and come back the moment the network returns.
+  let letGo = false;
+  window.addEventListener("offline", () => {
+    if (socket.connected || socket.active) {
+      letGo = true;
+      socket.disconnect();
+      document.body.dataset.connected = "false";
+      show("Reconnecting…");
+    }
+  });
+  window.addEventListener("online", () => {
+    if (letGo && !socket.connected) socket.connect();
+    letGo = false;
+  });
+  document.addEventListener("visibilitychange", () => {
+    // A phone that was locked may have drifted or dozed: check the clock again on wake.
+    if (document.visibilityState === "visible" && socket.connected) clock.sync(socket, 3);
+  });
 
   /** Emit with an ack and a timeout; resolves to the ack, or {ok:false} on timeout. */
   async function call(event, payload, timeoutMs = 8000) {

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.cluster.services import RedisServer
+from tests.cluster.test_cluster import Cluster
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +20,11 @@ def redis_client(redis_server):
     client = redis.Redis.from_url(redis_server.url)
     client.flushdb()
     return client
+
+
+@pytest.fixture
+def cluster(tmp_path, postgres_cluster, redis_server, redis_client):
+    dsn = postgres_cluster.create_database()
+    running = Cluster(tmp_path, dsn, redis_server.url).start()
+    yield running
+    running.stop()

@@ -253,10 +253,22 @@ def test_ended_session_takes_no_answers(console, phone):
     assert mine.received("state")[-1]["session"]["ended"] is True
 
 
-def test_clock_echoes_t0_with_server_time(phone, screen, console, clock):
+def test_clock_echoes_t0_with_server_time_and_the_version(phone, screen, console, clock):
     for role in (phone(), screen, console):
-        assert role.ack("clock", {"t0": 123.5}) == {"t0": 123.5, "server_ms": clock.now_ms}
+        reply = role.ack("clock", {"t0": 123.5})
+        assert reply == {"t0": 123.5, "server_ms": clock.now_ms, "version": 1}
         assert role.ack("clock", {"t0": "soon"})["ok"] is False
+
+
+def test_a_client_that_missed_a_broadcast_catches_up_with_a_snapshot(phone, screen, console):
+    roles = {"participant": phone(), "screen": screen, "facilitator": console}
+    console.command("next")
+    for name, role in roles.items():
+        role.received()
+        assert role.ack("clock", {"t0": 1})["version"] == 2
+        assert role.ack("snapshot") == {"ok": True, "version": 2}
+        state = role.received("state")[-1]
+        assert state["role"] == name and state["step"]["index"] == 1
 
 
 def test_auto_advance_moves_on_when_the_countdown_ends(console, phone, clock):
