@@ -27,6 +27,7 @@ from flask import jsonify  # noqa: E402
 from flask import render_template  # noqa: E402
 from flask import request  # noqa: E402
 from flask import send_from_directory  # noqa: E402
+from flask_compress import Compress  # noqa: E402
 from flask_socketio import SocketIO  # noqa: E402
 from werkzeug.exceptions import HTTPException  # noqa: E402
 from werkzeug.middleware.proxy_fix import ProxyFix  # noqa: E402
@@ -215,6 +216,17 @@ def create_app(config: dict | None = None) -> Flask:
         app, socketio, service, lease=cluster.lease if cluster else None
     )
     app.extensions["attune.guess_brake"] = GuessBrake()
+    # Venue Wi-Fi is often weak: pages, styles and scripts go out compressed (about a third).
+    app.config["COMPRESS_MIMETYPES"] = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "image/svg+xml",
+    ]
+    app.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
+    Compress(app)
     app.register_blueprint(participant_blueprint)
     app.register_blueprint(facilitator_blueprint)
     app.register_blueprint(exports_blueprint)
