@@ -295,6 +295,12 @@ class Kiosk(Reports, Retention):
         record = self.record(code)
         state = record.state
         workshop = self.workshop_of(state.code)
+        if message.answer_id is not None:
+            # A retry of an answer that was stored (its ack was lost) is acknowledged again,
+            # even if the prompt has closed since: it is safe, and the phone can stop resending.
+            for stored in self.store.answers_of(state.code, self.respondent(state.code, pid)):
+                if stored.answer_id == message.answer_id:
+                    return stored
         if state.ended:
             raise AnswerError("this session has ended; answers are closed")
         try:

@@ -111,6 +111,23 @@ def test_a_resent_answer_is_stored_once(console, phone, app, session):
     assert len(app.extensions["attune.store"].answers(session["code"])) == 1
 
 
+def test_a_retry_after_the_prompt_closed_is_still_acknowledged(console, phone, app, session):
+    mine = phone()
+    console.command("next")
+    message = {"prompt_id": "mood-before", "value": 4, "answer_id": "late-retry-0123456789"}
+    assert mine.ack("respond", message)["ok"]  # stored; suppose this ack was lost
+    console.command("next")  # the room moves on, the prompt closes
+    assert mine.ack("respond", message) == {
+        "ok": True,
+        "prompt_id": "mood-before",
+        "value": 4,
+        "answer_id": "late-retry-0123456789",
+    }
+    fresh = {**message, "answer_id": "new-answer-0123456789"}
+    assert mine.ack("respond", fresh)["ok"] is False, "a new answer to a closed prompt is not"
+    assert len(app.extensions["attune.store"].answers(session["code"])) == 1
+
+
 def test_another_phone_cannot_reuse_an_answer_id(console, phone):
     one, two = phone("phone-one-0123456789"), phone("phone-two-0123456789")
     console.command("next")
