@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from flask import current_app
 from flask import request
+from flask_socketio import ConnectionRefusedError
 from flask_socketio import Namespace
 from flask_socketio import SocketIO
 from flask_socketio import emit
@@ -23,6 +24,7 @@ from workshop.messages import BadMessage
 from workshop.messages import ClockPing
 from workshop.messages import parse
 from workshop.service import Kiosk
+from workshop.service import UnknownSession
 from workshop.store import StoreError
 
 log = logging.getLogger("attune")
@@ -253,6 +255,21 @@ class AttuneNamespace(Namespace):
         except TypeError:
             # Extra positional arguments (or binary attachments) for a handler that takes one.
             return error(f"{event} takes one JSON object")
+
+    def admit(self, code: str, unknown_message: str) -> str:
+        """The canonical code of a session a connection may join, slowing down guessers.
+
+        :raise ConnectionRefusedError: this device guessed too often lately, or the code is
+            unknown (which counts as a guess).
+        """
+        brake = guess_brake()
+        if brake.blocked(client_address()):
+            raise ConnectionRefusedError(TOO_MANY_GUESSES)
+        try:
+            return kiosk().state(code).code
+        except UnknownSession:
+            brake.miss(client_address())
+            raise ConnectionRefusedError(unknown_message) from None
 
     def on_clock(self, data=None):
         """Clock sync: echo `t0` with the server time, and the session's current version.

@@ -94,16 +94,9 @@ class ScreenNamespace(AttuneNamespace):
         except BadMessage as problem:
             raise ConnectionRefusedError(f"cannot open the screen: {problem}") from None
         service = kiosk()
-        brake = guess_brake()
-        if brake.blocked(client_address()):
-            raise ConnectionRefusedError(TOO_MANY_GUESSES)
-        try:
-            code = service.state(credentials.code).code
-        except UnknownSession:
-            brake.miss(client_address())
-            raise ConnectionRefusedError(
-                "unknown session code: open the screen link printed for the session"
-            ) from None
+        code = self.admit(
+            credentials.code, "unknown session code: open the screen link printed for the session"
+        )
         self.codes[request.sid] = code
         join_room(code)
         emit("state", service.view(code, "screen"))

@@ -60,15 +60,18 @@ def _gone(code: str):
     return jsonify({"ok": False, "error": message}), 410
 
 
+def _exportable(code: str) -> tuple[str | None, tuple | None]:
+    """The session's code if its answers may be downloaded now, else the refusal to send."""
+    canonical, refusal = _authorised(code)
+    return canonical, refusal or (_gone(canonical) if canonical else None)
+
+
 @blueprint.get("/api/sessions/<code>/export.json")
 def export_json(code: str):
-    """Every answer of a session as JSON. :raise 401: no facilitator token."""
-    canonical, refusal = _authorised(code)
+    """Every answer of a session as JSON. :raise 401: no token. :raise 410: answers deleted."""
+    canonical, refusal = _exportable(code)
     if refusal:
         return refusal
-    gone = _gone(canonical)
-    if gone:
-        return gone
     response = jsonify(kiosk().export(canonical))
     response.headers["Content-Disposition"] = f'attachment; filename="attune-{canonical}.json"'
     response.headers["Cache-Control"] = "no-store"
@@ -77,13 +80,10 @@ def export_json(code: str):
 
 @blueprint.get("/api/sessions/<code>/export.csv")
 def export_csv(code: str):
-    """Every answer of a session as CSV (UTF-8, one row per answer). :raise 401: no token."""
-    canonical, refusal = _authorised(code)
+    """Every answer as CSV (UTF-8, one row per answer). :raise 401/410: as for JSON."""
+    canonical, refusal = _exportable(code)
     if refusal:
         return refusal
-    gone = _gone(canonical)
-    if gone:
-        return gone
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

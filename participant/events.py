@@ -8,12 +8,9 @@ from flask_socketio import ConnectionRefusedError
 from flask_socketio import emit
 from flask_socketio import join_room
 
-from realtime import TOO_MANY_GUESSES
 from realtime import AttuneNamespace
 from realtime import broadcaster
-from realtime import client_address
 from realtime import error
-from realtime import guess_brake
 from realtime import kiosk
 from realtime import ok
 from workshop.messages import BadMessage
@@ -43,17 +40,9 @@ class ParticipantNamespace(AttuneNamespace):
         except BadMessage as problem:
             raise ConnectionRefusedError(f"cannot join: {problem}") from None
         service = kiosk()
-        brake = guess_brake()
-        if brake.blocked(client_address()):
-            raise ConnectionRefusedError(TOO_MANY_GUESSES)
-        try:
-            state = service.state(credentials.code)
-        except UnknownSession:
-            brake.miss(client_address())
-            raise ConnectionRefusedError(
-                "unknown join code: check the code on the screen and try again"
-            ) from None
-        code = state.code
+        code = self.admit(
+            credentials.code, "unknown join code: check the code on the screen and try again"
+        )
         who = service.respondent(code, credentials.pid)
         limit = current_app.config["MAX_PARTICIPANTS"]
         if service.presence.count(code) >= limit and not service.presence.has(code, who):

@@ -8,6 +8,17 @@ from __future__ import annotations
 import json
 
 
+def _session_summary(state, workshop) -> dict:
+    """Which session an export or report is about."""
+    return {
+        "code": state.code,
+        "workshop": workshop.id,
+        "title": workshop.title,
+        "created_ms": state.created_ms,
+        "ended": state.ended,
+    }
+
+
 class Reports:
     """Exports, timings and aggregate figures of a session."""
 
@@ -64,13 +75,7 @@ class Reports:
                 }
             )
         return {
-            "session": {
-                "code": state.code,
-                "workshop": workshop.id,
-                "title": workshop.title,
-                "created_ms": state.created_ms,
-                "ended": state.ended,
-            },
+            "session": _session_summary(state, workshop),
             "answers": rows,
         }
 
@@ -124,14 +129,7 @@ class Reports:
                 {"step_index": index, "question": step.prompt.question, "results": console}
             )
         return {
-            "session": {
-                "code": state.code,
-                "workshop": workshop.id,
-                "title": workshop.title,
-                "created_ms": state.created_ms,
-                "ended": state.ended,
-                "answers_deleted": deleted,
-            },
+            "session": {**_session_summary(state, workshop), "answers_deleted": deleted},
             "workshop": {
                 "id": workshop.id,
                 "title": workshop.title,
