@@ -5,16 +5,14 @@ import { connect } from "./connection.js";
 import { $, el, setText } from "./dom.js";
 import { download, facilitatorToken } from "./downloads.js";
 import { mmss } from "./timer.js";
-import { CountdownRing, Pacer } from "./widgets.js";
+import { TimingPanel } from "./widgets.js";
 
 const main = $("main.console");
 const code = main.dataset.code;
 const token = facilitatorToken(code);
 const headers = token ? { Authorization: `Bearer ${token}` } : {};
 let state = null;
-let ring = null;
-let pacer = null;
-let timingKey = null;
+const timing = new TimingPanel($("#timing"));
 let agendaKey = null;
 
 const { clock, call } = connect("/facilitator", { code, token }, {
@@ -69,7 +67,7 @@ function render() {
   setText(join, session.join_url);
   $("#report-link").href = `/f/${code}/report${token ? `#${encodeURIComponent(token)}` : ""}`;
   renderAgenda();
-  renderTiming(step);
+  timing.show(step);
   const prompt = step.prompt;
   $("#prompt-controls").hidden = !prompt;
   $("#timer-controls").hidden = !step.timer;
@@ -116,16 +114,6 @@ function updatePlan() {
   );
 }
 
-function renderTiming(step) {
-  const box = $("#timing");
-  const key = `${step.id}:${Boolean(step.timer)}:${Boolean(step.breathing)}`;
-  if (key === timingKey) return;
-  timingKey = key;
-  box.replaceChildren();
-  pacer = step.breathing ? new Pacer(box) : null;
-  ring = step.timer ? new CountdownRing(box) : null;
-}
-
 function showResults() {
   const box = $("#results");
   const results = state.results;
@@ -162,11 +150,7 @@ function showCare() {
 }
 
 function frame() {
-  if (state && state.step.timer) {
-    const now = clock.now();
-    if (ring) ring.update(state.step.timer, now);
-    if (pacer) pacer.update(state.step.breathing, state.step.timer, now);
-  }
+  if (state) timing.update(state.step, clock.now());
   requestAnimationFrame(frame);
 }
 requestAnimationFrame(frame);

@@ -5,8 +5,8 @@ import { connect } from "./connection.js";
 import { $, el, randomId, setText } from "./dom.js";
 import { Outbox } from "./outbox.js";
 import { PHASE_CUES, WakeLock, chime, enableSound, soundOn, tone, vibrate } from "./sound.js";
-import { breathPhase, remainingMs } from "./timer.js";
-import { CountdownRing, Pacer } from "./widgets.js";
+import { breathPhase } from "./timer.js";
+import { TimingPanel } from "./widgets.js";
 
 const main = $("main.phone");
 const code = main.dataset.code;
@@ -19,9 +19,7 @@ const announcer = $("#announcer");
 let state = null;
 let mine = { answers: {}, consent: {}, need_moment: false, done: false };
 let promptKey = null; // which prompt the form on screen belongs to (kept while typing)
-let ring = null;
-let pacer = null;
-let timingKey = null;
+const timing = new TimingPanel($("#timing"));
 let lastSeconds = null;
 let lastPhase = null;
 let eyesClosed = false;
@@ -79,17 +77,10 @@ function render(stepChanged) {
 }
 
 function renderTiming(step) {
-  const box = $("#timing");
-  const key = `${step.id}:${Boolean(step.timer)}:${Boolean(step.breathing)}`;
-  if (key !== timingKey) {
-    timingKey = key;
-    box.replaceChildren();
-    pacer = step.breathing ? new Pacer(box) : null;
-    ring = step.timer ? new CountdownRing(box) : null;
+  if (timing.show(step)) {
     lastSeconds = null;
     lastPhase = null;
   }
-  box.hidden = !step.timer;
 }
 
 function renderAlternative(step) {
@@ -339,8 +330,7 @@ function tick() {
   const now = clock.now();
   const timer = step.timer;
   if (timer) {
-    const seconds = ring ? ring.update(timer, now) : Math.ceil(remainingMs(timer, now) / 1000);
-    const phase = pacer ? pacer.update(step.breathing, timer, now) : null;
+    const { seconds, phase } = timing.update(step, now);
     if (timer.running && lastSeconds !== null && seconds !== lastSeconds) {
       if (seconds === 0) {
         chime();

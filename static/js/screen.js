@@ -4,14 +4,12 @@ import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
 import { $, setText } from "./dom.js";
 import { chime } from "./sound.js";
-import { CountdownRing, Pacer } from "./widgets.js";
+import { TimingPanel } from "./widgets.js";
 
 const main = $("main.screen");
 const code = main.dataset.code;
 let state = null;
-let ring = null;
-let pacer = null;
-let timingKey = null;
+const timing = new TimingPanel($("#timing"));
 let lastSeconds = null;
 
 const { clock } = connect("/screen", { code }, {
@@ -41,16 +39,8 @@ function render(changed) {
   setText($("#step-title"), session.ended ? "Thank you" : step.title);
   setText($("#step-text"), session.ended ? "The session has ended." : step.text);
   if (changed) setText($("#announcer"), `Step ${step.index + 1}: ${step.title}`);
-  const box = $("#timing");
-  const key = `${step.id}:${Boolean(step.timer)}:${Boolean(step.breathing)}`;
-  if (key !== timingKey) {
-    timingKey = key;
-    box.replaceChildren();
-    pacer = step.breathing ? new Pacer(box) : null;
-    ring = step.timer ? new CountdownRing(box) : null;
-    lastSeconds = null;
-  }
-  box.hidden = !step.timer || session.ended;
+  if (timing.show(step)) lastSeconds = null;
+  if (session.ended) $("#timing").hidden = true;
   $("#stage").classList.toggle("no-timer", !step.timer || session.ended);
   showResults(state.results);
 }
@@ -65,9 +55,7 @@ function showResults(results) {
 
 function frame() {
   if (state && state.step.timer && !state.session.ended) {
-    const now = clock.now();
-    const seconds = ring ? ring.update(state.step.timer, now) : null;
-    if (pacer) pacer.update(state.step.breathing, state.step.timer, now);
+    const { seconds } = timing.update(state.step, clock.now());
     if (state.step.timer.running && lastSeconds > 0 && seconds === 0) chime();
     lastSeconds = seconds;
   }

@@ -62,3 +62,33 @@ export class Pacer {
     return phase;
   }
 }
+
+/** The countdown ring and pacer of the current step, rebuilt only when the step changes. */
+export class TimingPanel {
+  constructor(box) {
+    this.box = box;
+    this.key = null;
+    this.ring = null;
+    this.pacer = null;
+  }
+
+  /** Fit the panel to `step`; returns true when it was rebuilt (a new step or timer). */
+  show(step) {
+    const key = `${step.id}:${Boolean(step.timer)}:${Boolean(step.breathing)}`;
+    this.box.hidden = !step.timer;
+    if (key === this.key) return false;
+    this.key = key;
+    this.box.replaceChildren();
+    this.pacer = step.breathing ? new Pacer(this.box) : null;
+    this.ring = step.timer ? new CountdownRing(this.box) : null;
+    return true;
+  }
+
+  /** Draw both at server time `now`; returns the whole seconds left and the breathing phase. */
+  update(step, now) {
+    if (!step.timer) return { seconds: null, phase: null };
+    const seconds = this.ring ? this.ring.update(step.timer, now) : null;
+    const phase = this.pacer ? this.pacer.update(step.breathing, step.timer, now) : null;
+    return { seconds, phase };
+  }
+}
