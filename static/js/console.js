@@ -4,7 +4,7 @@ import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
 import { $, el, setText } from "./dom.js";
 import { download, facilitatorToken } from "./downloads.js";
-import { mmss } from "./timer.js";
+import { mmss, remainingMs } from "./timer.js";
 import { TimingPanel } from "./widgets.js";
 
 const main = $("main.console");
@@ -34,6 +34,7 @@ const { clock, call } = connect("/facilitator", { code, token }, {
       if (state) {
         state.care = care;
         showCare();
+        enableControls();
       }
     },
   },
@@ -65,6 +66,8 @@ function render() {
   const join = $("#join-link");
   join.href = session.join_url;
   setText(join, session.join_url);
+  // The projector page, spelled out in full so it can be typed on the projector's laptop.
+  setText($("#screen-link"), session.join_url.replace(/\/j\/([^/]+)$/, "/s/$1"));
   $("#report-link").href = `/f/${code}/report${token ? `#${encodeURIComponent(token)}` : ""}`;
   renderAgenda();
   timing.show(step);
@@ -78,9 +81,36 @@ function render() {
   } else {
     setText($("#revealed-flag"), "");
   }
-  for (const button of main.querySelectorAll("button[data-action]")) button.disabled = session.ended;
+  enableControls();
   showResults();
   showCare();
+}
+
+/** Only the controls that would change something are enabled. */
+function enableControls() {
+  const { step, session } = state;
+  const timer = step.timer;
+  const left = timer ? remainingMs(timer, clock.now()) : 0;
+  const prompt = step.prompt;
+  const can = {
+    prev: step.index > 0,
+    next: step.index < step.count - 1,
+    timer_start: Boolean(timer) && !timer.running,
+    timer_pause: Boolean(timer && timer.running && left > 0),
+    timer_resume: Boolean(timer && !timer.running && left > 0 && left < timer.duration_ms),
+    timer_add: Boolean(timer),
+    timer_reset: Boolean(timer && (timer.running || left !== timer.duration_ms)),
+    prompt_open: Boolean(prompt && !prompt.open),
+    prompt_close: Boolean(prompt && prompt.open),
+    reveal: Boolean(prompt && !prompt.revealed),
+    hide_results: Boolean(prompt && prompt.revealed),
+    consent_open: !(state.care && state.care.consent),
+    consent_close: Boolean(state.care && state.care.consent),
+  };
+  for (const button of main.querySelectorAll("button[data-action]")) {
+    const action = button.dataset.action;
+    button.disabled = session.ended || (action in can && !can[action]);
+  }
 }
 
 function renderAgenda() {
@@ -95,7 +125,9 @@ function renderAgenda() {
         "button",
         { type: "button", "aria-current": item.index === state.step.index ? "step" : undefined, onclick: () => command("goto", { index: item.index }) },
         el("span", { className: "user-text", text: `${item.index + 1}. ${item.title}` }),
-        el("span", { className: "planned", text: item.planned_ms ? mmss(item.planned_ms) : item.prompt_kind ? "?" : "" }),
+        item.planned_ms
+          ? el("span", { className: "planned", text: mmss(item.planned_ms) })
+          : el("span", { className: "planned kind", text: item.prompt_kind || "" }),
       );
       li.append(button);
       return li;
@@ -154,7 +186,10 @@ function frame() {
   requestAnimationFrame(frame);
 }
 requestAnimationFrame(frame);
-setInterval(updatePlan, 1000);
+setInterval(() => {
+  updatePlan();
+  if (state) enableControls(); // a countdown that runs out changes what Pause can do
+}, 1000);
 
 // ---------- Controls ----------
 
@@ -168,14 +203,20 @@ for (const button of main.querySelectorAll("button[data-action]")) {
 function startOrPause() {
   const timer = state && state.step.timer;
   if (!timer) return;
-  if (timer.running) command("timer_pause");
-  else if (timer.remaining_ms < timer.duration_ms) command("timer_resume");
-  else command("timer_start");
+  const left = remainingMs(timer, clock.now());
+  if (timer.running && left > 0) command("timer_pause");
+  else if (!timer.running && left > 0 && left < timer.duration_ms) command("timer_resume");
+  else command("timer_start"); // ready, or run out: from the top
 }
 
 document.addEventListener("keydown", (event) => {
   if (!state || event.ctrlKey || event.metaKey || event.altKey) return;
   if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  if (event.repeat) {
+    // A held key is one press: holding → must not skip through the whole agenda.
+    if (["ArrowRight", "ArrowLeft", " ", "r", "R"].includes(event.key)) event.preventDefault();
+    return;
+  }
   if (event.key === "ArrowRight") command("next");
   else if (event.key === "ArrowLeft") command("prev");
   else if (event.key === " ") {
@@ -184,6 +225,11 @@ document.addEventListener("keydown", (event) => {
   } else if (event.key === "r" || event.key === "R") {
     if (state.step.prompt) command(state.step.prompt.revealed ? "hide_results" : "reveal");
   } else return;
+});
+
+// Space means the timer here, never "press the focused button" (it fires on keyup).
+document.addEventListener("keyup", (event) => {
+  if (event.key === " " && !event.target.closest("input, textarea, select, [contenteditable]")) event.preventDefault();
 });
 
 $("#end").addEventListener("click", () => {

@@ -4,6 +4,7 @@ import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
 import { $, el, randomId, setText } from "./dom.js";
 import { Outbox } from "./outbox.js";
+import { renderRoomResults } from "./results.js";
 import { PHASE_CUES, WakeLock, chime, enableSound, soundOn, tone, vibrate } from "./sound.js";
 import { breathPhase } from "./timer.js";
 import { TimingPanel } from "./widgets.js";
@@ -57,6 +58,8 @@ function render(stepChanged) {
   const { step, session } = state;
   $("#ended").hidden = !session.ended;
   $("#live").hidden = session.ended;
+  $(".phone-tools").hidden = session.ended;
+  if (session.ended) $("#sound-offer").hidden = true;
   setText($("#step-count"), `Step ${step.index + 1} of ${step.count}`);
   setText($("#step-title"), step.title);
   setText($("#step-text"), step.text);
@@ -201,7 +204,8 @@ function wordsInput(prompt, current) {
   const area = el("textarea", { id: "words", maxLength: prompt.max_length, rows: 3, "aria-labelledby": "prompt-question", "aria-describedby": "words-count" });
   area.value = typeof current === "string" ? current : "";
   const counter = el("span", { id: "words-count", className: "meta", "aria-live": "off" });
-  const updateCount = () => setText(counter, `${area.value.length} / ${prompt.max_length}`);
+  // Counted as the kiosk counts: characters, not UTF-16 units (an emoji is one).
+  const updateCount = () => setText(counter, `${Array.from(area.value).length} / ${prompt.max_length}`);
   area.addEventListener("input", updateCount);
   updateCount();
   const send = el("button", { type: "submit", className: "button primary", text: "Send" });
@@ -228,14 +232,28 @@ function markSelection(prompt, value) {
   }
   const received = $("#received");
   if (!received || received.dataset.error) return;
-  if (outbox.pending(prompt.id)) setText(received, "Sending… (it will arrive when you are back online)");
-  else if (value !== undefined && prompt.open) setText(received, "Received ✓ You can change your answer while the question is open.");
+  if (outbox.pending(prompt.id)) {
+    received.dataset.state = "sending";
+    setText(received, "Sending… (it will arrive when you are back online)");
+  } else if (value !== undefined && prompt.open) showAccepted(received);
+}
+
+function showAccepted(received) {
+  if (!received || received.dataset.state === "received") return;
+  received.dataset.state = "received";
+  received.dataset.error = "";
+  received.classList.remove("error");
+  received.replaceChildren(
+    el("strong", { text: "Received ✓" }),
+    el("span", { className: "received-hint", text: "You can change your answer while the question is open." }),
+  );
 }
 
 function showReceived(text, problem = false) {
   const received = $("#received");
   if (!received) return;
   received.dataset.error = problem ? "1" : "";
+  received.dataset.state = problem ? "error" : "";
   received.classList.toggle("error", problem);
   setText(received, text);
 }
@@ -257,11 +275,12 @@ async function flushOutbox() {
     for (const entry of Object.values(outbox.all())) {
       const ack = await call("respond", entry);
       if (ack.timeout) break; // still away: the next connect sends it again
+      if (!ack.ok && /too many messages/.test(ack.error || "")) break; // only slowed: try again soon
       outbox.done(entry.prompt_id, entry.answer_id);
       if (ack.ok) {
         mine.answers = { ...mine.answers, [ack.prompt_id]: ack.value };
         if (state && state.step.prompt && state.step.prompt.id === entry.prompt_id) {
-          showReceived("Received ✓ You can change your answer while the question is open.");
+          showAccepted($("#received"));
           markSelection(state.step.prompt, ack.value);
         }
       } else {
@@ -370,5 +389,5 @@ function showResults(results) {
     return;
   }
   box.hidden = false;
-  renderResults(box, results);
+  renderRoomResults(box, results, { wall: 8 });
 }

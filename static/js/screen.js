@@ -1,55 +1,96 @@
 // The projector: how to join, then the room's step, a big countdown, the pacer and results.
 
-import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
 import { $, setText } from "./dom.js";
+import { renderRoomResults } from "./results.js";
 import { chime } from "./sound.js";
 import { TimingPanel } from "./widgets.js";
 
 const main = $("main.screen");
 const code = main.dataset.code;
+const WALL = 12; // words answers shown in full, newest first
 let state = null;
 const timing = new TimingPanel($("#timing"));
 let lastSeconds = null;
+let participants = 0;
 
 const { clock } = connect("/screen", { code }, {
   onState(next) {
     const changed = !state || state.step.id !== next.step.id;
     state = next;
+    if (typeof next.session.participants === "number") participants = next.session.participants;
     render(changed);
   },
   events: {
-    presence({ participants }) {
-      setText($("#participants"), String(participants));
+    presence(payload) {
+      if (payload && typeof payload.participants === "number") {
+        participants = payload.participants;
+        showCount();
+      }
     },
     results(results) {
-      if (state && state.step.prompt && state.step.prompt.revealed) showResults(results);
+      const prompt = state && state.step.prompt;
+      if (prompt && prompt.revealed && results && results.prompt_id === prompt.id) {
+        state.results = results;
+        showResults(results);
+      }
     },
   },
 });
 
+/** lobby (join instructions), stage (the step), or ended. */
+function modeOf({ step, session }) {
+  if (session.ended) return "ended";
+  if (step.index === 0 || (!step.timer && !step.prompt)) return "lobby";
+  return "stage";
+}
+
+function showCount() {
+  setText($("#participants"), String(participants));
+  setText($("#corner-count"), String(participants));
+}
+
 function render(changed) {
   const { step, session } = state;
-  setText($("#participants"), String(session.participants ?? 0));
+  const mode = modeOf(state);
+  main.dataset.mode = mode;
+  main.dataset.step = String(step.index);
+  showCount();
   setText($("#step-count"), session.ended ? "Session ended" : `Step ${step.index + 1} of ${step.count}`);
-  const lobby = step.index === 0 && !step.timer && !step.prompt;
-  $("#lobby").hidden = !lobby;
-  $("#stage").hidden = lobby;
-  $("#corner-qr").hidden = lobby || session.ended;
-  setText($("#step-title"), session.ended ? "Thank you" : step.title);
-  setText($("#step-text"), session.ended ? "The session has ended." : step.text);
+  $("#lobby").hidden = mode !== "lobby";
+  $("#stage").hidden = mode !== "stage";
+  $("#ended").hidden = mode !== "ended";
+  $("#corner-qr").hidden = mode !== "stage";
+  // The lobby names the workshop at the start, and the step (a pause, a goodbye) later on.
+  setText($("#lobby-title"), step.index === 0 ? session.title : step.title);
+  setText($("#lobby-text"), step.text);
+  $("#lobby-text").hidden = !step.text;
+  setText($("#step-title"), step.title);
+  setText($("#step-text"), step.text);
   if (changed) setText($("#announcer"), `Step ${step.index + 1}: ${step.title}`);
+
   if (timing.show(step)) lastSeconds = null;
-  if (session.ended) $("#timing").hidden = true;
-  $("#stage").classList.toggle("no-timer", !step.timer || session.ended);
+  if (mode !== "stage") $("#timing").hidden = true;
+  $("#timing").classList.toggle("with-pacer", Boolean(step.breathing));
+
+  const prompt = step.prompt;
+  $("#question").hidden = !prompt;
+  if (prompt) {
+    setText($("#question-text"), prompt.question);
+    setText($("#question-status"), prompt.revealed ? "" : prompt.open ? "Answer on your phone" : "Answers are closed");
+  }
   showResults(state.results);
 }
 
+/** Results once revealed: charts, and for words the answers themselves, as typed. */
 function showResults(results) {
   const box = $("#results");
-  const show = results && state.step.prompt && state.step.prompt.revealed;
+  const prompt = state.step.prompt;
+  const show = Boolean(results && prompt && prompt.revealed && !state.session.ended);
   box.hidden = !show;
-  if (show) renderResults(box, results);
+  $("#stage").classList.toggle("has-results", show);
+  box.className = `stage-results results-box${show ? ` kind-${results.kind}` : ""}${show && results.shift ? " has-shift" : ""}`;
+  if (show) renderRoomResults(box, results, { wall: WALL });
   else box.replaceChildren();
 }
 
@@ -64,10 +105,17 @@ function frame() {
 requestAnimationFrame(frame);
 
 function toggleFullscreen() {
-  if (document.fullscreenElement) document.exitFullscreen();
+  if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
   else document.documentElement.requestFullscreen?.().catch(() => {});
 }
 $("#fullscreen").addEventListener("click", toggleFullscreen);
 document.addEventListener("keydown", (event) => {
-  if ((event.key === "f" || event.key === "F") && !event.ctrlKey && !event.metaKey) toggleFullscreen();
+  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+  if (event.key === "f" || event.key === "F") {
+    event.preventDefault();
+    toggleFullscreen();
+  }
+});
+document.addEventListener("fullscreenchange", () => {
+  main.classList.toggle("fullscreen", Boolean(document.fullscreenElement));
 });

@@ -77,6 +77,8 @@ class Pages:
         self.contexts = []
         # Tests that cut the network expect the browser to complain about it, and only that.
         self.network_cut = False
+        self.expected_dialogs: list[str] = []
+        self.dialogs: list[str] = []
 
     def _watch(self, page, name):
         def on_console(message):
@@ -96,14 +98,24 @@ class Pages:
 
         page.on("console", on_console)
         page.on("pageerror", lambda error: self.errors.append(f"{name}: {error}"))
-        page.on(
-            "dialog",
-            lambda dialog: (
-                self.errors.append(f"{name}: dialog {dialog.message}"),
-                dialog.dismiss(),
-            ),
-        )
+
+        def on_dialog(dialog):
+            # A confirm() the test asked for is accepted; any other dialog is a failure
+            # (an alert() would mean participant text ran as script).
+            if name in self.expected_dialogs:
+                self.expected_dialogs.remove(name)
+                self.dialogs.append(f"{name}: {dialog.message}")
+                dialog.accept()
+            else:
+                self.errors.append(f"{name}: dialog {dialog.message}")
+                dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         return page
+
+    def expect_dialog(self, name):
+        """The next dialog on page `name` is expected (a confirm()) and is accepted."""
+        self.expected_dialogs.append(name)
 
     def open(self, path, name, viewport, **context_options):
         context = self.chromium.new_context(viewport=viewport, **context_options)
@@ -111,9 +123,9 @@ class Pages:
         page = self._watch(context.new_page(), name)
         return page, context
 
-    def console(self, **options):
+    def console(self, viewport=LAPTOP, **options):
         s = self.session
-        page, _ = self.open("", "console", LAPTOP, **options)
+        page, _ = self.open("", "console", viewport, **options)
         page.goto(f"{self.kiosk.url}/f/{s['code']}#{s['facilitator_token']}")
         page.wait_for_selector("body[data-connected=true]")
         return page

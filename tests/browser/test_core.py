@@ -8,6 +8,10 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.conftest import PROJECTOR
+
+SAVOUR = 3  # a plain 30-second countdown that moves on by itself
+
 
 def skewed(hours):
     def install(page):
@@ -77,6 +81,39 @@ def test_phones_an_hour_fast_and_slow_show_the_same_second_and_breath(pages):
     expect(fast.locator(".pacer")).to_have_attribute("data-phase", "exhale", timeout=15_000)
     assert slow.locator(".pacer").get_attribute("data-phase") in ("exhale", "hold")
     pages.shot(fast, "phone-pacer-390x844")
+
+
+def remaining(page):
+    return int(page.locator(".countdown").get_attribute("data-remaining"))
+
+
+def test_phones_an_hour_apart_count_down_the_savour_step_together(pages):
+    console = pages.console(viewport=PROJECTOR)
+    screen = pages.screen()
+    fast = pages.phone("phone-fast", before=skewed(+1))
+    slow = pages.phone("phone-slow", before=skewed(-1))
+    console.locator("#agenda button").nth(SAVOUR).click()
+    for page in (fast, slow, screen):
+        expect(page.locator(".countdown")).to_have_attribute("data-remaining", "30")
+    expect(fast.locator(".countdown .digits")).to_have_text("0:30")
+    console.get_by_role("button", name="Start").click()
+    for page in (fast, slow):
+        expect(page.locator(".countdown")).to_have_attribute("data-running", "true")
+    # Time flows on both skewed clocks: each phone gets below 0:30 by itself.
+    for page in (fast, slow):
+        expect(page.locator(".countdown")).not_to_have_attribute(
+            "data-remaining", "30", timeout=10_000
+        )
+    for _ in range(4):
+        a, b = remaining(fast), remaining(slow)
+        assert abs(a - b) <= 1, (a, b)
+        assert 0 < a <= 30 and 0 < b <= 30, (a, b)
+        fast.wait_for_timeout(400)
+    digits = fast.locator(".countdown .digits").inner_text()
+    assert digits.startswith("0:") and len(digits) == 4, digits
+    pages.shot(fast, "phone-countdown-390x844")
+    pages.shot(screen, "screen-countdown-1920x1080")
+    pages.shot(console, "console-countdown-1920x1080")
 
 
 def test_an_answer_shows_on_the_screen_only_once_revealed(pages, kiosk, session):

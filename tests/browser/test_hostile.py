@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 from tests.browser.test_core import extra_phones
 
 HOSTILE = [
+    "<img src=x onerror=alert(1)><script>alert(2)</script>",
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(2)>",
     "javascript:alert(3)",
@@ -37,6 +38,13 @@ def test_hostile_words_stay_text_on_console_screen_phone_and_report(pages, kiosk
     console_texts = console.locator(".word-text").all_text_contents()
     for text in HOSTILE:
         assert text in console_texts
+    # The screen and the phones show each answer as typed, as text.
+    expect(screen.locator(".answer-wall .answer").first).to_be_visible()
+    for page in (screen, phone):
+        shown = page.locator("#results .answer-wall .answer").all_text_contents()
+        for text in HOSTILE:
+            assert text in shown, (text, shown)
+    expect(screen.get_by_text(HOSTILE[0], exact=True)).to_be_visible()
     report, _ = pages.open("", "report", {"width": 1100, "height": 900})
     report.goto(f"{kiosk.url}/f/{session['code']}/report#{session['facilitator_token']}")
     expect(report.locator("body")).to_have_attribute("data-loaded", "true")
