@@ -477,17 +477,20 @@ class Kiosk(Reports, Retention):
             public = below_threshold(public, threshold)
         return public, console
 
-    def _context(self, state: SessionState) -> SessionContext:
+    def _context(self, state: SessionState, for_console: bool = True) -> SessionContext:
+        """What views need besides the state. The console's extras (care counts, which read
+        every connected phone) are only worked out when a console view is built: a phone's
+        join must not cost a pass over the whole room."""
         public, console = self.results(state.code)
         return SessionContext(
             workshop=self.workshop_of(state.code),
             join_url=self.join_url(state.code),
-            participants=self.presence.count(state.code),
+            participants=self.presence.count(state.code) if for_console else 0,
             now_ms=self.clock(),
             results_public=public,
             results_console=console,
-            care=self.care_view(state.code),
-            answers_deleted=self.answers_deleted(state.code),
+            care=self.care_view(state.code) if for_console else None,
+            answers_deleted=self.answers_deleted(state.code) if for_console else False,
         )
 
     def _frozen_shift(self, code: str, prompt_id: str) -> dict | None:
@@ -516,7 +519,7 @@ class Kiosk(Reports, Retention):
             "screen": view_for_screen,
             "participant": view_for_participant,
         }[role]
-        return build(state, self._context(state))
+        return build(state, self._context(state, for_console=role != "participant"))
 
     def sessions(self) -> list[dict]:
         """A summary of every session, newest first (for the facilitator home)."""
