@@ -13,6 +13,7 @@ if __name__ == "__main__":
     monkey.patch_all()
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
@@ -378,7 +379,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Start the kiosk with gevent, open the launch session and print its links."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    overrides: dict = {"ASYNC_MODE": "gevent"}
+    # gevent, and long-lived objects kept out of full garbage collections (realtime.py).
+    overrides: dict = {"ASYNC_MODE": "gevent", "FREEZE_GC": True}
     for key, value in (
         ("HOST", args.host),
         ("PORT", args.port),
@@ -428,6 +430,9 @@ def main(argv: list[str] | None = None) -> int:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         gevent.signal_handler(signum, lambda: gevent.spawn(shut_down))
+    # Start-up objects (modules, the app, the workshops) never need scanning again.
+    gc.collect()
+    gc.freeze()
     # No access log: it would write every phone's IP address to the terminal.
     socketio.run(app, host=app.config["HOST"], port=app.config["PORT"], log_output=False)
     return 0
