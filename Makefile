@@ -27,6 +27,10 @@ run: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## The load benchmark: Attune beside bare Flask-SocketIO and Node floors (docs/performance.md).
+bench: setup
+	$(PY) -m bench $(BENCH_ARGS)
+
 lint: setup
 	$(VENV)/bin/ruff check .
 

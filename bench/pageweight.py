@@ -1,0 +1,131 @@
+"""The phone page's cold-load weight: the bytes a phone downloads on its first visit.
+
+GET /j/<code>, then every same-origin asset the HTML references (script src, link href,
+img/source src, icons) and, recursively, every module a script imports and every url() or
+@import a stylesheet names. Each is asked for as a phone's browser asks
+(`Accept-Encoding: gzip, deflate, br`); bytes over the wire = status line + headers + the body
+as sent (compressed if the kiosk compressed it). The uncompressed size is counted too. Source
+maps are left out: only developer tools fetch them.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
+
+import requests
+
+_JS_IMPORT = re.compile(
+    r"""(?:\bimport\s*(?:[\w*{}\s,$]+\s*from\s*)?|\bexport\s*[\w*{}\s,$]*\s*from\s*|"""
+    r"""\bimport\s*\(\s*)["']([^"']+)["']"""
+)
+_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)|@import\s+["']([^"']+)["']""")
+
+
+class _Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attrs = dict(attrs)
+        if tag in ("script", "img", "source", "audio", "video") and attrs.get("src"):
+            self.found.append(attrs["src"])
+        elif tag == "link" and attrs.get("href"):
+            rel = (attrs.get("rel") or "").lower()
+            if any(
+                r in rel for r in ("stylesheet", "modulepreload", "preload", "icon", "manifest")
+            ):
+                self.found.append(attrs["href"])
+
+
+PHONE_ENCODINGS = "gzip, deflate, br"
+
+
+def _fetch(session: requests.Session, url: str, **kwargs) -> tuple[requests.Response, int, str]:
+    """(response, bytes over the wire, decoded text) of one GET as a phone makes it.
+
+    `response.header_bytes` is set to the status line and headers' share of the wire bytes.
+    """
+    response = session.get(
+        url, timeout=10, stream=True, headers={"Accept-Encoding": PHONE_ENCODINGS}, **kwargs
+    )
+    body = response.raw.read(decode_content=False)
+    status = f"HTTP/1.1 {response.status_code} {response.reason}\r\n"
+    headers = "".join(f"{k}: {v}\r\n" for k, v in response.raw.headers.items())
+    response.header_bytes = len(status.encode()) + len(headers.encode()) + 2
+    wire = response.header_bytes + len(body)
+    # The text to look for references in: the same resource, uncompressed.
+    plain = session.get(url, timeout=10, headers={"Accept-Encoding": "identity"}, **kwargs)
+    return response, wire, plain.text
+
+
+def cold_load(base_url: str, code: str) -> dict:
+    """The phone page and everything it loads: `{ok, total_bytes, files: [...]}`."""
+    origin = urlsplit(base_url).netloc
+    session = requests.Session()
+    page_url = f"{base_url}/j/{code}"
+    page, wire, text = _fetch(session, page_url, allow_redirects=False)
+    files = [
+        {
+            "url": f"/j/{code}",
+            "status": page.status_code,
+            "bytes": wire,
+            "headers": page.header_bytes,
+            "plain": len(text.encode()),
+            "encoding": page.headers.get("Content-Encoding", ""),
+        }
+    ]
+    if page.status_code != 200:
+        return {
+            "ok": False,
+            "reason": f"GET /j/<code> answered {page.status_code}: the phone page is not there yet",
+            "total_bytes": wire,
+            "plain_bytes": files[0]["plain"],
+            "files": files,
+        }
+    parser = _Assets()
+    parser.feed(text)
+    queue = [urljoin(page_url, ref) for ref in parser.found]
+    seen = set()
+    while queue:
+        url = queue.pop(0)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or parts.netloc != origin or url in seen:
+            continue
+        if parts.path.endswith(".map"):
+            continue
+        seen.add(url)
+        response, wire, text = _fetch(session, url)
+        files.append(
+            {
+                "url": parts.path,
+                "status": response.status_code,
+                "bytes": wire,
+                "headers": response.header_bytes,
+                "plain": len(text.encode()),
+                "encoding": response.headers.get("Content-Encoding", ""),
+            }
+        )
+        if response.status_code != 200:
+            continue
+        kind = response.headers.get("Content-Type", "")
+        if "javascript" in kind or parts.path.endswith((".js", ".mjs")):
+            for ref in _JS_IMPORT.findall(text):
+                if ref.startswith((".", "/")):
+                    queue.append(urljoin(url, ref))
+        elif "css" in kind or parts.path.endswith(".css"):
+            for a, b in _CSS_URL.findall(text):
+                ref = a or b
+                if not ref.startswith("data:"):
+                    queue.append(urljoin(url, ref))
+    return {
+        "ok": all(f["status"] == 200 for f in files),
+        "reason": "",
+        "total_bytes": sum(f["bytes"] for f in files),
+        "plain_bytes": sum(f["plain"] for f in files),
+        "header_bytes": sum(f["headers"] for f in files),
+        "files": files,
+    }
