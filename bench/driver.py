@@ -21,6 +21,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -735,8 +736,25 @@ async def _burst(target: Target, n: int, generator: Generator, cfg: Config, rng)
 
 
 def run_target_sync(target: Target, n: int, generator: Generator, cfg: Config) -> dict:
-    """`run_target` from synchronous code (the test suite)."""
-    return asyncio.run(run_target(target, n, generator, cfg))
+    """`run_target` from synchronous code (the test suite, bench.cluster).
+
+    It runs in a thread of its own, with its own event loop: the caller's thread may already
+    have one running (Playwright's, when the browser tests ran earlier in the same session).
+    """
+    outcome: dict = {}
+
+    def drive() -> None:
+        try:
+            outcome["result"] = asyncio.run(run_target(target, n, generator, cfg))
+        except BaseException as error:  # handed back to the caller below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=drive, name="bench-driver")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 def make_targets(kinds: list[str], cfg: Config, payloads: Path) -> list[Target]:

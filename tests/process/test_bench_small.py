@@ -5,12 +5,11 @@ joins, gets every state version of a few steps, and every answer of a burst is a
 stored once (the database file is read directly). The full comparison is `make bench`.
 """
 
-import asyncio
 
 from bench.driver import AttuneTarget
 from bench.driver import Config
 from bench.driver import Generator
-from bench.driver import run_target
+from bench.driver import run_target_sync
 
 PHONES = 50
 
@@ -29,7 +28,7 @@ def test_every_phone_gets_every_version_and_no_answer_is_lost(tmp_path):
     )
     generator = Generator(cfg.workers)
     try:
-        result = asyncio.run(run_target(AttuneTarget(tmp_path, None), PHONES, generator, cfg))
+        result = run_target_sync(AttuneTarget(tmp_path, None), PHONES, generator, cfg)
     finally:
         generator.close()
 
