@@ -38,6 +38,8 @@ from facilitator.events import ScreenNamespace  # noqa: E402
 from facilitator.exports import blueprint as exports_blueprint  # noqa: E402
 from facilitator.home import blueprint as home_blueprint  # noqa: E402
 from facilitator.views import blueprint as facilitator_blueprint  # noqa: E402
+from fanout import install as install_direct_fanout  # noqa: E402
+from fanout import make_manager  # noqa: E402
 from participant.events import ParticipantNamespace  # noqa: E402
 from participant.views import blueprint as participant_blueprint  # noqa: E402
 from realtime import FACILITATOR_NS  # noqa: E402
@@ -85,6 +87,8 @@ DEFAULTS = {
     # redis://... : several processes share broadcasts (Flask-SocketIO's message queue),
     # presence and signals through Redis; the database must then be PostgreSQL.
     "MESSAGE_QUEUE": "",
+    # Broadcasts written straight to idle websockets (fanout.py); 0 turns it off.
+    "DIRECT_FANOUT": 1,
 }
 
 ENV_KEYS = (
@@ -101,6 +105,7 @@ ENV_KEYS = (
     "TRUSTED_PROXIES",
     "RETENTION_DAYS",
     "MESSAGE_QUEUE",
+    "DIRECT_FANOUT",
 )
 INT_KEYS = (
     "RETENTION_DAYS",
@@ -110,6 +115,7 @@ INT_KEYS = (
     "MAX_MESSAGE_BYTES",
     "MAX_PARTICIPANTS",
     "TRUSTED_PROXIES",
+    "DIRECT_FANOUT",
 )
 
 
@@ -188,6 +194,12 @@ def create_app(config: dict | None = None) -> Flask:
         care=cluster.care if cluster else None,
         cache_results=cluster is None,
     )
+    manager = make_manager(settings["MESSAGE_QUEUE"] or None, bool(settings["DIRECT_FANOUT"]))
+    queue_or_manager = (
+        {"client_manager": manager}
+        if manager is not None
+        else {"message_queue": settings["MESSAGE_QUEUE"] or None}
+    )
     socketio = SocketIO(
         app,
         async_mode=settings["ASYNC_MODE"],
@@ -195,11 +207,12 @@ def create_app(config: dict | None = None) -> Flask:
         ping_timeout=settings["PING_TIMEOUT"],
         max_http_buffer_size=settings["MAX_MESSAGE_BYTES"],
         cors_allowed_origins=origin_checker(settings["PUBLIC_URL"], settings["ALLOWED_ORIGINS"]),
-        message_queue=settings["MESSAGE_QUEUE"] or None,
         logger=False,
         engineio_logger=False,
+        **queue_or_manager,
     )
     cap_websocket_messages(socketio, settings["MAX_MESSAGE_BYTES"])
+    direct_writer = install_direct_fanout(socketio, manager)
     # Outermost, so that Socket.IO requests are checked too.
     app.wsgi_app = HostGuard(
         app.wsgi_app, own_host_names(settings["PUBLIC_URL"], settings["ALLOWED_HOSTS"])
@@ -237,7 +250,10 @@ def create_app(config: dict | None = None) -> Flask:
     def healthz():
         """Liveness: the process answers and its store is readable."""
         store.get_meta("schema")
-        return jsonify({"ok": True})
+        health: dict = {"ok": True}
+        if direct_writer is not None:
+            health["broadcasts"] = direct_writer.stats()
+        return jsonify(health)
 
     @app.get("/vendor/<path:name>")
     def vendor(name: str):

@@ -36,8 +36,10 @@ class LiveServer:
         env: dict | None = None,
         log: Path | None = None,
         public_url: str | None = None,
+        script: str = "app.py",
     ):
         self.db = db
+        self.script = script
         self.workshop = workshop
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -50,7 +52,7 @@ class LiveServer:
         """Start the process and wait until /healthz answers."""
         command = [
             sys.executable,
-            "app.py",
+            self.script,
             "--host",
             "127.0.0.1",
             "--port",

@@ -73,7 +73,7 @@ def test_a_64_mb_frame_is_refused_as_it_arrives_without_buffering_it(live):
         watcher.join()
     grown_mb = (peak[0] - before) / 1024
     assert grown_mb < 16, f"server RSS peaked {grown_mb:.1f} MB higher for one huge frame"
-    assert requests.get(f"{live.url}/healthz", timeout=5).json() == {"ok": True}
+    assert requests.get(f"{live.url}/healthz", timeout=5).json()["ok"] is True
 
 
 def test_junk_frames_do_not_hurt_the_server(live):
@@ -97,5 +97,5 @@ def test_junk_frames_do_not_hurt_the_server(live):
         except (websocket.WebSocketException, OSError):
             break
     ws.close()
-    assert requests.get(f"{live.url}/healthz", timeout=5).json() == {"ok": True}
+    assert requests.get(f"{live.url}/healthz", timeout=5).json()["ok"] is True
     assert live.create_session("tiny")["code"]
