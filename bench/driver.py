@@ -683,6 +683,11 @@ async def run_target(target: Target, n: int, generator: Generator, cfg: Config) 
             "lost": sum(r["lost_count"] for r in reports),
             "lost_examples": sorted({x for r in reports for x in r["lost"]})[:5],
         }
+        if target.kind == "attune":
+            # How Attune delivered its broadcasts so far (fanout.py): written straight to the
+            # socket, left to engine.io's queue, or connections cut mid-frame.
+            health = requests.get(f"http://127.0.0.1:{target.port}/healthz", timeout=10).json()
+            result["broadcasts"] = health.get("broadcasts")
         await generator.call("disconnect", {}, 60)
         return result
     finally:

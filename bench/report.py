@@ -193,6 +193,19 @@ def markdown(results: list[dict], meta: dict) -> str:
             f"{m['kb_per_phone']:.0f} |"
         )
     attune = [r for r in results if r.get("kind") == "attune" and "error" not in r]
+    delivered = [
+        f"N={r['n']:,}: {b['direct']:,} written directly, {b['queued']:,} through the queue, "
+        f"{b['cut']} cut"
+        for r in attune
+        if (b := r.get("broadcasts"))
+    ]
+    if delivered:
+        lines += [
+            "",
+            "Attune's broadcasts up to the end of the fan-out (`/healthz`; fanout.py writes one "
+            "pre-framed message to each idle websocket, the rest go through engine.io's "
+            "queue): " + "; ".join(delivered) + ".",
+        ]
     if attune:
         lines += [
             "",
