@@ -176,9 +176,19 @@ def _wire_tracking_driver(driver):
         def __init__(self, handler, server, *args, **kwargs):
             super().__init__(handler, server, *args, **kwargs)
             self.sending = False
-            owner = getattr(handler, "__self__", None)  # engine.io's socket, for its handler
-            if owner is not None:
-                setattr(owner, _WIRE, self)
+            self._owner = getattr(handler, "__self__", None)  # engine.io's socket
+            if self._owner is not None:
+                setattr(self._owner, _WIRE, self)
+
+        def __call__(self, environ, start_response):
+            # Runs for the connection's whole life; afterwards, let go of the engine.io socket
+            # so that the two do not keep each other alive as a reference cycle.
+            try:
+                return super().__call__(environ, start_response)
+            finally:
+                if self._owner is not None:
+                    self._owner.__dict__.pop(_WIRE, None)
+                    self._owner = None
 
         def send(self, message):
             # The writer greenlet sends through here; while it is inside (possibly waiting for
