@@ -36,6 +36,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix  # noqa: E402
 from facilitator.events import FacilitatorNamespace  # noqa: E402
 from facilitator.events import ScreenNamespace  # noqa: E402
 from facilitator.exports import blueprint as exports_blueprint  # noqa: E402
+from facilitator.home import AdminCookieSessions  # noqa: E402
 from facilitator.home import blueprint as home_blueprint  # noqa: E402
 from facilitator.views import blueprint as facilitator_blueprint  # noqa: E402
 from fanout import install as install_direct_fanout  # noqa: E402
@@ -183,6 +184,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
     app.config["SESSION_COOKIE_SECURE"] = settings["PUBLIC_URL"].startswith("https://")
     app.config["SESSION_COOKIE_NAME"] = "attune_admin"
+    app.session_interface = AdminCookieSessions()
 
     service = Kiosk(
         store,

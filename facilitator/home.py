@@ -18,6 +18,7 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask.sessions import SecureCookieSessionInterface
 
 from realtime import client_address
 from realtime import guess_brake
@@ -113,3 +114,19 @@ def start_session():
     return redirect(
         f"{url_for('facilitator.console', code=created.code)}#{created.facilitator_token}", code=303
     )
+
+
+class AdminCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions (they hold the home's sign-in), cheap when unused.
+
+    Flask-SocketIO pushes a request context for every Socket.IO event, and Flask opens the
+    session of each, building a signing serializer every time: about 7 % of the CPU of an
+    answer (docs/performance.md). Phones never hold the admin cookie, so a request without
+    it gets an empty session straight away; one with it is read and checked as before.
+    """
+
+    def open_session(self, app, request):
+        """An empty session when the request has no cookie; otherwise Flask's own."""
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)

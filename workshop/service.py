@@ -295,23 +295,17 @@ class Kiosk(Reports, Retention):
         record = self.record(code)
         state = record.state
         workshop = self.workshop_of(state.code)
-        if message.answer_id is not None:
-            # A retry of an answer that was stored (its ack was lost) is acknowledged again,
-            # even if the prompt has closed since: it is safe, and the phone can stop resending.
-            for stored in self.store.answers_of(state.code, self.respondent(state.code, pid)):
-                if stored.answer_id == message.answer_id:
-                    return stored
-        if state.ended:
-            raise AnswerError("this session has ended; answers are closed")
         try:
-            step_index, prompt = workshop.prompt(message.prompt_id)
-        except KeyError:
-            raise AnswerError("there is no such question in this workshop") from None
-        if step_index != state.step_index:
-            raise AnswerError("that question is not on the current step")
-        if not state.prompt_state(prompt.id).open:
-            raise AnswerError("this question is closed for answers")
-        value = validate_answer(prompt, message.value)
+            prompt, value = self._open_prompt(state, workshop, message)
+        except AnswerError:
+            if message.answer_id is not None:
+                # A retry of an answer that was stored (its ack was lost) is acknowledged
+                # again, even if the prompt has closed since: it is safe, and the phone can
+                # stop resending. (A retry while the prompt is open is found by the store.)
+                for stored in self.store.answers_of(state.code, self.respondent(state.code, pid)):
+                    if stored.answer_id == message.answer_id:
+                        return stored
+            raise
         answer = Answer(
             answer_id=message.answer_id or uuid.uuid4().hex,
             prompt_id=prompt.id,
@@ -326,6 +320,21 @@ class Kiosk(Reports, Retention):
         if stored == answer:
             self._answers_changed(state.code)
         return stored
+
+    @staticmethod
+    def _open_prompt(state: SessionState, workshop: Workshop, message: Respond):
+        """The prompt `message` answers and its checked value. :raise AnswerError: it can't."""
+        if state.ended:
+            raise AnswerError("this session has ended; answers are closed")
+        try:
+            step_index, prompt = workshop.prompt(message.prompt_id)
+        except KeyError:
+            raise AnswerError("there is no such question in this workshop") from None
+        if step_index != state.step_index:
+            raise AnswerError("that question is not on the current step")
+        if not state.prompt_state(prompt.id).open:
+            raise AnswerError("this question is closed for answers")
+        return prompt, validate_answer(prompt, message.value)
 
     def my_answers(self, code: str, pid: str) -> dict[str, int | str]:
         """A phone's own answers in this session, by prompt id (sent to that phone only)."""
