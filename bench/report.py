@@ -212,7 +212,13 @@ def markdown(results: list[dict], meta: dict) -> str:
             "## Attune only: timer agreement and answer burst",
             "",
             "Clock: phones' clocks offset by up to ±1 h; each syncs as the phone page does, "
-            f"{meta['clock_samples']} `clock` round trips one after the other (phones start "
+            f"{meta['clock_samples']} `clock` round trips "
+            + (
+                f"{meta['clock_gap']:g} s apart "
+                if meta.get("clock_gap")
+                else "one after the other "
+            )
+            + "(phones start "
             f"{meta['clock_rate']:.0f} a second); offset from the fastest round trip (and, "
             "as the page keeps it, the median of the three fastest). Error = estimate minus "
             "the injected offset. Burst: every phone answers the check-in scale within one "

@@ -85,6 +85,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--join-window", type=float, default=10.0, help="seconds")
     parser.add_argument("--clock-samples", type=int, default=6)
     parser.add_argument(
+        "--clock-gap",
+        type=float,
+        default=0.0,
+        help="seconds between a phone's round trips (the page: none, one after the other)",
+    )
+    parser.add_argument(
         "--clock-rate",
         type=float,
         default=500.0,
@@ -176,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         steps=args.steps,
         join_window=args.join_window,
         clock_samples=args.clock_samples,
+        clock_gap=args.clock_gap,
         clock_rate=args.clock_rate,
         server_cpus=cpus[:1] if pin else None,
         generator_cpus=cpus[1:] if pin else None,
@@ -210,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         "workers": cfg.workers,
         "steps": cfg.steps,
         "clock_samples": cfg.clock_samples,
+        "clock_gap": cfg.clock_gap,
         "join_window": cfg.join_window,
         "clock_rate": cfg.clock_rate,
     }
