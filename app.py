@@ -40,7 +40,6 @@ from facilitator.home import AdminCookieSessions  # noqa: E402
 from facilitator.home import blueprint as home_blueprint  # noqa: E402
 from facilitator.views import blueprint as facilitator_blueprint  # noqa: E402
 from fanout import install as install_direct_fanout  # noqa: E402
-from fanout import make_manager  # noqa: E402
 from participant.events import ParticipantNamespace  # noqa: E402
 from participant.views import blueprint as participant_blueprint  # noqa: E402
 from realtime import FACILITATOR_NS  # noqa: E402
@@ -196,12 +195,6 @@ def create_app(config: dict | None = None) -> Flask:
         care=cluster.care if cluster else None,
         cache_results=cluster is None,
     )
-    manager = make_manager(settings["MESSAGE_QUEUE"] or None, bool(settings["DIRECT_FANOUT"]))
-    queue_or_manager = (
-        {"client_manager": manager}
-        if manager is not None
-        else {"message_queue": settings["MESSAGE_QUEUE"] or None}
-    )
     socketio = SocketIO(
         app,
         async_mode=settings["ASYNC_MODE"],
@@ -211,10 +204,10 @@ def create_app(config: dict | None = None) -> Flask:
         cors_allowed_origins=origin_checker(settings["PUBLIC_URL"], settings["ALLOWED_ORIGINS"]),
         logger=False,
         engineio_logger=False,
-        **queue_or_manager,
+        message_queue=settings["MESSAGE_QUEUE"] or None,
     )
     cap_websocket_messages(socketio, settings["MAX_MESSAGE_BYTES"])
-    direct_writer = install_direct_fanout(socketio, manager)
+    direct_writer = install_direct_fanout(socketio) if settings["DIRECT_FANOUT"] else None
     # Outermost, so that Socket.IO requests are checked too.
     app.wsgi_app = HostGuard(
         app.wsgi_app, own_host_names(settings["PUBLIC_URL"], settings["ALLOWED_HOSTS"])

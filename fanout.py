@@ -7,13 +7,15 @@ it. That costs about 40 µs of the kiosk's one core per phone, so a step change 
 5,000th phone 200 ms after the first; a plain `send()` per socket costs a third of that
 (docs/performance.md, "What bounds each figure").
 
-What it does. For a broadcast with no ack callback, the packet is encoded and framed once as
-an uncompressed websocket text frame (RFC 7692 lets a permessage-deflate connection receive
-uncompressed messages: RSV1 is simply left unset). Then, for each recipient whose connection
-is a websocket with nothing in flight, the frame is written to the socket in one non-blocking
-`send()`. Every other recipient (long-polling, upgrading, a queue that is not empty, a writer
-that is sending, a full socket buffer) gets the packet through engine.io's queue as before, so
-the order of what one phone receives never changes.
+What it does. python-socketio hands each recipient of an emit without an ack callback the same
+engine.io packet (`Server._send_eio_packet`); `install()` wraps that one function. The packet
+is framed once, on its first recipient, as an uncompressed websocket text frame (RFC 7692
+lets a permessage-deflate connection receive uncompressed messages: RSV1 is simply left
+unset). Then, for each recipient whose connection is a websocket with nothing in flight, the
+frame is written to the socket in one non-blocking `send()`. Every other recipient
+(long-polling, upgrading, a queue that is not empty, a writer that is sending, a full socket
+buffer, a binary packet) gets the packet through engine.io's queue as before, so the order of
+what one phone receives never changes.
 
 Why it is safe under gevent. Greenlets switch only when one blocks. The frame goes out only
 when the connection's queue is empty and its writer greenlet is not inside a send (it is then
@@ -35,16 +37,14 @@ import logging
 import socket
 import struct
 
-from engineio import packet as eio_packet
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
-from socketio import packet as sio_packet
-from socketio.manager import Manager
-from socketio.redis_manager import RedisManager
 
 log = logging.getLogger("attune.fanout")
 
-# The attribute under which an engine.io socket keeps its websocket wrapper.
+# The attribute under which an engine.io socket keeps its websocket wrapper, and the one under
+# which an engine.io packet keeps its frame.
 _WIRE = "_attune_wire"
+_FRAME = "_attune_frame"
 
 
 def text_frame(text: str) -> bytes:
@@ -106,69 +106,6 @@ class DirectWriter:
         return True
 
 
-class _DirectEmit:
-    """The broadcast half of a python-socketio client manager, with direct writes.
-
-    Mixed in before `Manager` (single process) or below `PubSubManager` (Redis: each process
-    delivers what the queue brings to its own connections through this same method).
-    """
-
-    writer: DirectWriter | None = None
-
-    def emit(
-        self, event, data, namespace, room=None, skip_sid=None, callback=None, to=None, **kwargs
-    ):
-        """Deliver an event to a room (or one client, or everyone in the namespace)."""
-        writer = self.writer
-        if writer is None or callback:
-            return super().emit(
-                event,
-                data,
-                namespace,
-                room=room,
-                skip_sid=skip_sid,
-                callback=callback,
-                to=to,
-                **kwargs,
-            )
-        room = to or room
-        if namespace not in self.rooms:
-            return None
-        if isinstance(data, tuple):
-            args = list(data)
-        elif data is not None:
-            args = [data]
-        else:
-            args = []
-        encoded = self.server.packet_class(
-            sio_packet.EVENT, namespace=namespace, data=[event] + args
-        ).encode()
-        if isinstance(encoded, list):  # binary attachments: several packets, the usual path
-            return super().emit(event, data, namespace, room=room, skip_sid=skip_sid, **kwargs)
-        skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
-        eio_pkt = eio_packet.Packet(eio_packet.MESSAGE, encoded)
-        frame = text_frame(eio_pkt.encode())
-        for sid, eio_sid in self.get_participants(namespace, room):
-            if sid in skip:
-                continue
-            if not writer.write(eio_sid, frame):
-                writer.queued += 1
-                self.server._send_eio_packet(eio_sid, eio_pkt)
-        return None
-
-
-class DirectManager(_DirectEmit, Manager):
-    """python-socketio's in-process client manager, with direct broadcast writes."""
-
-
-class DirectRedisManager(RedisManager, _DirectEmit, Manager):
-    """python-socketio's Redis manager; what it receives for this process goes out directly.
-
-    `PubSubManager.emit` publishes; the listener then calls `super().emit`, which resolves to
-    `_DirectEmit.emit` by the method order above.
-    """
-
-
 def _wire_tracking_driver(driver):
     """A subclass of engine.io's websocket wrapper that tells whether its writer is sending."""
 
@@ -202,33 +139,40 @@ def _wire_tracking_driver(driver):
     return TrackedWebSocket
 
 
-def make_manager(message_queue: str | None, direct: bool):
-    """The client manager for Flask-SocketIO's `client_manager=`; None: the library default."""
-    if message_queue:
-        if not message_queue.startswith(("redis://", "rediss://")):
-            return None
-        cls = DirectRedisManager if direct else RedisManager
-        return cls(message_queue, channel="flask-socketio")
-    return DirectManager() if direct else None
+def _frame_of(eio_pkt) -> bytes:
+    """The websocket frame of an engine.io packet, made on its first recipient and kept on it."""
+    frame = eio_pkt.__dict__.get(_FRAME)
+    if frame is None:
+        frame = text_frame(eio_pkt.encode())
+        setattr(eio_pkt, _FRAME, frame)
+    return frame
 
 
-def install(socketio, manager) -> DirectWriter | None:
+def install(socketio) -> DirectWriter | None:
     """Turn direct writes on for this Flask-SocketIO server when its libraries allow it.
 
-    `manager` is what `make_manager` returned. Returns the writer (with its counters), or
-    None when direct writes stay off and every broadcast goes through engine.io's queue.
+    Returns the writer (with its counters), or None when direct writes stay off and every
+    emit goes through engine.io's queue. With a Redis message queue, what Redis brings this
+    process is delivered through the same function, so the cluster gets direct writes too.
     """
-    if not isinstance(manager, _DirectEmit):
-        return None
-    eio = socketio.server.eio
+    server = socketio.server
+    eio = server.eio
     if eio.async_mode != "gevent":
         return None
     driver = eio._async.get("websocket")
     if not isinstance(driver, type) or not issubclass(driver, SimpleWebSocketWSGI):
         log.warning("direct broadcast writes are off: unexpected websocket driver %r", driver)
         return None
-    if not hasattr(eio, "sockets") or not hasattr(eio_packet.Packet, "encode"):
+    queued_send = getattr(server, "_send_eio_packet", None)
+    if queued_send is None or not hasattr(eio, "sockets"):
         return None  # pragma: no cover - a library version this was not written for
     eio._async = {**eio._async, "websocket": _wire_tracking_driver(driver)}
-    manager.writer = DirectWriter(eio)
-    return manager.writer
+    writer = DirectWriter(eio)
+
+    def send_eio_packet(eio_sid, eio_pkt):
+        if eio_pkt.binary or not writer.write(eio_sid, _frame_of(eio_pkt)):
+            writer.queued += 1
+            queued_send(eio_sid, eio_pkt)
+
+    server._send_eio_packet = send_eio_packet
+    return writer
