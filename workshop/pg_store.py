@@ -52,6 +52,8 @@ from workshop.session import SessionState
 from workshop.store import SessionRecord
 from workshop.store import StoreError
 from workshop.store import VersionConflict
+from workshop.store import answer_from_row
+from workshop.store import record_from_row
 
 log = logging.getLogger(__name__)
 
@@ -144,31 +146,6 @@ def cooperate_with_gevent() -> bool:
     except (ImportError, AttributeError):  # pragma: no cover - a psycopg_pool without it
         pass
     return True
-
-
-def _answer_from_row(row: dict) -> Answer:
-    return Answer(
-        answer_id=row["answer_id"],
-        prompt_id=row["prompt_id"],
-        respondent=row["respondent"],
-        value=json.loads(row["value_json"]),
-        answered_ms=row["answered_ms"],
-        status=row["status"],
-    )
-
-
-def _record_from_row(row: dict) -> SessionRecord:
-    return SessionRecord(
-        state=SessionState.from_record(json.loads(row["state_json"])),
-        workshop_json=row["workshop_json"],
-        token_hash=row["token_hash"],
-        pair_key=bytes(row["pair_key"]),
-        created_ms=row["created_ms"],
-        retention_days=row["retention_days"],
-        keep_aggregates=bool(row["keep_aggregates"]),
-        answers_deleted_ms=row["answers_deleted_ms"],
-        kept_figures=row["kept_figures"],
-    )
 
 
 def _check(conn: psycopg.Connection) -> None:
@@ -275,7 +252,7 @@ class PostgresStore:
         """The session with this code, or None."""
         with self._connection("read") as conn:
             row = conn.execute("SELECT * FROM sessions WHERE code = %s", (code,)).fetchone()
-        return _record_from_row(row) if row else None
+        return record_from_row(row) if row else None
 
     def save_state(self, state: SessionState, expected_version: int) -> None:
         """Replace a session's state if its stored version is `expected_version`.
@@ -299,7 +276,7 @@ class PostgresStore:
         """All sessions, newest first."""
         with self._connection("read") as conn:
             rows = conn.execute("SELECT * FROM sessions ORDER BY created_ms DESC, code").fetchall()
-        return [_record_from_row(row) for row in rows]
+        return [record_from_row(row) for row in rows]
 
     def upsert_answer(self, code: str, answer: Answer) -> Answer:
         """Store an answer, replacing the respondent's earlier one; a retry changes nothing.
@@ -365,7 +342,7 @@ class PostgresStore:
                             (code, answer.answer_id),
                         ).fetchone()
                         if row is not None:
-                            return _answer_from_row(row)
+                            return answer_from_row(row)
                         # The respondent's row vanished between the statements (erased,
                         # or a foreign-key failure came back as nothing): try again.
                 except errors.UniqueViolation:
@@ -390,7 +367,7 @@ class PostgresStore:
                     " ORDER BY answered_ms, answer_id",
                     (code, prompt_id),
                 ).fetchall()
-        return [_answer_from_row(row) for row in rows]
+        return [answer_from_row(row) for row in rows]
 
     def set_answer_status(self, code: str, answer_id: str, status: str) -> Answer | None:
         """Show, hide or hold back one answer; None when no answer has this id."""
@@ -400,7 +377,7 @@ class PostgresStore:
                 " RETURNING *",
                 (status, code, answer_id),
             ).fetchone()
-        return _answer_from_row(row) if row else None
+        return answer_from_row(row) if row else None
 
     def answers_of(self, code: str, respondent: str) -> list[Answer]:
         """One respondent's answers in a session."""
@@ -410,7 +387,7 @@ class PostgresStore:
                 " ORDER BY answered_ms, answer_id",
                 (code, respondent),
             ).fetchall()
-        return [_answer_from_row(row) for row in rows]
+        return [answer_from_row(row) for row in rows]
 
     def upsert_consent(self, code: str, step_id: str, respondent: str, choice: str) -> None:
         """Keep a phone's consent choice for a step, replacing its earlier one."""

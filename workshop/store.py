@@ -148,7 +148,8 @@ CREATE INDEX IF NOT EXISTS answers_by_respondent ON answers (session_code, respo
 """
 
 
-def _answer_from_row(row: sqlite3.Row) -> Answer:
+def answer_from_row(row) -> Answer:
+    """An answer from a row of `answers` (sqlite3.Row or a dict row: both stores share it)."""
     return Answer(
         answer_id=row["answer_id"],
         prompt_id=row["prompt_id"],
@@ -156,6 +157,21 @@ def _answer_from_row(row: sqlite3.Row) -> Answer:
         value=json.loads(row["value_json"]),
         answered_ms=row["answered_ms"],
         status=row["status"],
+    )
+
+
+def record_from_row(row) -> SessionRecord:
+    """A session record from a row of `sessions` (sqlite3.Row or a dict row)."""
+    return SessionRecord(
+        state=SessionState.from_record(json.loads(row["state_json"])),
+        workshop_json=row["workshop_json"],
+        token_hash=row["token_hash"],
+        pair_key=bytes(row["pair_key"]),
+        created_ms=row["created_ms"],
+        retention_days=row["retention_days"],
+        keep_aggregates=bool(row["keep_aggregates"]),
+        answers_deleted_ms=row["answers_deleted_ms"],
+        kept_figures=row["kept_figures"],
     )
 
 
@@ -267,7 +283,7 @@ class SqliteStore:
             row = self._db.execute("SELECT * FROM sessions WHERE code = ?", (code,)).fetchone()
             if row is None:
                 return None
-            record = self._record_from_row(row)
+            record = record_from_row(row)
             self._cache[code] = record
             return record
 
@@ -293,7 +309,7 @@ class SqliteStore:
         """All sessions, newest first."""
         with self._lock:
             rows = self._db.execute("SELECT * FROM sessions ORDER BY created_ms DESC").fetchall()
-            return [self._cache.get(row["code"]) or self._record_from_row(row) for row in rows]
+            return [self._cache.get(row["code"]) or record_from_row(row) for row in rows]
 
     def upsert_answer(self, code: str, answer: Answer) -> Answer:
         """Store an answer, replacing the respondent's earlier one; a retry changes nothing."""
@@ -304,7 +320,7 @@ class SqliteStore:
                     (code, answer.answer_id),
                 ).fetchone()
                 if row is not None:
-                    return _answer_from_row(row)
+                    return answer_from_row(row)
                 self._write(
                     "INSERT INTO answers (session_code, prompt_id, respondent, answer_id,"
                     " value_json, answered_ms, status) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -336,7 +352,7 @@ class SqliteStore:
                     " ORDER BY answered_ms",
                     (code, prompt_id),
                 ).fetchall()
-            return [_answer_from_row(row) for row in rows]
+            return [answer_from_row(row) for row in rows]
 
     def set_answer_status(self, code: str, answer_id: str, status: str) -> Answer | None:
         """Show, hide or hold back one answer; None when no answer has this id."""
@@ -350,7 +366,7 @@ class SqliteStore:
                     "SELECT * FROM answers WHERE session_code = ? AND answer_id = ?",
                     (code, answer_id),
                 ).fetchone()
-            return _answer_from_row(row) if row else None
+            return answer_from_row(row) if row else None
 
     def answers_of(self, code: str, respondent: str) -> list[Answer]:
         """One respondent's answers in a session."""
@@ -359,7 +375,7 @@ class SqliteStore:
                 "SELECT * FROM answers WHERE session_code = ? AND respondent = ?",
                 (code, respondent),
             ).fetchall()
-            return [_answer_from_row(row) for row in rows]
+            return [answer_from_row(row) for row in rows]
 
     def upsert_consent(self, code: str, step_id: str, respondent: str, choice: str) -> None:
         """Keep a phone's consent choice for a step, replacing its earlier one."""
