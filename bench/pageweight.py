@@ -62,22 +62,25 @@ def _fetch(session: requests.Session, url: str, **kwargs) -> tuple[requests.Resp
     return response, wire, plain.text
 
 
+def _entry(path: str, response, wire: int, text: str) -> dict:
+    """One file of the cold load: its bytes over the wire, its headers and its plain size."""
+    return {
+        "url": path,
+        "status": response.status_code,
+        "bytes": wire,
+        "headers": response.header_bytes,
+        "plain": len(text.encode()),
+        "encoding": response.headers.get("Content-Encoding", ""),
+    }
+
+
 def cold_load(base_url: str, code: str) -> dict:
     """The phone page and everything it loads: `{ok, total_bytes, files: [...]}`."""
     origin = urlsplit(base_url).netloc
     session = requests.Session()
     page_url = f"{base_url}/j/{code}"
     page, wire, text = _fetch(session, page_url, allow_redirects=False)
-    files = [
-        {
-            "url": f"/j/{code}",
-            "status": page.status_code,
-            "bytes": wire,
-            "headers": page.header_bytes,
-            "plain": len(text.encode()),
-            "encoding": page.headers.get("Content-Encoding", ""),
-        }
-    ]
+    files = [_entry(f"/j/{code}", page, wire, text)]
     if page.status_code != 200:
         return {
             "ok": False,
@@ -99,16 +102,7 @@ def cold_load(base_url: str, code: str) -> dict:
             continue
         seen.add(url)
         response, wire, text = _fetch(session, url)
-        files.append(
-            {
-                "url": parts.path,
-                "status": response.status_code,
-                "bytes": wire,
-                "headers": response.header_bytes,
-                "plain": len(text.encode()),
-                "encoding": response.headers.get("Content-Encoding", ""),
-            }
-        )
+        files.append(_entry(parts.path, response, wire, text))
         if response.status_code != 200:
             continue
         kind = response.headers.get("Content-Type", "")

@@ -120,16 +120,19 @@ def screen(code: str):
     )
 
 
+def _titled_page(template: str, code: str):
+    """A page of one session that needs only its code and its workshop's title."""
+    canonical = _session_or_404(code)
+    return render_template(template, code=canonical, title=kiosk().workshop_of(canonical).title)
+
+
 @blueprint.get("/f/<code>")
 def console(code: str):
     """The console page; the token is read from the link's fragment by the page's script.
 
     :raise 404: no such session.
     """
-    canonical = _session_or_404(code)
-    return render_template(
-        "console.html", code=canonical, title=kiosk().workshop_of(canonical).title
-    )
+    return _titled_page("console.html", code)
 
 
 @blueprint.get("/f/<code>/report")
@@ -138,7 +141,4 @@ def report(code: str):
 
     :raise 404: no such session.
     """
-    canonical = _session_or_404(code)
-    return render_template(
-        "report.html", code=canonical, title=kiosk().workshop_of(canonical).title
-    )
+    return _titled_page("report.html", code)
