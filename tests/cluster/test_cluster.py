@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from tests.cluster.services import NginxServer
+from tests.concurrency import run_together
 from tests.live import LiveServer
 from tests.live import SocketClient
 from tests.live import free_port
@@ -129,11 +130,7 @@ def test_versions_stay_gap_free_with_two_consoles_on_two_processes(cluster):
             with lock:
                 acks.append(ack)
 
-    threads = [threading.Thread(target=drive, args=(c,)) for c in consoles]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_together(drive, [(c,) for c in consoles])
     assert all(a["ok"] for a in acks), acks
     assert sorted(a["version"] for a in acks) == list(range(start + 1, start + 31))
     state = consoles[1].wait_state(lambda s: s["version"] == start + 30)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.concurrency import run_together
 from workshop.results import HIDDEN
 from workshop.results import PENDING
 from workshop.results import SHOWN
@@ -290,11 +291,7 @@ def test_a_retry_from_many_threads_is_stored_once(store, tiny):
         except Exception as error:  # noqa: BLE001 - reported below
             failures.append(error)
 
-    threads = [threading.Thread(target=resend) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(resend, [(), ()])
     assert failures == []
     assert results == [answer] * 100
     assert store.answers("ABC234") == [answer]
@@ -338,14 +335,7 @@ def test_two_processes_racing_save_state_one_wins(pg_backend, tiny):
                 except VersionConflict:
                     outcomes.append(("conflict", step))
 
-            threads = [
-                threading.Thread(target=save, args=(one, 1)),
-                threading.Thread(target=save, args=(two, 2)),
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            run_together(save, [(one, 1), (two, 2)])
             assert sorted(kind for kind, _ in outcomes) == ["conflict", "won"], round_
             winner = next(step for kind, step in outcomes if kind == "won")
             stored = two.get_session("ABC234").state
@@ -374,11 +364,7 @@ def test_two_processes_receiving_the_same_retry_store_it_once(pg_backend, tiny):
             except Exception as error:  # noqa: BLE001 - reported below
                 failures.append(error)
 
-        threads = [threading.Thread(target=resend, args=(s,)) for s in stores]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_together(resend, [(s,) for s in stores])
         assert failures == []
         assert results == [answer] * 100
         assert stores[1].answers("ABC234") == [answer]
