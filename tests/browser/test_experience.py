@@ -21,6 +21,8 @@ def test_keyboard_shortcuts_drive_the_session(pages):
     expect(phone.locator("#step-title")).to_have_text("Welcome")
     console.locator("#agenda button").nth(3).click()  # Savour: a 30-second countdown
     expect(phone.locator(".countdown")).to_have_attribute("data-remaining", "30")
+    # The facilitator presses Space once the console itself shows the countdown.
+    expect(console.locator(".countdown")).to_have_attribute("data-remaining", "30")
     console.keyboard.press(" ")
     expect(phone.locator(".countdown")).to_have_attribute("data-running", "true")
     expect(console.locator(".countdown")).to_have_attribute("data-running", "true")
