@@ -421,7 +421,7 @@ class PostgresStore:
         return {row["step_id"]: row["choice"] for row in rows}
 
     def _compact(self, conn: psycopg.Connection) -> None:
-        """Rewrite the answer tables so deleted or replaced rows leave no bytes behind.
+        """Rewrite the tables so deleted or replaced rows leave no bytes behind.
 
         A plain VACUUM only marks dead rows' space free: their bytes stay in the table's
         pages (measured: half of the deleted texts were still in the file after DELETE,
@@ -433,6 +433,9 @@ class PostgresStore:
         """
         conn.execute("VACUUM FULL answers")
         conn.execute("VACUUM FULL consents")
+        # The sessions table too: an ended session's old row version holds its pairing key.
+        # It has one small row per session, so the rewrite is quick.
+        conn.execute("VACUUM FULL sessions")
 
     def erase_answers(self, code: str, kept_figures: str | None, now_ms: int) -> None:
         """Delete every answer and consent choice of a session for good.

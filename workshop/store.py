@@ -423,19 +423,33 @@ class SqliteStore:
                     "UPDATE sessions SET answers_deleted_ms = ?, kept_figures = ? WHERE code = ?",
                     (now_ms, kept_figures, code),
                 )
-            try:
-                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                self._db.execute("VACUUM")
-                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.OperationalError as error:
-                raise StoreError(f"the database could not be compacted: {error}") from None
             self._cache.pop(code, None)
+            self._compact()
+
+    def _compact(self) -> None:
+        """Leave no earlier version of any row in the database files.
+
+        `secure_delete` zeroes what a statement frees in the main file, but the WAL keeps the
+        old page images (a replaced answer, the old respondent hashes, the old pairing key)
+        until a checkpoint, and a checkpoint leaves them in the WAL file until it is truncated.
+        So: copy the WAL into the file and truncate it, rebuild the file (VACUUM), and
+        truncate the WAL that the rebuild wrote.
+
+        :raise StoreError: the database could not be compacted (the change itself is saved).
+        """
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"the database could not be compacted: {error}") from None
 
     def unlink_respondents(self, code: str, kept_figures: str | None) -> None:
         """Drop the session's pairing key, make respondent hashes unique, keep the figures.
 
         After this, nobody can tell which answers came from the same phone, nor map a phone
-        to its answers: the before/after pairing cannot be recomputed.
+        to its answers: the before/after pairing cannot be recomputed, neither through the
+        store nor from the bytes of its files (`_compact`).
         """
         with self._lock:
             with self._transaction():
@@ -454,6 +468,7 @@ class SqliteStore:
                     (secrets.token_bytes(32), kept_figures, code),
                 )
             self._cache.pop(code, None)
+            self._compact()
 
     def get_meta(self, key: str) -> str | None:
         """A kiosk-wide setting kept in the store."""

@@ -31,8 +31,11 @@ class SqliteBackend:
         """A store on this backend's database (a second one acts like another opener)."""
         return open_store(self.url)
 
-    def raw_bytes(self, store) -> bytes:
-        """Every byte SQLite has on disk for this database: the file, its WAL and shm."""
+    def raw_bytes(self, store, extra=(), tables=()) -> bytes:
+        """Every byte SQLite has on disk for this database: the file, its WAL and shm.
+
+        (`extra` and `tables` matter only to PostgreSQL: SQLite keeps everything in one file.)
+        """
         parts = [Path(self.url + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
         return b"".join(part.read_bytes() for part in parts if part.exists())
 
@@ -74,15 +77,17 @@ class PostgresBackend:
             ).fetchall()
         return [data_dir / row[0] for row in rows if row[0]]
 
-    def raw_bytes(self, store, extra: list[Path] = ()) -> bytes:
-        """The bytes of the answer tables' files (plus `extra` files), after a checkpoint.
+    def raw_bytes(
+        self, store, extra: list[Path] = (), tables: tuple[str, ...] = ("answers", "consents")
+    ) -> bytes:
+        """The bytes of these tables' files (plus `extra` files), after a checkpoint.
 
         CHECKPOINT writes every dirty page, so the files show what the tables hold now.
         Segments (`.1`, ...) and the free-space and visibility maps are read too.
         """
         with self.admin() as conn:
             conn.execute("CHECKPOINT")
-        paths = [*self.relation_files(), *extra]
+        paths = [*self.relation_files(tables), *extra]
         data = b""
         for path in paths:
             for part in path.parent.glob(path.name + "*"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import secrets
 import socket
 import subprocess
 import sys
@@ -241,6 +242,32 @@ def test_unlinking_makes_every_respondent_distinct(store, tiny):
     assert unlinked.pair_key != old_key and len(unlinked.pair_key) == 32
     assert unlinked.kept_figures == '{"shift": 2}'
     assert unlinked.answers_deleted_ms is None
+
+
+def test_unlinking_leaves_no_old_hash_key_or_replaced_text_on_disk(backend, store, tiny):
+    """After the end, the bytes of the database hold nothing that could pair a phone again."""
+    old_key = secrets.token_bytes(32)
+    store.create_session(record(tiny, pair_key=old_key))
+    phones = [f"oldhash{uuid.uuid4().hex[:25]}" for _ in range(2)]
+    first = "first-words-" + uuid.uuid4().hex
+    for n, phone in enumerate(phones):
+        store.upsert_answer("ABC234", Answer(f"before-{n}", "mood-before", phone, 2, NOW))
+        store.upsert_consent("ABC234", "breathe", phone, "join")
+    # A changed answer: its first text must not outlive the end either.
+    store.upsert_answer("ABC234", Answer("w1", "symbol", phones[0], first, NOW))
+    store.upsert_answer("ABC234", Answer("w2", "symbol", phones[0], "second words", NOW + 1))
+    tables = ("answers", "consents", "sessions")
+    before = backend.relation_files(tables) if backend.kind == "postgres" else []
+    assert old_key in backend.raw_bytes(store, tables=tables)
+
+    store.unlink_respondents("ABC234", None)
+
+    leftover = backend.raw_bytes(store, extra=before, tables=tables)
+    assert b"second words" in leftover
+    assert old_key not in leftover, "the old pairing key is still on disk"
+    for phone in phones:
+        assert phone.encode() not in leftover, "an old respondent hash is still on disk"
+    assert first.encode() not in leftover, "a replaced answer's first text is still on disk"
 
 
 # -- meta and reopening -----------------------------------------------------------------------
