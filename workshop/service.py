@@ -413,7 +413,12 @@ class Kiosk(Reports, Retention):
         self.care.forget_phone(self.state(code).code, self.respondent(code, pid))
 
     def care_view(self, code: str) -> dict:
-        """What the console sees of the room's private choices: counts only."""
+        """What the console sees of the room's private choices: counts only.
+
+        `consent` counts the step the room is being asked about now; `step_consent` counts
+        the current step when it is a touch step, asked or not, so stopping the question
+        keeps the counts in view while the exercise runs.
+        """
         state = self.state(code)
         workshop = self.workshop_of(state.code)
         step = workshop.steps[state.step_index]
@@ -422,12 +427,24 @@ class Kiosk(Reports, Retention):
         )
         consent = None
         if state.consent_step is not None:
+            asked = workshop.steps[workshop.step_index(state.consent_step)]
             consent = {
-                "step_id": state.consent_step,
-                **self.store.consent_counts(state.code, state.consent_step),
+                "step_id": asked.id,
+                "title": asked.title,
+                **self.store.consent_counts(state.code, asked.id),
+            }
+        step_consent = None
+        if step.consent is not None:
+            step_consent = {
+                "step_id": step.id,
+                "title": step.title,
+                "asked": step.id in state.consent_asked,
+                "asking": state.consent_step == step.id,
+                **self.store.consent_counts(state.code, step.id),
             }
         return {
             "consent": consent,
+            "step_consent": step_consent,
             "need_moment": counts.need_moment,
             "done": {"done": counts.done, "of": counts.connected} if step.done else None,
         }

@@ -43,6 +43,9 @@ class SessionState:
     # The step whose consent question phones are offered now, if any.
     consent_step: str | None = None
     ended_ms: int | None = None
+    # Touch steps the room has been asked about, in the order first asked. Each touch step has
+    # its own consent, so a step missing here has not been asked yet, whatever came before it.
+    consent_asked: tuple[str, ...] = ()
 
     def prompt_state(self, prompt_id: str) -> PromptState:
         """The state of a prompt; prompts never touched are closed and hidden."""
@@ -63,6 +66,7 @@ class SessionState:
             "step_log": [list(entry) for entry in self.step_log],
             "consent_step": self.consent_step,
             "ended_ms": self.ended_ms,
+            "consent_asked": list(self.consent_asked),
         }
 
     @classmethod
@@ -82,6 +86,7 @@ class SessionState:
             step_log=tuple((int(a), int(b)) for a, b in record.get("step_log", [])),
             consent_step=record.get("consent_step"),
             ended_ms=record.get("ended_ms"),
+            consent_asked=tuple(record.get("consent_asked", ())),
         )
 
 
@@ -110,7 +115,7 @@ def _enter_step(state: SessionState, workshop: Workshop, index: int, now_ms: int
     keep_consent = step.consent is not None and (
         workshop.consent_on_enter or state.consent_step == step.id
     )
-    return replace(
+    entered = replace(
         state,
         step_index=index,
         timer=Timer.fresh(timer_ms) if timer_ms is not None else None,
@@ -118,10 +123,52 @@ def _enter_step(state: SessionState, workshop: Workshop, index: int, now_ms: int
         step_log=state.step_log + ((index, now_ms),),
         consent_step=step.id if keep_consent else None,
     )
+    return _asking(entered, step.id) if keep_consent else entered
+
+
+def _asking(state: SessionState, step_id: str) -> SessionState:
+    """Ask the room about a touch step now, and remember that it has been asked."""
+    asked = state.consent_asked
+    if step_id not in asked:
+        asked = (*asked, step_id)
+    return replace(state, consent_step=step_id, consent_asked=asked)
+
+
+def consent_target(state: SessionState, workshop: Workshop) -> str | None:
+    """The touch step that "Ask consent" is about now, or None when there is none to ask.
+
+    Of this step and the next, the first that carries consent and has not been asked yet;
+    else this step or the next (asking again). So on a touch step followed by another, once
+    the first was asked the button turns to the second: each touch step needs its own ask.
+    """
+    candidates = [
+        step.id
+        for step in workshop.steps[state.step_index : state.step_index + 2]
+        if step.consent is not None
+    ]
+    for step_id in candidates:
+        if step_id not in state.consent_asked:
+            return step_id
+    return candidates[0] if candidates else None
+
+
+def consent_reminder(state: SessionState, workshop: Workshop) -> str | None:
+    """The next step when it is a touch step the room has not been asked about yet, else None.
+
+    Choices made for one touch step never count for another, so the facilitator is reminded
+    before each one.
+    """
+    following = state.step_index + 1
+    if state.ended or following >= len(workshop.steps):
+        return None
+    step = workshop.steps[following]
+    if step.consent is None or step.id in state.consent_asked:
+        return None
+    return step.id
 
 
 def _consent_target(state: SessionState, workshop: Workshop, step_id: str | None) -> str:
-    """The step a `consent_open` is for: the one named, else the current or next with consent."""
+    """The step a `consent_open` is for: the one named, else `consent_target`."""
     if step_id is not None:
         try:
             index = workshop.step_index(step_id)
@@ -130,10 +177,10 @@ def _consent_target(state: SessionState, workshop: Workshop, step_id: str | None
         if workshop.steps[index].consent is None:
             raise CommandError(f"step {step_id!r} asks for no consent")
         return step_id
-    for step in workshop.steps[state.step_index : state.step_index + 2]:
-        if step.consent is not None:
-            return step.id
-    raise CommandError("neither this step nor the next asks for consent")
+    target = consent_target(state, workshop)
+    if target is None:
+        raise CommandError("neither this step nor the next asks for consent")
+    return target
 
 
 def _current_prompt_id(state: SessionState, workshop: Workshop) -> str:
@@ -205,7 +252,7 @@ def apply_command(
         }[action]
         new = replace(state, prompts={**state.prompts, prompt_id: changed})
     elif action == "consent_open":
-        new = replace(state, consent_step=_consent_target(state, workshop, command.step_id))
+        new = _asking(state, _consent_target(state, workshop, command.step_id))
     elif action == "consent_close":
         new = replace(state, consent_step=None)
     elif action == "end":

@@ -14,6 +14,8 @@ from workshop.script import ScalePrompt
 from workshop.script import Step
 from workshop.script import Workshop
 from workshop.session import SessionState
+from workshop.session import consent_reminder
+from workshop.session import consent_target
 
 
 @dataclass(frozen=True)
@@ -183,4 +185,14 @@ def view_for_facilitator(state: SessionState, ctx: SessionContext) -> dict:
     view["step"]["consent"] = _consent_view(step)
     view["care"] = ctx.care
     view["session"]["answers_deleted"] = ctx.answers_deleted
+    # What "Ask consent" asks about now, and a reminder before a touch step not yet asked.
+    view["consent_target"] = _step_ref(workshop, consent_target(state, workshop))
+    view["consent_reminder"] = _step_ref(workshop, consent_reminder(state, workshop))
     return view
+
+
+def _step_ref(workshop: Workshop, step_id: str | None) -> dict | None:
+    """`{step_id, title}` of a step, or None."""
+    if step_id is None:
+        return None
+    return {"step_id": step_id, "title": workshop.steps[workshop.step_index(step_id)].title}

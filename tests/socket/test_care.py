@@ -31,7 +31,15 @@ def test_consent_choices_reach_the_console_as_counts_only(console, screen, phone
         assert ack == {"ok": True, "step_id": "hug", "choice": choice}
     room[2].ack("consent", {"step_id": "hug", "choice": "join"})  # changeable
     care = wait_for(console, "care", lambda c: c["consent"] and c["consent"]["join"] == 2)
-    assert care["consent"] == {"step_id": "hug", "join": 2, "alternative": 1, "skip": 0}
+    counts = {"join": 2, "alternative": 1, "skip": 0}
+    assert care["consent"] == {"step_id": "hug", "title": "A hug", **counts}
+    assert care["step_consent"] == {
+        "step_id": "hug",
+        "title": "A hug",
+        "asked": True,
+        "asking": True,
+        **counts,
+    }
     # The screen and the phones never receive a choice or a count.
     for role in (screen, *room):
         for name, payload in role.received():
@@ -76,8 +84,16 @@ def test_the_console_state_carries_the_care_counts(console, phone):
     room[1].ack("signal", {"kind": "need_moment"})
     console.command("timer_start")
     care = console.received("state")[-1]["care"]
+    counts = {"join": 0, "alternative": 0, "skip": 1}
     assert care == {
-        "consent": {"step_id": "hug", "join": 0, "alternative": 0, "skip": 1},
+        "consent": {"step_id": "hug", "title": "A hug", **counts},
+        "step_consent": {
+            "step_id": "hug",
+            "title": "A hug",
+            "asked": True,
+            "asking": True,
+            **counts,
+        },
         "need_moment": 1,
         "done": None,
     }
