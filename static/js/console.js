@@ -76,6 +76,7 @@ function render() {
   $("#timer-controls").hidden = !step.timer;
   const nextAsks = state.next && state.agenda[state.next.index].consent;
   $("#consent-controls").hidden = !(step.consent || nextAsks);
+  renderConsentControls();
   if (prompt) {
     setText($("#revealed-flag"), `${prompt.open ? "open" : "closed"} · ${prompt.revealed ? "shown to the room" : "only you see these"}`);
   } else {
@@ -104,13 +105,25 @@ function enableControls() {
     prompt_close: Boolean(prompt && prompt.open),
     reveal: Boolean(prompt && !prompt.revealed),
     hide_results: Boolean(prompt && prompt.revealed),
-    consent_open: !(state.care && state.care.consent),
+    consent_open: Boolean(state.consent_target) && !(state.care && state.care.consent && state.care.consent.step_id === state.consent_target.step_id),
     consent_close: Boolean(state.care && state.care.consent),
   };
   for (const button of main.querySelectorAll("button[data-action]")) {
     const action = button.dataset.action;
     button.disabled = session.ended || (action in can && !can[action]);
   }
+}
+
+/** "Ask consent" names the touch step it asks about; before a touch step not asked yet, a reminder. */
+function renderConsentControls() {
+  const target = state.consent_target;
+  const ask = $("#consent-controls [data-action=consent_open]");
+  ask.dataset.step = target ? target.step_id : "";
+  setText(ask, target ? `Ask consent: ${target.title}` : "Ask consent");
+  const reminder = state.session.ended ? null : state.consent_reminder;
+  const line = $("#consent-reminder");
+  line.hidden = !reminder;
+  setText(line, reminder ? `Next is a touch step, “${reminder.title}”: ask the room first.` : "");
 }
 
 function renderAgenda() {
@@ -170,9 +183,15 @@ function showCare() {
   if (care.need_moment) {
     lines.push(el("p", { className: "care-line gentle", text: `${care.need_moment} ${care.need_moment === 1 ? "person needs" : "people need"} a moment` }));
   }
-  if (care.consent) {
-    const c = care.consent;
-    lines.push(el("p", { className: "care-line", text: `Consent for “${c.step_id}”: ${c.join} join · ${c.alternative} alternative · ${c.skip} sit out` }));
+  // Counts only, never who: the running touch step's stay after "Stop asking".
+  const counts = (c) => `${c.join} join · ${c.alternative} alternative · ${c.skip} sit out`;
+  const here = care.step_consent;
+  if (here) {
+    const asked = here.asking ? "still asking" : here.asked ? "no longer asking" : "not asked yet: ask the room before you start";
+    lines.push(el("p", { className: "care-line", id: "step-consent", text: `Consent for “${here.title}”: ${counts(here)} (${asked})` }));
+  }
+  if (care.consent && !(here && here.step_id === care.consent.step_id)) {
+    lines.push(el("p", { className: "care-line", id: "asked-consent", text: `Asking about “${care.consent.title}”: ${counts(care.consent)}` }));
   }
   if (care.done) {
     lines.push(el("p", { className: "care-line", text: `${care.done.done} of ${care.done.of} done` }));
@@ -196,6 +215,7 @@ setInterval(() => {
 for (const button of main.querySelectorAll("button[data-action]")) {
   button.addEventListener("click", () => {
     const fields = button.dataset.seconds ? { seconds: Number(button.dataset.seconds) } : {};
+    if (button.dataset.step) fields.step_id = button.dataset.step; // the step "Ask consent" names
     command(button.dataset.action, fields);
   });
 }

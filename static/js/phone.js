@@ -69,6 +69,7 @@ function render(stepChanged) {
   if (stepChanged) announce(`Step ${step.index + 1} of ${step.count}: ${step.title}`);
   renderTiming(step);
   renderConsent();
+  renderMyChoice(step);
   renderAlternative(step);
   renderPrompt(step.prompt);
   renderDone(step);
@@ -89,7 +90,11 @@ function renderTiming(step) {
 function renderAlternative(step) {
   const box = $("#alternative");
   const choice = step.consent ? mine.consent[step.id] : null;
-  if (!step.consent || !choice || choice === "join") {
+  const ownVersion = Boolean(step.consent && choice && choice !== "join");
+  // Someone doing the alternative or sitting out reads their own version of the step in place
+  // of the partner exercise's text, which also keeps the countdown on screen.
+  $("#step-text").hidden = ownVersion;
+  if (!ownVersion) {
     box.hidden = true;
     return;
   }
@@ -103,19 +108,40 @@ function renderAlternative(step) {
   }
 }
 
+// A refused consent choice, said where it was made: {step, text}.
+let consentProblem = null;
+// The touch step whose choice is being changed on the step itself (its options are open).
+let changingChoice = null;
+let lastAsked = "";
+const CHOSEN = { join: "to join in", alternative: "the alternative", skip: "to sit this one out" };
+
+function consentProblemFor(stepId) {
+  return consentProblem && consentProblem.step === stepId ? consentProblem.text : "";
+}
+
+/** The question about the next touch step, asked ahead of it: a full card below the timing. */
 function renderConsent() {
   const box = $("#consent");
   const ask = state.consent_ask;
-  if (!ask) {
+  // A refusal belongs to the question it answered: a new question starts clean.
+  const asked = ask ? ask.step_id : "";
+  if (asked !== lastAsked) {
+    lastAsked = asked;
+    consentProblem = null;
+  }
+  // On the touch step itself the choice is made in one compact line instead (renderMyChoice).
+  if (!ask || ask.step_id === state.step.id) {
     box.hidden = true;
     box.replaceChildren();
     box.dataset.step = "";
     return;
   }
   const chosen = mine.consent[ask.step_id] || null;
-  if (box.dataset.step === ask.step_id && box.dataset.chosen === String(chosen)) return;
+  const problem = consentProblemFor(ask.step_id);
+  const key = `${chosen}|${problem}`;
+  if (box.dataset.step === ask.step_id && box.dataset.chosen === key) return;
   box.dataset.step = ask.step_id;
-  box.dataset.chosen = String(chosen);
+  box.dataset.chosen = key;
   box.hidden = false;
   const options = [
     ["join", "Join in"],
@@ -131,11 +157,87 @@ function renderConsent() {
       onclick: () => chooseConsent(ask.step_id, choice),
     }),
   );
+  const received = problem || (chosen ? "Choice received ✓ (you can change it)" : "");
   box.replaceChildren(
     el("h2", { id: "consent-question", className: "user-text", text: ask.question }),
     el("p", { className: "meta", text: "Your choice is private: the facilitator only sees how many chose each." }),
     el("div", { className: "choices" }, ...buttons),
-    el("p", { className: "received", role: "status", text: chosen ? "Choice received ✓ (you can change it)" : "" }),
+    el("p", { className: `received${problem ? " error" : ""}`, role: "status", text: received }),
+  );
+}
+
+/**
+ * On a touch step, the person's own choice in one line ("You chose the alternative · Change"),
+ * or, while the room is asked and they have not chosen, three small buttons: never a card
+ * that pushes the countdown off the screen.
+ */
+function renderMyChoice(step) {
+  const box = $("#my-choice");
+  const ask = state.consent_ask;
+  const askingHere = Boolean(step.consent && ask && ask.step_id === step.id);
+  const chosen = step.consent ? mine.consent[step.id] || null : null;
+  const open = askingHere && (!chosen || changingChoice === step.id);
+  const problem = consentProblemFor(step.id);
+  const key = JSON.stringify([step.id, chosen, askingHere, open, problem]);
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  if (!step.consent || (!chosen && !askingHere)) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  box.hidden = false;
+  const said = problem ? el("p", { className: "error", role: "alert", text: problem }) : null;
+  if (!open) {
+    box.replaceChildren(
+      el(
+        "p",
+        { className: "my-choice-line" },
+        el("span", {}, "You chose ", el("strong", { text: CHOSEN[chosen] })),
+        askingHere
+          ? el("button", {
+              type: "button",
+              id: "change-choice",
+              className: "button small",
+              "aria-label": "Change your choice",
+              text: "Change",
+              onclick: () => {
+                changingChoice = step.id;
+                render(false);
+                $("#my-choice button")?.focus();
+              },
+            })
+          : null,
+      ),
+      ...(said ? [said] : []),
+    );
+    return;
+  }
+  const options = [
+    ["join", "Join in"],
+    ["alternative", step.consent.alternative.title],
+    ["skip", "Sit out"],
+  ];
+  box.replaceChildren(
+    el("p", {
+      id: "my-choice-label",
+      className: "my-choice-label",
+      text: chosen ? "Change your choice. Only counts reach the facilitator." : "Will you join in? Only counts reach the facilitator.",
+    }),
+    el(
+      "div",
+      { className: "my-choice-options", role: "group", "aria-labelledby": "my-choice-label" },
+      ...options.map(([choice, label]) =>
+        el("button", {
+          type: "button",
+          className: `button small user-text${chosen === choice ? " selected" : ""}`,
+          "aria-pressed": String(chosen === choice),
+          text: label,
+          onclick: () => chooseConsent(step.id, choice),
+        }),
+      ),
+    ),
+    ...(said ? [said] : []),
   );
 }
 
@@ -143,9 +245,18 @@ async function chooseConsent(stepId, choice) {
   const ack = await call("consent", { step_id: stepId, choice });
   if (ack.ok) {
     mine.consent = { ...mine.consent, [stepId]: choice };
+    consentProblem = null;
+    const wasChanging = changingChoice === stepId;
+    changingChoice = null;
     render(false);
+    if (wasChanging) $("#change-choice")?.focus();
+    announce("Choice received. Only counts reach the facilitator.");
   } else {
-    showReceived(ack.error, true);
+    const text = ack.timeout
+      ? "Your choice was not sent: no answer from the kiosk. Check your connection and tap it again."
+      : `Your choice was not saved: ${ack.error}. Choices are taken while the facilitator asks for them.`;
+    consentProblem = { step: stepId, text };
+    render(false);
   }
 }
 
