@@ -108,7 +108,7 @@ function renderAlternative(step) {
   }
 }
 
-// A refused consent choice, said where it was made: {step, text}.
+// A consent choice that was refused or not sent, said where it was made: {step, choice, text}.
 let consentProblem = null;
 // The touch step whose choice is being changed on the step itself (its options are open).
 let changingChoice = null;
@@ -116,7 +116,9 @@ let lastAsked = "";
 const CHOSEN = { join: "to join in", alternative: "the alternative", skip: "to sit this one out" };
 
 function consentProblemFor(stepId) {
-  return consentProblem && consentProblem.step === stepId ? consentProblem.text : "";
+  if (!consentProblem || consentProblem.step !== stepId) return "";
+  // It did arrive after all (the kiosk's own record says so): nothing to report.
+  return mine.consent[stepId] === consentProblem.choice ? "" : consentProblem.text;
 }
 
 /** The question about the next touch step, asked ahead of it: a full card below the timing. */
@@ -255,7 +257,7 @@ async function chooseConsent(stepId, choice) {
     const text = ack.timeout
       ? "Your choice was not sent: no answer from the kiosk. Check your connection and tap it again."
       : `Your choice was not saved: ${ack.error}. Choices are taken while the facilitator asks for them.`;
-    consentProblem = { step: stepId, text };
+    consentProblem = { step: stepId, choice, text };
     render(false);
   }
 }

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import PHONE
 
 CONSOLE = {"width": 1366, "height": 768}
 DEEPEN = 5  # "Let it deepen", the step before the hug
@@ -149,3 +150,29 @@ def test_each_touch_step_is_asked_for_on_its_own(pages):
     )
     assert fold_gap(phone, "#timing .countdown") >= 0
     view_shot(phone, "consent-head-rub-joined-phone-390x844")
+
+
+def test_a_choice_that_could_not_be_sent_says_so_and_can_be_made_again(pages):
+    console = pages.console(viewport=CONSOLE)
+    phone, context = pages.open("", "phone", PHONE)
+    phone.goto(f"{pages.kiosk.url}/j/{pages.session['code']}")
+    console.locator("#agenda button").nth(DEEPEN + 1).click()
+    console.get_by_role("button", name="Ask consent: A twenty-second hug").click()
+    expect(phone.locator("#my-choice")).to_contain_text("Will you join in?")
+    pages.network_cut = True
+    context.set_offline(True)
+    expect(phone.locator("#notice")).to_have_text("Reconnecting…", timeout=30_000)
+    phone.get_by_role("button", name="Sit out").click()
+    problem = phone.locator("#my-choice [role=alert]")
+    expect(problem).to_have_text(
+        "Your choice was not sent: no answer from the kiosk. "
+        "Check your connection and tap it again.",
+        timeout=15_000,
+    )
+    view_shot(phone, "consent-not-sent-phone-390x844")
+    context.set_offline(False)
+    expect(phone.locator("#notice")).to_be_hidden(timeout=30_000)
+    phone.get_by_role("button", name="Sit out").click()
+    expect(phone.locator("#my-choice")).to_contain_text("You chose to sit this one out")
+    expect(problem).to_have_count(0)
+    expect(consent_line(console)).to_contain_text("0 join · 0 alternative · 1 sit out")
