@@ -125,11 +125,12 @@ function consentProblemFor(stepId) {
 function renderConsent() {
   const box = $("#consent");
   const ask = state.consent_ask;
-  // A refusal belongs to the question it answered: a new question starts clean.
+  // A refusal, or a change begun, belongs to the question it answered: a new one starts clean.
   const asked = ask ? ask.step_id : "";
   if (asked !== lastAsked) {
     lastAsked = asked;
     consentProblem = null;
+    changingChoice = null;
   }
   // On the touch step itself the choice is made in one compact line instead (renderMyChoice).
   if (!ask || ask.step_id === state.step.id) {
