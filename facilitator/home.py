@@ -8,7 +8,6 @@ links' tokens, so nobody needs `curl` to run a second workshop.
 from __future__ import annotations
 
 import hmac
-from urllib.parse import urlsplit
 
 from flask import Blueprint
 from flask import abort
@@ -23,6 +22,7 @@ from flask.sessions import SecureCookieSessionInterface
 from realtime import client_address
 from realtime import guess_brake
 from realtime import kiosk
+from security import origin_checker
 from workshop.service import UnknownWorkshop
 
 blueprint = Blueprint("home", __name__)
@@ -33,14 +33,62 @@ def is_admin() -> bool:
     return bool(session.get("admin"))
 
 
-def _same_origin_post() -> None:
-    """Refuse cross-site form posts (the cookie is SameSite=Strict too; this is belt and braces).
+# What a browser's Fetch Metadata says of a form post it sends from one of our own pages.
+OWN_PAGE = "same-origin"
 
-    :raise 403: the request came from another site's page.
+
+def _same_origin_post() -> None:
+    """Refuse form posts that were not sent from the kiosk's own pages.
+
+    The cookie is SameSite=Strict too; this is belt and braces. Browsers say where a request
+    comes from in `Sec-Fetch-Site` (Fetch Metadata), which no page can set: only
+    `same-origin` is one of our forms. `same-site` is another origin on the same site (another
+    port of this machine: another program) and `cross-site` another site. `none`, a request
+    the person started from the address bar or a bookmark, is never a POST of ours (a reload
+    of a posted page keeps `same-origin`), so it is refused too.
+
+    Browsers without Fetch Metadata (before 2021-2023) and non-browser clients fall back on
+    `Origin`: a real origin must be the kiosk's own; `null` (an opaque origin: a sandboxed
+    frame, a `data:` page) is refused. Our pages' `Referrer-Policy: same-origin` makes such
+    browsers send the real origin rather than `null`. A request with neither header is a
+    program such as curl, which holds no one's cookie.
+
+    :raise 403: the post came from another origin, or says nothing that shows it is ours.
     """
-    origin = request.headers.get("Origin")
-    if origin and urlsplit(origin).netloc != request.host:
-        abort(403, description="This form can only be sent from the kiosk's own pages.")
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        allowed = site.strip().lower() == OWN_PAGE
+    else:
+        origin = request.headers.get("Origin")
+        allowed = origin is None or _is_own_origin(origin)
+    if not allowed:
+        abort(
+            403,
+            description=(
+                "This form can only be sent from the kiosk's own pages. Open /home on the "
+                "kiosk's address and try again."
+            ),
+        )
+
+
+def _is_own_origin(origin: str) -> bool:
+    """Whether `origin` is this kiosk's: as browsers reach it now, its public URL, or extras."""
+    if origin.strip() in ("", "null"):
+        return False
+    check = origin_checker(current_app.config["PUBLIC_URL"], current_app.config["ALLOWED_ORIGINS"])
+    return check(origin, request.environ)
+
+
+@blueprint.after_request
+def referrer_within_the_kiosk(response):
+    """Let the home's own form posts carry the page's origin (not `null`).
+
+    Every other page sends `Referrer-Policy: no-referrer`, under which browsers send
+    `Origin: null` on a form post; browsers without Fetch Metadata would then be refused.
+    `same-origin` sends nothing to other sites, and these pages hold no secret in their URL.
+    """
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
 
 
 @blueprint.get("/home")

@@ -123,6 +123,10 @@ class Pages:
         page = self._watch(context.new_page(), name)
         return page, context
 
+    def tab(self, context, name):
+        """Another tab in `context`: the same cookies, its own sessionStorage."""
+        return self._watch(context.new_page(), name)
+
     def console(self, viewport=LAPTOP, **options):
         s = self.session
         page, _ = self.open("", "console", viewport, **options)

@@ -1,10 +1,14 @@
 """The facilitator home: admin key once, a session in one click, consoles without tokens."""
 
+from html import unescape
+
+import pytest
+
 from tests.conftest import ADMIN_KEY
 
 
-def sign_in(client, key=ADMIN_KEY):
-    return client.post("/home/login", data={"admin_key": key})
+def sign_in(client, key=ADMIN_KEY, headers=None):
+    return client.post("/home/login", data={"admin_key": key}, headers=headers or {})
 
 
 def test_home_asks_for_the_admin_key_once(app):
@@ -47,13 +51,67 @@ def test_starting_needs_the_admin_and_a_real_workshop(app):
     )
 
 
-def test_cross_site_posts_are_refused(app):
+# What browsers and programs send with a form post of the home page. Chromium, Firefox and
+# Safari 16.4+ send Fetch Metadata; under `Referrer-Policy: no-referrer` their Origin is `null`.
+FROM_OUR_PAGES = [
+    pytest.param({"Sec-Fetch-Site": "same-origin", "Origin": "null"}, id="browser-no-referrer"),
+    pytest.param(
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}, id="browser-same-origin"
+    ),
+    pytest.param({"Sec-Fetch-Site": "same-origin"}, id="browser-no-origin"),
+    pytest.param({"Origin": "http://localhost"}, id="old-browser-own-origin"),
+    pytest.param({"Origin": "http://kiosk.test"}, id="old-browser-public-url"),
+    pytest.param({}, id="curl"),
+]
+FROM_ELSEWHERE = [
+    pytest.param(
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}, id="cross-site"
+    ),
+    pytest.param({"Sec-Fetch-Site": "cross-site", "Origin": "null"}, id="cross-site-null"),
+    pytest.param(
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://localhost:9999"}, id="same-site"
+    ),
+    pytest.param({"Sec-Fetch-Site": "none"}, id="no-initiator"),
+    pytest.param({"Sec-Fetch-Site": "none", "Origin": "http://localhost"}, id="no-initiator-own"),
+    pytest.param({"Origin": "http://evil.example"}, id="old-browser-cross-site"),
+    pytest.param({"Origin": "https://localhost"}, id="old-browser-other-scheme"),
+    pytest.param({"Origin": "http://localhost:9999"}, id="old-browser-other-port"),
+    pytest.param({"Origin": "null"}, id="old-browser-opaque-origin"),
+]
+
+
+@pytest.mark.parametrize("headers", FROM_OUR_PAGES)
+def test_form_posts_from_the_kiosks_own_pages_are_accepted(app, headers):
     client = app.test_client()
+    assert sign_in(client, headers=headers).status_code == 303
+    started = client.post("/home/sessions", data={"workshop": "tiny"}, headers=headers)
+    assert started.status_code == 303 and started.headers["Location"].startswith("/f/")
+    assert client.post("/home/logout", headers=headers).status_code == 303
+    assert "Admin key" in client.get("/home").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("headers", FROM_ELSEWHERE)
+def test_form_posts_from_elsewhere_are_refused_in_words(app, headers):
+    client = app.test_client()
+    refused = sign_in(client, headers=headers)
+    assert refused.status_code == 403
+    assert "can only be sent from the kiosk's own pages" in unescape(refused.get_data(as_text=True))
+    assert "Admin key" in client.get("/home").get_data(as_text=True), "not signed in"
     sign_in(client)
-    evil = client.post(
-        "/home/sessions", data={"workshop": "tiny"}, headers={"Origin": "http://evil.example"}
-    )
-    assert evil.status_code == 403
+    before = len(app.extensions["attune.kiosk"].sessions())
+    started = client.post("/home/sessions", data={"workshop": "tiny"}, headers=headers)
+    assert started.status_code == 403
+    assert len(app.extensions["attune.kiosk"].sessions()) == before, "no session started"
+    assert client.post("/home/logout", headers=headers).status_code == 403
+    assert "Workshops" in client.get("/home").get_data(as_text=True), "still signed in"
+
+
+def test_the_home_lets_its_form_posts_carry_its_origin(app):
+    """Browsers without Fetch Metadata then send the real origin, not `null`."""
+    client = app.test_client()
+    assert client.get("/home").headers["Referrer-Policy"] == "same-origin"
+    assert sign_in(client, "nope").headers["Referrer-Policy"] == "same-origin"
+    assert client.get("/").headers["Referrer-Policy"] == "no-referrer"
 
 
 def test_a_signed_in_browser_opens_any_console_and_export_without_token(app, socketio, session):
