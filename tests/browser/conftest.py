@@ -77,7 +77,7 @@ class Pages:
         self.contexts = []
         # Tests that cut the network expect the browser to complain about it, and only that.
         self.network_cut = False
-        self.expected_dialogs: list[str] = []
+        self.expected_dialogs: list[tuple[str, bool, str | None]] = []
         self.dialogs: list[str] = []
 
     def _watch(self, page, name):
@@ -100,12 +100,19 @@ class Pages:
         page.on("pageerror", lambda error: self.errors.append(f"{name}: {error}"))
 
         def on_dialog(dialog):
-            # A confirm() the test asked for is accepted; any other dialog is a failure
-            # (an alert() would mean participant text ran as script).
-            if name in self.expected_dialogs:
-                self.expected_dialogs.remove(name)
+            # A confirm() or prompt() the test asked for is answered as it said; any other
+            # dialog is a failure (an alert() would mean participant text ran as script).
+            expected = next((e for e in self.expected_dialogs if e[0] == name), None)
+            if expected:
+                self.expected_dialogs.remove(expected)
                 self.dialogs.append(f"{name}: {dialog.message}")
-                dialog.accept()
+                _, accept, typed = expected
+                if not accept:
+                    dialog.dismiss()
+                elif typed is None:
+                    dialog.accept()
+                else:
+                    dialog.accept(typed)
             else:
                 self.errors.append(f"{name}: dialog {dialog.message}")
                 dialog.dismiss()
@@ -113,15 +120,24 @@ class Pages:
         page.on("dialog", on_dialog)
         return page
 
-    def expect_dialog(self, name):
-        """The next dialog on page `name` is expected (a confirm()) and is accepted."""
-        self.expected_dialogs.append(name)
+    def expect_dialog(self, name, accept=True, typed=None):
+        """Expect the next dialog on page `name` and answer it.
+
+        Accepted (a prompt() answered with `typed`), or cancelled with `accept=False`.
+        """
+        self.expected_dialogs.append((name, accept, typed))
 
     def open(self, path, name, viewport, **context_options):
         context = self.chromium.new_context(viewport=viewport, **context_options)
         self.contexts.append(context)
         page = self._watch(context.new_page(), name)
         return page, context
+
+    def popup(self, opener, name, click):
+        """The tab that `click()` opens from page `opener` (a target=_blank link), watched."""
+        with opener.context.expect_page() as opened:
+            click()
+        return self._watch(opened.value, name)
 
     def tab(self, context, name):
         """Another tab in `context`: the same cookies, its own sessionStorage."""
