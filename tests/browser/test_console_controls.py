@@ -82,7 +82,9 @@ def test_timer_buttons_start_pause_resume_add_and_reset_the_rooms_countdown(page
     before = remaining(phone)
     console.get_by_role("button", name="+30 s").click()
     # More than the step's own 30 seconds can only come from the thirty added.
-    phone.wait_for_function("Number(document.querySelector('.countdown').dataset.remaining) > 30")
+    phone.wait_for_function(
+        "() => Number(document.querySelector('.countdown').dataset.remaining) > 30"
+    )
     assert before + 27 <= remaining(phone) <= before + 30, (before, remaining(phone))
     expect(ring).to_have_attribute("data-running", "true")
 

@@ -76,7 +76,7 @@ def test_the_report_prints_and_saves_every_answer(pages, session):
         "window.addEventListener('beforeprint', () => { window.__printing += 1; })"
     )
     report.get_by_role("button", name="Print or save as PDF").click()
-    report.wait_for_function("window.__printing === 1")
+    report.wait_for_function("() => window.__printing === 1")
     report.emulate_media(media="print")
     expect(report.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
     expect(report.get_by_role("heading", name="Timings")).to_be_visible()

@@ -93,7 +93,7 @@ def test_turn_on_sound_plays_a_tone_and_is_not_offered_again(pages):
     expect(offer).to_be_visible()
     offer.click()
     expect(offer).to_be_hidden()
-    phone.wait_for_function("window.__tones.includes(660)")
+    phone.wait_for_function("() => window.__tones.includes(660)")
     assert phone.evaluate("window.__tones") == [660], "one soft tone says the sound works"
     phone.reload()
     expect(phone.locator("body")).to_have_attribute("data-connected", "true")
