@@ -27,6 +27,28 @@ choice: when gevent has patched `select` it points `psycopg.waiting.wait` at `wa
 `wait_conn`'s selector at gevent's. The connection pool (psycopg_pool) hands each caller its
 own connection (a connection serializes its queries, so greenlets must not share one); its
 workers are `threading.Thread`s, which are greenlets once `threading` is patched.
+
+Lost connections
+----------------
+`pg_terminate_backend` (and a server shutdown) signals a backend and returns at once; the
+backend writes its farewell when it is next scheduled. A pooled connection can therefore pass
+the checkout check and die under the very next statement ("terminating connection due to
+administrator command"). What happens then depends on what the statement was:
+
+- Reads, and writes that leave the database as one run would however often they run
+  (`upsert_answer`, keyed by its unique `answer_id`; setting a status, a consent choice or a
+  setting; erasing; unlinking), are run once more on a brand-new connection. It is opened
+  outside the pool because the pool's other connections may have been cut by the same
+  command and not know it yet; a connection opened afterwards cannot have been.
+- `save_state` and `create_session` are not idempotent, and their outcome is unknown when the
+  connection died mid-statement: the commit may have happened with only the reply lost. A
+  blind re-run would turn a saved change into a `VersionConflict`, which the service answers
+  by applying the command again (one "next" would move the room two steps). So they look at
+  the row on a new connection first: their own write is there (done), nothing was written
+  (write it, still conditional, so at most once), or another writer's is there (conflict);
+  when the row cannot tell, a `StoreError` says the change may have been saved.
+
+Anything else (a lock timeout, a full disk, a standby) is reported as before, never retried.
 """
 
 from __future__ import annotations
@@ -38,10 +60,13 @@ import select
 import selectors
 import sys
 import time
+from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import psycopg
+from psycopg import Connection
 from psycopg import errors
 from psycopg import waiting
 from psycopg.rows import dict_row
@@ -112,6 +137,12 @@ LOCK_TIMEOUT = "5s"
 # transaction (a standby) and other server-side states in which nothing was written.
 _FAILURES = (psycopg.OperationalError, psycopg.InternalError)
 
+# The server ended the session (57P01 terminated by an administrator, 57P02 crash shutdown,
+# 57P03 not accepting connections now): the connection is gone, not the statement's fault.
+_SESSION_ENDED = frozenset({"57P01", "57P02", "57P03"})
+
+T = TypeVar("T")
+
 # A fresh respondent hash: 32 hex digits of a strong random value, like SQLite's
 # lower(hex(randomblob(16))). gen_random_uuid() is core since PostgreSQL 13 and draws from
 # pg_strong_random(); hashing it spreads the fixed UUID version digits.
@@ -171,6 +202,24 @@ def _configure(conn: psycopg.Connection) -> None:
     conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
 
 
+def _connection_lost(conn: psycopg.Connection, error: psycopg.Error) -> bool:
+    """Whether `error` means the connection died, rather than the statement failing on it.
+
+    A FATAL from the server, an EOF or a reset leave the connection closed; the SQLSTATEs
+    cover an error read before libpq has noticed the end of the stream.
+    """
+    sqlstate = error.sqlstate or ""
+    return conn.closed or sqlstate in _SESSION_ENDED or sqlstate.startswith("08")
+
+
+class _ConnectionLost(Exception):
+    """The pooled connection died under a statement (internal: never leaves this module)."""
+
+    def __init__(self, error: psycopg.Error):
+        super().__init__(str(error))
+        self.error = error
+
+
 class PostgresStore:
     """The PostgreSQL store: a pool of autocommit connections, one transaction per change.
 
@@ -187,6 +236,7 @@ class PostgresStore:
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8, timeout: float = 5.0):
         cooperate_with_gevent()
         self.dsn = dsn
+        self._timeout = timeout
         try:
             # A direct connection first: its error says why (bad password, no database),
             # where the pool would only time out.
@@ -216,18 +266,61 @@ class PostgresStore:
             self._pool.close()
             raise StoreError(f"the database could not be opened: {error}") from None
 
-    @contextmanager
-    def _connection(self, doing: str = "written") -> Iterator[psycopg.Connection]:
-        """A pooled connection; database failures become `StoreError`."""
+    def _pooled(self, work: Callable[[Connection], T], doing: str) -> T:
+        """Run `work` on a pooled connection; database failures become `StoreError`.
+
+        :raise _ConnectionLost: the connection died under `work` (the pool then drops it);
+            the caller decides whether running `work` again is safe.
+        """
         try:
             with self._pool.connection() as conn:
+                try:
+                    return work(conn)
+                except _FAILURES as error:
+                    if _connection_lost(conn, error):
+                        raise _ConnectionLost(error) from None
+                    raise
+        except _FAILURES as error:
+            raise StoreError(f"the database could not be {doing}: {error}") from None
+
+    @contextmanager
+    def _fresh_connection(self, doing: str) -> Iterator[Connection]:
+        """A new connection outside the pool, set up like a pooled one, closed afterwards.
+
+        Opened after a connection was lost: the pool's other connections may have been cut
+        by the same restart or `pg_terminate_backend` without knowing it yet (the server
+        signals the backends and returns before they have said goodbye); a connection
+        opened now cannot have been.
+        """
+        try:
+            with psycopg.connect(
+                self.dsn,
+                autocommit=True,
+                row_factory=dict_row,
+                connect_timeout=max(2, round(self._timeout)),
+            ) as conn:
+                _configure(conn)
                 yield conn
         except _FAILURES as error:
             raise StoreError(f"the database could not be {doing}: {error}") from None
 
+    def _run(self, work: Callable[[Connection], T], doing: str = "written") -> T:
+        """Run `work`, once more on a new connection if the pooled one died under it.
+
+        Only for work that leaves the database as one run would however often it runs: a
+        read, or an idempotent write. Whether the first run committed does not matter then.
+        """
+        try:
+            return self._pooled(work, doing)
+        except _ConnectionLost as lost:
+            log.info("a database connection was lost (%s); trying once more", lost)
+        with self._fresh_connection(doing) as conn:
+            return work(conn)
+
     def create_session(self, record: SessionRecord) -> None:
         """Store a new session. :raise KeyError: the code is taken."""
-        with self._connection() as conn:
+
+        def insert(conn: Connection) -> None:
             try:
                 conn.execute(
                     "INSERT INTO sessions (code, version, state_json, workshop_json,"
@@ -248,10 +341,28 @@ class PostgresStore:
             except errors.UniqueViolation:
                 raise KeyError(record.state.code) from None
 
+        try:
+            self._pooled(insert, "written")
+            return
+        except _ConnectionLost as lost:
+            log.info("a database connection was lost creating a session (%s)", lost)
+        # Not a blind retry: inserting again after a commit whose reply was lost would call
+        # our own session "taken". The token hash (of 192 random bits) tells whose row it is.
+        with self._fresh_connection("written") as conn:
+            row = conn.execute(
+                "SELECT token_hash FROM sessions WHERE code = %s", (record.state.code,)
+            ).fetchone()
+            if row is None:
+                insert(conn)
+            elif row["token_hash"] != record.token_hash:
+                raise KeyError(record.state.code)
+
     def get_session(self, code: str) -> SessionRecord | None:
         """The session with this code, or None."""
-        with self._connection("read") as conn:
-            row = conn.execute("SELECT * FROM sessions WHERE code = %s", (code,)).fetchone()
+        row = self._run(
+            lambda conn: conn.execute("SELECT * FROM sessions WHERE code = %s", (code,)).fetchone(),
+            "read",
+        )
         return record_from_row(row) if row else None
 
     def save_state(self, state: SessionState, expected_version: int) -> None:
@@ -262,20 +373,67 @@ class PostgresStore:
         same version exactly one matches a row.
 
         :raise VersionConflict: the stored version differs.
+        :raise StoreError: the change was not saved, or (the connection lost at the moment
+            of the commit, and another process has saved since) nobody can tell whether it
+            was: the message says so.
         """
-        with self._connection() as conn:
+        state_json = json.dumps(state.to_record())
+
+        def update(conn: Connection) -> bool:
             cursor = conn.execute(
                 "UPDATE sessions SET version = %s, state_json = %s"
                 " WHERE code = %s AND version = %s",
-                (state.version, json.dumps(state.to_record()), state.code, expected_version),
+                (state.version, state_json, state.code, expected_version),
             )
-            if cursor.rowcount != 1:
-                raise VersionConflict(state.code)
+            return cursor.rowcount == 1
+
+        try:
+            saved = self._pooled(update, "written")
+        except _ConnectionLost as lost:
+            log.info("a database connection was lost saving %s (%s)", state.code, lost)
+            saved = self._settle_state(state, state_json, expected_version, update)
+        if not saved:
+            raise VersionConflict(state.code)
+
+    def _settle_state(
+        self,
+        state: SessionState,
+        state_json: str,
+        expected_version: int,
+        update: Callable[[Connection], bool],
+    ) -> bool:
+        """After a lost connection: find out whether `save_state` wrote, and finish it once.
+
+        Versions grow by one per save and only from the version before, so the row tells:
+        still `expected_version` (nothing was written: write now, still conditionally),
+        `state.version` with our state (our commit's reply was lost: done), `state.version`
+        with another state (another writer won: a conflict). A row further on may or may
+        not sit on top of our write; neither a conflict (the service would apply the command
+        a second time) nor success can be claimed then.
+        """
+        with self._fresh_connection("written") as conn:
+            row = conn.execute(
+                "SELECT version, state_json FROM sessions WHERE code = %s", (state.code,)
+            ).fetchone()
+            if row is None or row["version"] < expected_version:
+                return False
+            if row["version"] == expected_version:
+                return update(conn)
+            if row["version"] == state.version:
+                return row["state_json"] == state_json
+        raise StoreError(
+            "the connection to the database was lost while saving; the change may have been"
+            " saved: look at the session before repeating it"
+        )
 
     def list_sessions(self) -> list[SessionRecord]:
         """All sessions, newest first."""
-        with self._connection("read") as conn:
-            rows = conn.execute("SELECT * FROM sessions ORDER BY created_ms DESC, code").fetchall()
+        rows = self._run(
+            lambda conn: conn.execute(
+                "SELECT * FROM sessions ORDER BY created_ms DESC, code"
+            ).fetchall(),
+            "read",
+        )
         return [record_from_row(row) for row in rows]
 
     def upsert_answer(self, code: str, answer: Answer) -> Answer:
@@ -292,132 +450,147 @@ class PostgresStore:
            concurrent replacement waits for the row lock and re-checks
            `answer_id <> new id`, so it becomes a no-op instead of a second write.
         3. Nothing updated: a retry; read back what is stored under the id.
+
+        Because a stored `answer_id` makes it a no-op, it is also run again when its
+        connection is lost, whether or not the first run committed.
         """
         value_json = json.dumps(answer.value, ensure_ascii=False)
+
+        def attempt(conn: Connection) -> Answer | None:
+            try:
+                with conn.transaction():
+                    inserted = conn.execute(
+                        "INSERT INTO answers (session_code, prompt_id, respondent,"
+                        " answer_id, value_json, answered_ms, status)"
+                        " VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                        " ON CONFLICT DO NOTHING RETURNING answer_id",
+                        (
+                            code,
+                            answer.prompt_id,
+                            answer.respondent,
+                            answer.answer_id,
+                            value_json,
+                            answer.answered_ms,
+                            answer.status,
+                        ),
+                    ).fetchone()
+                    if inserted:
+                        return answer
+                    replaced = conn.execute(
+                        "UPDATE answers SET answer_id = %s, value_json = %s,"
+                        " answered_ms = %s, status = %s"
+                        " WHERE session_code = %s AND prompt_id = %s AND respondent = %s"
+                        " AND answer_id <> %s AND NOT EXISTS (SELECT 1 FROM answers"
+                        " WHERE session_code = %s AND answer_id = %s)"
+                        " RETURNING answer_id",
+                        (
+                            answer.answer_id,
+                            value_json,
+                            answer.answered_ms,
+                            answer.status,
+                            code,
+                            answer.prompt_id,
+                            answer.respondent,
+                            answer.answer_id,
+                            code,
+                            answer.answer_id,
+                        ),
+                    ).fetchone()
+                    if replaced:
+                        return answer
+                    row = conn.execute(
+                        "SELECT * FROM answers WHERE session_code = %s AND answer_id = %s",
+                        (code, answer.answer_id),
+                    ).fetchone()
+                    # None: the respondent's row vanished between the statements (erased,
+                    # or a foreign-key failure came back as nothing): try again.
+                    return answer_from_row(row) if row is not None else None
+            except errors.UniqueViolation:
+                # Another phone's answer took this id between our check and our update;
+                # the next round finds it and returns it.
+                return None
+            except errors.ForeignKeyViolation:
+                raise StoreError(f"no session {code} to store an answer in") from None
+
         for _ in range(3):
-            with self._connection() as conn:
-                try:
-                    with conn.transaction():
-                        inserted = conn.execute(
-                            "INSERT INTO answers (session_code, prompt_id, respondent,"
-                            " answer_id, value_json, answered_ms, status)"
-                            " VALUES (%s, %s, %s, %s, %s, %s, %s)"
-                            " ON CONFLICT DO NOTHING RETURNING answer_id",
-                            (
-                                code,
-                                answer.prompt_id,
-                                answer.respondent,
-                                answer.answer_id,
-                                value_json,
-                                answer.answered_ms,
-                                answer.status,
-                            ),
-                        ).fetchone()
-                        if inserted:
-                            return answer
-                        replaced = conn.execute(
-                            "UPDATE answers SET answer_id = %s, value_json = %s,"
-                            " answered_ms = %s, status = %s"
-                            " WHERE session_code = %s AND prompt_id = %s AND respondent = %s"
-                            " AND answer_id <> %s AND NOT EXISTS (SELECT 1 FROM answers"
-                            " WHERE session_code = %s AND answer_id = %s)"
-                            " RETURNING answer_id",
-                            (
-                                answer.answer_id,
-                                value_json,
-                                answer.answered_ms,
-                                answer.status,
-                                code,
-                                answer.prompt_id,
-                                answer.respondent,
-                                answer.answer_id,
-                                code,
-                                answer.answer_id,
-                            ),
-                        ).fetchone()
-                        if replaced:
-                            return answer
-                        row = conn.execute(
-                            "SELECT * FROM answers WHERE session_code = %s AND answer_id = %s",
-                            (code, answer.answer_id),
-                        ).fetchone()
-                        if row is not None:
-                            return answer_from_row(row)
-                        # The respondent's row vanished between the statements (erased,
-                        # or a foreign-key failure came back as nothing): try again.
-                except errors.UniqueViolation:
-                    # Another phone's answer took this id between our check and our update;
-                    # the next round finds it and returns it.
-                    continue
-                except errors.ForeignKeyViolation:
-                    raise StoreError(f"no session {code} to store an answer in") from None
+            stored = self._run(attempt)
+            if stored is not None:
+                return stored
         raise StoreError(f"the answer {answer.answer_id} could not be stored; try again")
 
     def answers(self, code: str, prompt_id: str | None = None) -> list[Answer]:
         """Answers of a session, for one prompt or all, oldest first."""
-        with self._connection("read") as conn:
-            if prompt_id is None:
-                rows = conn.execute(
-                    "SELECT * FROM answers WHERE session_code = %s ORDER BY answered_ms, answer_id",
-                    (code,),
-                ).fetchall()
-            else:
-                rows = conn.execute(
-                    "SELECT * FROM answers WHERE session_code = %s AND prompt_id = %s"
-                    " ORDER BY answered_ms, answer_id",
-                    (code, prompt_id),
-                ).fetchall()
+        if prompt_id is None:
+            query = "SELECT * FROM answers WHERE session_code = %s ORDER BY answered_ms, answer_id"
+            params: tuple = (code,)
+        else:
+            query = (
+                "SELECT * FROM answers WHERE session_code = %s AND prompt_id = %s"
+                " ORDER BY answered_ms, answer_id"
+            )
+            params = (code, prompt_id)
+        rows = self._run(lambda conn: conn.execute(query, params).fetchall(), "read")
         return [answer_from_row(row) for row in rows]
 
     def set_answer_status(self, code: str, answer_id: str, status: str) -> Answer | None:
         """Show, hide or hold back one answer; None when no answer has this id."""
-        with self._connection() as conn:
-            row = conn.execute(
+        # Idempotent (it sets, never toggles): run again if the connection is lost.
+        row = self._run(
+            lambda conn: conn.execute(
                 "UPDATE answers SET status = %s WHERE session_code = %s AND answer_id = %s"
                 " RETURNING *",
                 (status, code, answer_id),
             ).fetchone()
+        )
         return answer_from_row(row) if row else None
 
     def answers_of(self, code: str, respondent: str) -> list[Answer]:
         """One respondent's answers in a session."""
-        with self._connection("read") as conn:
-            rows = conn.execute(
+        rows = self._run(
+            lambda conn: conn.execute(
                 "SELECT * FROM answers WHERE session_code = %s AND respondent = %s"
                 " ORDER BY answered_ms, answer_id",
                 (code, respondent),
-            ).fetchall()
+            ).fetchall(),
+            "read",
+        )
         return [answer_from_row(row) for row in rows]
 
     def upsert_consent(self, code: str, step_id: str, respondent: str, choice: str) -> None:
         """Keep a phone's consent choice for a step, replacing its earlier one."""
-        with self._connection() as conn:
-            conn.execute(
+        # Idempotent (it sets the choice): run again if the connection is lost.
+        self._run(
+            lambda conn: conn.execute(
                 "INSERT INTO consents (session_code, step_id, respondent, choice)"
                 " VALUES (%s, %s, %s, %s) ON CONFLICT (session_code, step_id, respondent)"
                 " DO UPDATE SET choice = EXCLUDED.choice",
                 (code, step_id, respondent, choice),
             )
+        )
 
     def consent_counts(self, code: str, step_id: str) -> dict[str, int]:
         """`{join, alternative, skip}` for a step."""
-        with self._connection("read") as conn:
-            rows = conn.execute(
+        rows = self._run(
+            lambda conn: conn.execute(
                 "SELECT choice, COUNT(*) AS n FROM consents"
                 " WHERE session_code = %s AND step_id = %s GROUP BY choice",
                 (code, step_id),
-            ).fetchall()
+            ).fetchall(),
+            "read",
+        )
         counts = {"join": 0, "alternative": 0, "skip": 0}
         counts.update({row["choice"]: int(row["n"]) for row in rows})
         return counts
 
     def consents_of(self, code: str, respondent: str) -> dict[str, str]:
         """One phone's consent choices, by step id."""
-        with self._connection("read") as conn:
-            rows = conn.execute(
+        rows = self._run(
+            lambda conn: conn.execute(
                 "SELECT step_id, choice FROM consents WHERE session_code = %s AND respondent = %s",
                 (code, respondent),
-            ).fetchall()
+            ).fetchall(),
+            "read",
+        )
         return {row["step_id"]: row["choice"] for row in rows}
 
     def _compact(self, conn: psycopg.Connection) -> None:
@@ -441,12 +614,14 @@ class PostgresStore:
         """Delete every answer and consent choice of a session for good.
 
         One transaction deletes the rows and marks the session; the tables are then
-        rewritten (`_compact`) so no answer text lingers in the database files.
+        rewritten (`_compact`) so no answer text lingers in the database files. Both parts
+        are idempotent, so each is run again if its connection is lost.
 
         :raise StoreError: the rows could not be deleted, or (after deleting them) the
             tables could not be compacted.
         """
-        with self._connection() as conn:
+
+        def erase(conn: Connection) -> None:
             with conn.transaction():
                 conn.execute("DELETE FROM answers WHERE session_code = %s", (code,))
                 conn.execute("DELETE FROM consents WHERE session_code = %s", (code,))
@@ -455,8 +630,9 @@ class PostgresStore:
                     " WHERE code = %s",
                     (now_ms, kept_figures, code),
                 )
-        with self._connection("compacted") as conn:
-            self._compact(conn)
+
+        self._run(erase)
+        self._run(self._compact, "compacted")
 
     def unlink_respondents(self, code: str, kept_figures: str | None) -> None:
         """Drop the session's pairing key, make respondent hashes unique, keep the figures.
@@ -464,9 +640,12 @@ class PostgresStore:
         After this, nobody can tell which answers came from the same phone, nor map a phone
         to its answers: the before/after pairing cannot be recomputed. The old row versions
         (which still carry the shared hashes) are then compacted away; if that fails the
-        unlinking still stands and the next erase compacts them.
+        unlinking still stands and the next erase compacts them. Running it twice leaves
+        what running it once does (fresh random hashes, a fresh key, the same figures), so
+        it is run again if its connection is lost.
         """
-        with self._connection() as conn:
+
+        def unlink(conn: Connection) -> None:
             with conn.transaction():
                 conn.execute(
                     f"UPDATE answers SET respondent = {_RANDOM_HASH} WHERE session_code = %s",
@@ -480,26 +659,30 @@ class PostgresStore:
                     "UPDATE sessions SET pair_key = %s, kept_figures = %s WHERE code = %s",
                     (secrets.token_bytes(32), kept_figures, code),
                 )
+
+        self._run(unlink)
         try:
-            with self._connection("compacted") as conn:
-                self._compact(conn)
+            self._run(self._compact, "compacted")
         except StoreError:
             log.warning("could not compact the answers after unlinking %s", code, exc_info=True)
 
     def get_meta(self, key: str) -> str | None:
         """A kiosk-wide setting kept in the store."""
-        with self._connection("read") as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
+        row = self._run(
+            lambda conn: conn.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone(),
+            "read",
+        )
         return row["value"] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
         """Keep a kiosk-wide setting."""
-        with self._connection() as conn:
-            conn.execute(
+        self._run(
+            lambda conn: conn.execute(
                 "INSERT INTO meta (key, value) VALUES (%s, %s)"
                 " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
                 (key, value),
             )
+        )
 
     def set_meta_if_absent(self, key: str, value: str) -> str:
         """Keep a setting unless one is there already; returns the value that is kept.
@@ -508,14 +691,18 @@ class PostgresStore:
         INSERT's snapshot and miss the row a concurrent process has just committed (the very
         row that made ON CONFLICT skip). Under READ COMMITTED the second statement sees it.
         """
-        with self._connection() as conn:
+
+        def keep(conn: Connection) -> str:
             with conn.transaction():
                 conn.execute(
                     "INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
                     (key, value),
                 )
-                row = conn.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
-        return row["value"]
+                return conn.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()[
+                    "value"
+                ]
+
+        return self._run(keep)
 
     def close(self) -> None:
         """Close the pool's connections; everything is committed already."""
