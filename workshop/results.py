@@ -11,6 +11,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+import regex
+
 from workshop.script import ChoicePrompt
 from workshop.script import ScalePrompt
 from workshop.script import WordsPrompt
@@ -42,9 +44,26 @@ class Answer:
         return self.status != SHOWN
 
 
-_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+# `regex`, not `re`: its \w is Unicode's word class, which includes combining marks, so a
+# Hindi or Thai word stays one word (`re` cuts "नमस्ते" into "नमस" and "त").
+_WORD = regex.compile(r"[\w'’-]+")
+# Markup typed as text (`<b>x</b><img src=x>`, `&amp;`) is shown as typed, but its tag
+# names and attributes are not words anybody said.
+_MARKUP = regex.compile(r"<[^<>]*>|&#?\w+;")
+# An extended grapheme cluster (Unicode UAX #29): what a person sees as one character.
+# The phone counts with `Intl.Segmenter`, which implements the same rule.
+_GRAPHEME = regex.compile(r"\X")
 _CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f]")
 _SPACES = re.compile(r"\s+")
+
+
+def characters(text: str) -> int:
+    """How many characters a person sees in `text`: grapheme clusters, not code points.
+
+    "🤗💞 hugs 👨‍👩‍👧" is 9 (the family is five code points, one character), as the phone's
+    counter shows it.
+    """
+    return len(_GRAPHEME.findall(text))
 
 
 def clean_words(text: str) -> str:
@@ -76,8 +95,14 @@ def validate_answer(
     text = clean_words(value)
     if not text:
         raise AnswerError("the answer is empty; type a word or two")
-    if len(text) > prompt.max_length:
-        raise AnswerError(f"keep it to {prompt.max_length} characters (this is {len(text)})")
+    length = characters(text)
+    if length > prompt.max_length:
+        over = length - prompt.max_length
+        raise AnswerError(
+            f"Your answer is {length} characters long and the limit is {prompt.max_length}:"
+            f" please shorten it by {over} {'character' if over == 1 else 'characters'}"
+            " and send it again."
+        )
     return text
 
 
@@ -140,19 +165,38 @@ MAX_CLOUD_WORDS = 60
 
 
 def word_counts(texts: list[str], stop: frozenset[str] = frozenset()) -> list[dict]:
-    """Words of the answers with how often they occur, most frequent first.
+    """Words of the answers with how many answers use each, most used first.
 
-    Case and whitespace are folded, stop words dropped; ties are broken alphabetically so the
-    cloud does not reshuffle between updates.
+    A word counts once per answer however often that answer repeats it, so one person
+    cannot fill the cloud. Case and whitespace are folded; stop words, numbers, markup
+    (`<tags>`, `&entities;`) and single letters are left out. Ties are broken
+    alphabetically so the cloud does not reshuffle between updates.
     """
     counts: Counter[str] = Counter()
     for text in texts:
-        for word in _WORD.findall(clean_words(text).casefold()):
-            word = word.strip("'’-")
-            if word and word not in stop and not word.isdigit():
-                counts[word] += 1
+        counts.update(words_of(text, stop))
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [{"word": word, "count": count} for word, count in ranked[:MAX_CLOUD_WORDS]]
+
+
+def words_of(text: str, stop: frozenset[str] = frozenset()) -> set[str]:
+    """The distinct cloud words of one answer (see `word_counts` for what is left out)."""
+    words = set()
+    for word in _WORD.findall(_MARKUP.sub(" ", clean_words(text)).casefold()):
+        word = word.strip("'’-")
+        if not word or word in stop or word.isdigit() or _single_letter(word):
+            continue
+        words.add(word)
+    return words
+
+
+def _single_letter(word: str) -> bool:
+    """A one-letter token ("b", "x"): no word, except where one character is one.
+
+    Chinese and Japanese characters and Hangul syllables (East Asian wide) carry a meaning
+    of their own: "静" (calm) stays.
+    """
+    return characters(word) == 1 and unicodedata.east_asian_width(word[0]) != "W"
 
 
 def below_threshold(summary: dict, threshold: int) -> dict:

@@ -1,5 +1,6 @@
 // The participant's phone: follow the room, answer anonymously, opt out quietly.
 
+import { countCharacters, exactCount, foldAnswer } from "./characters.js";
 import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
 import { $, el, randomId, setText } from "./dom.js";
@@ -315,18 +316,45 @@ function choiceInput(prompt) {
 }
 
 function wordsInput(prompt, current) {
-  const area = el("textarea", { id: "words", maxLength: prompt.max_length, rows: 3, "aria-labelledby": "prompt-question", "aria-describedby": "words-count" });
+  const limit = prompt.max_length;
+  // No `maxlength`: it counts UTF-16 units (an emoji is 2 to 11) and stops typing without a
+  // word. Typing goes on past the limit; the page says so and Send explains what to do.
+  const area = el("textarea", { id: "words", rows: 3, "aria-labelledby": "prompt-question", "aria-describedby": "words-count words-limit" });
   area.value = typeof current === "string" ? current : "";
   const counter = el("span", { id: "words-count", className: "meta", "aria-live": "off" });
-  // Counted as the kiosk counts: characters, not UTF-16 units (an emoji is one).
-  const updateCount = () => setText(counter, `${Array.from(area.value).length} / ${prompt.max_length}`);
+  // Spoken once when the limit is reached or passed, not on every key.
+  const limitNote = el("span", { id: "words-limit", className: "meta", role: "status" });
+  let refusedHere = false;
+  const used = () => countCharacters(foldAnswer(area.value));
+  const updateCount = () => {
+    const count = used();
+    setText(counter, `${count} / ${limit}`);
+    const excess = count - limit;
+    setText(limitNote, excess === 0 ? "— that's the limit" : excess > 0 ? `— ${excess} over the limit` : "");
+    limitNote.classList.toggle("error", excess > 0);
+    area.setAttribute("aria-invalid", String(excess > 0));
+    if (refusedHere && excess <= 0) {
+      refusedHere = false;
+      showReceived("");
+    }
+  };
   area.addEventListener("input", updateCount);
   updateCount();
   const send = el("button", { type: "submit", className: "button primary", text: "Send" });
-  const form = el("form", { className: "words" }, area, el("div", { className: "words-row" }, counter, send));
+  const form = el("form", { className: "words" }, area, el("div", { className: "words-row" }, el("span", {}, counter, " ", limitNote), send));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = area.value.trim();
+    const count = used();
+    const excess = count - limit;
+    // Without Intl.Segmenter the count is only an upper bound: the kiosk decides then.
+    if (excess > 0 && exactCount) {
+      refusedHere = true;
+      const characters = excess === 1 ? "character" : "characters";
+      showReceived(`Your answer is ${count} characters long and the limit is ${limit}: please shorten it by ${excess} ${characters} and send it again.`, true);
+      area.focus();
+      return;
+    }
     if (text) answer(prompt.id, text);
   });
   return form;

@@ -219,6 +219,31 @@ def test_words_results_never_carry_answer_ids_to_the_room(console, screen, phone
     assert room["words"] == [{"word": "trust", "count": 2}, {"word": "sea", "count": 1}]
 
 
+def test_the_cloud_counts_a_word_once_per_answer_and_no_markup(console, screen, phone):
+    phones = three_phones(phone)
+    console.command("goto", index=WORD)
+    answers = ("<b>x</b><img src=x onerror=alert(1)>", "calm calm calm calm", "calm, kind")
+    for text, role in zip(answers, phones, strict=True):
+        assert role.ack("respond", {"prompt_id": "symbol", "value": text})["ok"]
+    console.command("reveal")
+    room = screen.received("state")[-1]["results"]
+    assert room["words"] == [{"word": "calm", "count": 2}, {"word": "kind", "count": 1}]
+    assert {"text": answers[0]} in room["answers"]  # still shown as typed
+
+
+def test_an_over_long_answer_is_refused_with_a_sentence_emoji_counting_as_one(console, phone):
+    mine = phone()
+    console.command("goto", index=WORD)
+    fits = "👨‍👩‍👧" * 100  # the limit is 100; as code points this is 500
+    assert mine.ack("respond", {"prompt_id": "symbol", "value": fits})["ok"]
+    ack = mine.ack("respond", {"prompt_id": "symbol", "value": fits + "🌱"})
+    assert ack == {
+        "ok": False,
+        "error": "Your answer is 101 characters long and the limit is 100:"
+        " please shorten it by 1 character and send it again.",
+    }
+
+
 def test_a_hidden_answer_leaves_the_screen_at_once(console, screen, phone):
     phones = three_phones(phone)
     console.command("goto", index=WORD)

@@ -6,10 +6,12 @@ from workshop.results import HIDDEN
 from workshop.results import SHOWN
 from workshop.results import Answer
 from workshop.results import AnswerError
+from workshop.results import characters
 from workshop.results import clean_words
 from workshop.results import pair_shift
 from workshop.results import summarize
 from workshop.results import validate_answer
+from workshop.results import word_counts
 
 
 def answers(prompt_id, values, hidden=()):
@@ -81,6 +83,54 @@ def test_validate_words_cleans_and_limits(tiny):
     for bad in ("   ", 5, "x" * 101):
         with pytest.raises(AnswerError):
             validate_answer(prompt, bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "seen"),
+    [
+        ("🤗💞 hugs 👨‍👩‍👧", 9),  # the family: a man, a woman, a girl and two joiners
+        ("🇫🇷🇩🇪", 2),  # a flag is two regional indicators
+        ("👍🏽", 1),  # with a skin tone
+        ("e\u0301", 1),  # e and a combining accent
+        ("नमस्ते", 3),  # Devanagari: न, म and स्ते (a conjunct)
+        ("한국어", 3),
+        ("calm", 4),
+    ],
+)
+def test_characters_are_what_a_person_sees(text, seen):
+    assert characters(text) == seen
+
+
+def test_an_emoji_counts_as_one_character_against_the_limit(tiny):
+    prompt = prompt_of(tiny, "symbol").model_copy(update={"max_length": 80})
+    families = "👨‍👩‍👧" * 80  # 80 characters, 400 code points
+    assert validate_answer(prompt, families) == families
+    with pytest.raises(AnswerError) as refused:
+        validate_answer(prompt, families + "!")
+    assert str(refused.value) == (
+        "Your answer is 81 characters long and the limit is 80:"
+        " please shorten it by 1 character and send it again."
+    )
+
+
+def test_a_word_repeated_inside_one_answer_counts_once():
+    counts = word_counts(["calm calm calm calm", "Calm and kind", "kind"])
+    assert counts == [
+        {"word": "calm", "count": 2},
+        {"word": "kind", "count": 2},
+        {"word": "and", "count": 1},
+    ]
+
+
+def test_markup_and_single_letters_never_fill_the_cloud():
+    hostile = "<b>x</b><img src=x onerror=alert(1)>"
+    counts = word_counts([hostile, "trust", "trust &amp; ease", "a b c d"])
+    assert counts == [{"word": "trust", "count": 2}, {"word": "ease", "count": 1}]
+
+
+def test_cloud_words_stay_whole_in_every_script():
+    counts = word_counts(["नमस्ते दुनिया", "ข้าว", "静", "我很平静", "don’t stop"], frozenset({"stop"}))
+    assert {c["word"] for c in counts} == {"नमस्ते", "दुनिया", "ข้าว", "静", "我很平静", "don’t"}
 
 
 def test_clean_words_keeps_unicode_and_rtl_text_as_text():
