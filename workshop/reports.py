@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+from workshop.csv_export import answers_csv
+
 
 def _session_summary(state, workshop) -> dict:
     """Which session an export or report is about."""
@@ -78,6 +80,10 @@ class Reports:
             "session": _session_summary(state, workshop),
             "answers": rows,
         }
+
+    def export_csv(self, code: str) -> str:
+        """The export's answers as CSV text for spreadsheets (see workshop/csv_export.py)."""
+        return answers_csv(self.export(code)["answers"])
 
     def timings(self, code: str) -> list[dict]:
         """How long each step actually took, from the log of when steps were entered.

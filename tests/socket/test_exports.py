@@ -2,11 +2,21 @@
 
 import csv
 import io
+import re
 
 from tests.socket.test_session_flow import WORD
 from tests.socket.test_session_flow import wait_for
 
-HOSTILE = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", 'plain, with "quotes"', "שלום 🌱"]
+HOSTILE = [
+    '=HYPERLINK("http://x")',
+    "+1",
+    "-2",
+    "@SUM(A1)",
+    'plain, with "quotes"',
+    "שלום 🌱",
+    "calm;=cmd|' /C calc'!A0",  # a `;` spreadsheet would split this if it were not quoted
+    "-2+3",
+]
 
 
 def bearer(session):
@@ -59,10 +69,24 @@ def test_csv_parsed_back_equals_the_json(app, session, console, phone, clock):
         "seconds": 1.0,
         "hidden": False,
     }
-    text = client.get(f"/api/sessions/{session['code']}/export.csv", headers=bearer(session)).text
-    parsed = list(csv.DictReader(io.StringIO(text)))
-    for row in parsed:
-        assert not row["value"].startswith(("=", "+", "-", "@")), "formulas are defused"
+    response = client.get(f"/api/sessions/{session['code']}/export.csv", headers=bearer(session))
+    assert response.content_type == "text/csv; charset=utf-8"
+    # A byte-order mark first, so Excel on Windows reads UTF-8 (Hebrew, emoji) as UTF-8.
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    text = response.data.decode("utf-8-sig")
+    assert "שלום 🌱" in text
+    # Every field quoted: a `;` inside an answer never starts a new cell.
+    lines = text.split("\r\n")
+    assert lines[-1] == "" and all(
+        re.fullmatch(r'"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*', line) for line in lines[:-1]
+    ), lines
+    parsed = list(csv.DictReader(io.StringIO(text, newline="")))
+    values = [row["value"] for row in parsed]
+    for value in values:
+        assert value == "-2" or not value.startswith(("=", "+", "-", "@")), "formulas defused"
+    assert "-2" in values, "a plain negative number stays a number"
+    assert "'-2+3" in values and '\'=HYPERLINK("http://x")' in values
+    assert "calm;=cmd|' /C calc'!A0" in values  # starts as text: one quoted cell
 
     def undo(cell: str) -> str:
         return (
@@ -127,4 +151,4 @@ def test_report_has_timings_and_every_prompt(app, session, console, phone, clock
         "mood-after",
     ]
     assert [t["index"] for t in report["timings"]] == [0, 1, 4]
-    assert report["timings"][1]["taken_ms"] == 6000
+    assert report["timings"][1]["taken_ms"] == 1000 * len(HOSTILE)
