@@ -187,8 +187,9 @@ def _check(conn: psycopg.Connection) -> None:
     timeout select finds that without a round trip; only then is the connection probed for
     real, and raising makes the pool replace it. (Measured per `get_session` on loopback:
     ~140 us unchecked, ~170 us with this check, ~250-300 us with a round trip on every
-    checkout, `ConnectionPool.check_connection`.) A connection that died silently (a
-    network cut) still fails its caller once, with a StoreError.
+    checkout, `ConnectionPool.check_connection`.) A connection whose farewell has not
+    arrived yet, or that died silently (a network cut), fails under its statement instead:
+    see "Lost connections" above for what happens then.
     """
     if conn.closed or conn.broken:
         raise psycopg.OperationalError("the pooled connection is closed")
