@@ -57,6 +57,11 @@ class Care:
         with self._lock:
             return phone in self._done.get(code, {}).get(step_id, set())
 
+    def done_steps(self, code: str, phone: str) -> set[str]:
+        """The steps this phone said it is done with (a reloaded phone shows each as done)."""
+        with self._lock:
+            return {step for step, phones in self._done.get(code, {}).items() if phone in phones}
+
     def needs_moment(self, code: str, phone: str, now_ms: int) -> bool:
         """Whether this phone's need-moment signal is on."""
         with self._lock:

@@ -63,12 +63,15 @@ class Respond(_Message):
     """A participant's answer to the open prompt.
 
     `answer_id` is optional; a phone that sets it may resend the same answer after a lost
-    ack and it is stored once.
+    ack and it is stored once. `answered_ms` is when the person answered, in server time as
+    the phone estimates it: an answer sent late (from the outbox of a phone that was offline)
+    still counts if the prompt was open then and closed only recently.
     """
 
     prompt_id: PromptId
     value: StrictInt | AnswerText
     answer_id: AnswerId | None = None
+    answered_ms: StrictInt | None = Field(default=None, ge=0, le=10**15)
 
 
 class ClockPing(_Message):
@@ -204,6 +207,9 @@ class Signal(_Message):
     """A phone's quiet signal: it needs a moment (or is fine again), or it is done (or not)."""
 
     kind: Literal["need_moment", "ok_again", "done", "undone"]
+    # For done/undone: the step the phone showed when it was tapped. A tap that arrives after
+    # the room moved on is refused instead of marking the next step.
+    step_id: Annotated[StrictStr, Field(pattern=SLUG_PATTERN)] | None = None
 
 
 class CreateSession(_Message):

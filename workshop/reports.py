@@ -129,6 +129,9 @@ class Reports:
                 console = kept.get(step.prompt.id)
                 if console is None:
                     continue
+                # Counts without their answers: the page says the words and values are gone,
+                # instead of "3 answers" beside an empty cloud.
+                console = {**console, "deleted": True}
             else:
                 _, console = self._summaries(state.code, workshop, step.prompt)
             prompts.append(

@@ -5,6 +5,8 @@ A mixin of the kiosk service: it needs the store, the clock and the report figur
 
 from __future__ import annotations
 
+from workshop.session import close_answers_for_good
+
 
 class Retention:
     """Deleting answers when their time has passed, or when the facilitator asks."""
@@ -19,7 +21,12 @@ class Retention:
         self.store.unlink_respondents(code, self._figures_json(code))
         self.care.forget_session(code)
         self._answers_changed(code)
-        if record.retention_days == 0:
+        if record.answers_deleted_ms is not None:
+            # Answers were closed when they were deleted, but touch steps still asked for
+            # consent afterwards (nobody should lose the choice to sit out): those choices go
+            # now, keeping the deletion's time and figures.
+            self.store.erase_answers(code, record.kept_figures, record.answers_deleted_ms)
+        elif record.retention_days == 0:
             self.erase_answers(code)
 
     def erase_answers(self, code: str) -> None:
@@ -33,6 +40,9 @@ class Retention:
             return
         kept = self._kept_figures(code) if record.keep_aggregates else None
         self.store.erase_answers(code, kept, self.clock())
+        # From now on the session takes no answers: every prompt closes for good and phones
+        # are told so by the next state (docs/protocol.md, "Deleting answers").
+        self._save(code, lambda state: close_answers_for_good(state, self.clock()))
         self._answers_changed(code)
 
     def answers_deleted(self, code: str) -> bool:

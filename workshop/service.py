@@ -37,11 +37,13 @@ from workshop.results import validate_answer
 from workshop.retention import Retention
 from workshop.script import ScalePrompt
 from workshop.script import Workshop
+from workshop.session import ANSWERS_DELETED
 from workshop.session import CommandError
 from workshop.session import SessionState
 from workshop.session import advance
 from workshop.session import advance_if_due
 from workshop.session import apply_command
+from workshop.session import late_answer_time
 from workshop.session import new_session
 from workshop.stopwords import stop_words
 from workshop.store import SessionRecord
@@ -288,6 +290,10 @@ class Kiosk(Reports, Retention):
     def respond(self, code: str, pid: str, message: Respond) -> Answer:
         """Store a participant's answer to the open prompt of the current step.
 
+        An answer that arrives after its prompt closed (a phone that was offline) is stored
+        if it was given while the prompt was open and the prompt closed only recently
+        (`late_answer_time`); otherwise it is refused with the reason, for the phone to show.
+
         :raise UnknownSession: no such code.
         :raise AnswerError: the prompt is not open now, or the value does not fit it.
         :raise StoreError: the answer could not be saved; the participant should retry.
@@ -295,23 +301,30 @@ class Kiosk(Reports, Retention):
         record = self.record(code)
         state = record.state
         workshop = self.workshop_of(state.code)
+        now = self.clock()
+        respondent = self.respondent(state.code, pid)
         try:
-            prompt, value = self._open_prompt(state, workshop, message)
+            prompt, value, answered_ms = self._answerable(state, workshop, message, now)
         except AnswerError:
             if message.answer_id is not None:
                 # A retry of an answer that was stored (its ack was lost) is acknowledged
                 # again, even if the prompt has closed since: it is safe, and the phone can
                 # stop resending. (A retry while the prompt is open is found by the store.)
-                for stored in self.store.answers_of(state.code, self.respondent(state.code, pid)):
+                for stored in self.store.answers_of(state.code, respondent):
                     if stored.answer_id == message.answer_id:
                         return stored
             raise
+        if answered_ms != now:
+            # A late answer must not undo a change the phone made later (and sent first).
+            for stored in self.store.answers_of(state.code, respondent):
+                if stored.prompt_id == prompt.id and stored.answered_ms > answered_ms:
+                    raise AnswerError("a newer answer of yours to this question is stored")
         answer = Answer(
             answer_id=message.answer_id or uuid.uuid4().hex,
             prompt_id=prompt.id,
-            respondent=self.respondent(state.code, pid),
+            respondent=respondent,
             value=value,
-            answered_ms=self.clock(),
+            answered_ms=answered_ms,
             status=PENDING if workshop.needs_approval(prompt) else SHOWN,
         )
         stored = self.store.upsert_answer(state.code, answer)
@@ -322,19 +335,27 @@ class Kiosk(Reports, Retention):
         return stored
 
     @staticmethod
-    def _open_prompt(state: SessionState, workshop: Workshop, message: Respond):
-        """The prompt `message` answers and its checked value. :raise AnswerError: it can't."""
+    def _answerable(state: SessionState, workshop: Workshop, message: Respond, now_ms: int):
+        """(prompt, checked value, when it counts as given) for `message`.
+
+        :raise AnswerError: it cannot count; the message says why.
+        """
         if state.ended:
             raise AnswerError("this session has ended; answers are closed")
+        if state.answers_deleted:
+            raise AnswerError(ANSWERS_DELETED)
         try:
             step_index, prompt = workshop.prompt(message.prompt_id)
         except KeyError:
             raise AnswerError("there is no such question in this workshop") from None
-        if step_index != state.step_index:
-            raise AnswerError("that question is not on the current step")
-        if not state.prompt_state(prompt.id).open:
+        if step_index == state.step_index and state.prompt_state(prompt.id).open:
+            return prompt, validate_answer(prompt, message.value), now_ms
+        if message.answered_ms is None:
+            if step_index != state.step_index:
+                raise AnswerError("that question is not on the current step")
             raise AnswerError("this question is closed for answers")
-        return prompt, validate_answer(prompt, message.value)
+        given = late_answer_time(state, prompt.id, message.answered_ms, now_ms)
+        return prompt, validate_answer(prompt, message.value), given
 
     def my_answers(self, code: str, pid: str) -> dict[str, int | str]:
         """A phone's own answers in this session, by prompt id (sent to that phone only)."""
@@ -347,12 +368,13 @@ class Kiosk(Reports, Retention):
         """Everything a phone chose itself, for that phone only: answers, consent, signals."""
         state = self.state(code)
         phone = self.respondent(state.code, pid)
-        step = self.workshop_of(state.code).steps[state.step_index]
         return {
             "answers": self.my_answers(state.code, pid),
             "consent": self.store.consents_of(state.code, phone),
             "need_moment": self.care.needs_moment(state.code, phone, self.clock()),
-            "done": self.care.is_done(state.code, step.id, phone),
+            # Done is per step: the steps this phone said it is done with, so the next step
+            # that asks starts at "I'm done" again.
+            "done": sorted(self.care.done_steps(state.code, phone)),
         }
 
     def consent(self, code: str, pid: str, message: ConsentChoice) -> str:
@@ -388,6 +410,8 @@ class Kiosk(Reports, Retention):
             return None
         workshop = self.workshop_of(state.code)
         step = workshop.steps[state.step_index]
+        if message.step_id is not None and message.step_id != step.id:
+            raise AnswerError("the room has moved on to another step; tap again there if you like")
         if not step.done:
             raise AnswerError("this step has no 'done'")
         self.care.set_done(state.code, step.id, phone, kind == "done")

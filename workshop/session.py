@@ -11,20 +11,66 @@ from dataclasses import field
 from dataclasses import replace
 
 from workshop.messages import Command
+from workshop.results import AnswerError
 from workshop.script import Workshop
+from workshop.timer import FINISHED
+from workshop.timer import PAUSED
+from workshop.timer import READY
+from workshop.timer import RUNNING
 from workshop.timer import Timer
+
+ANSWERS_DELETED = "the facilitator deleted this session's answers; answers are closed"
 
 
 class CommandError(ValueError):
     """A command that cannot be applied now; the message tells the facilitator why."""
 
 
+# An answer given while a prompt was open but sent from a phone that was offline may arrive
+# after the prompt closed. It still counts if it arrives within this long of the close: enough
+# for a Wi-Fi drop or a locked phone during the next exercise, short enough that figures the
+# room has already discussed do not keep moving.
+LATE_ANSWER_MS = 5 * 60 * 1000
+# A phone's estimate of server time is off by a round trip at most (tens of milliseconds on a
+# venue's Wi-Fi); a tap this close after the close, as the phone still showed the question, counts.
+CLOCK_SLACK_MS = 1000
+
+
 @dataclass(frozen=True)
 class PromptState:
-    """Whether a prompt takes answers, and whether its results are shown to the room."""
+    """Whether a prompt takes answers, whether its results are shown, and when it was open.
+
+    `opened_ms` is when the current open period began (None while closed); `closed_periods`
+    keeps the `(opened_ms, closed_ms)` periods that closed within `LATE_ANSWER_MS`, so that a
+    late answer can be checked against the time it was given.
+    """
 
     open: bool = False
     revealed: bool = False
+    opened_ms: int | None = None
+    closed_periods: tuple[tuple[int, int], ...] = ()
+
+    def opened(self, now_ms: int) -> PromptState:
+        """This prompt taking answers from `now_ms` (unchanged if it already does)."""
+        if self.open:
+            return self
+        return replace(self, open=True, opened_ms=now_ms)
+
+    def closed(self, now_ms: int) -> PromptState:
+        """This prompt closed at `now_ms`, its open period kept while late answers may come."""
+        if not self.open:
+            return self
+        recent = tuple(p for p in self.closed_periods if p[1] >= now_ms - LATE_ANSWER_MS)
+        if self.opened_ms is not None:
+            recent += ((self.opened_ms, now_ms),)
+        return replace(self, open=False, opened_ms=None, closed_periods=recent)
+
+    def closed_period_at(self, given_ms: int) -> tuple[int, int] | None:
+        """The closed open period that contains `given_ms` (with the clock's slack), if any."""
+        for opened_ms, closed_ms in reversed(self.closed_periods):
+            if opened_ms - CLOCK_SLACK_MS <= given_ms <= closed_ms + CLOCK_SLACK_MS:
+                return opened_ms, closed_ms
+        return None
 
 
 @dataclass(frozen=True)
@@ -46,6 +92,8 @@ class SessionState:
     # Touch steps the room has been asked about, in the order first asked. Each touch step has
     # its own consent, so a step missing here has not been asked yet, whatever came before it.
     consent_asked: tuple[str, ...] = ()
+    # The facilitator deleted the answers: prompts stay closed for good (docs/protocol.md).
+    answers_deleted: bool = False
 
     def prompt_state(self, prompt_id: str) -> PromptState:
         """The state of a prompt; prompts never touched are closed and hidden."""
@@ -59,7 +107,13 @@ class SessionState:
             "step_index": self.step_index,
             "timer": self.timer.to_record() if self.timer else None,
             "prompts": {
-                pid: {"open": p.open, "revealed": p.revealed} for pid, p in self.prompts.items()
+                pid: {
+                    "open": p.open,
+                    "revealed": p.revealed,
+                    "opened_ms": p.opened_ms,
+                    "closed_periods": [list(period) for period in p.closed_periods],
+                }
+                for pid, p in self.prompts.items()
             },
             "ended": self.ended,
             "created_ms": self.created_ms,
@@ -67,6 +121,7 @@ class SessionState:
             "consent_step": self.consent_step,
             "ended_ms": self.ended_ms,
             "consent_asked": list(self.consent_asked),
+            "answers_deleted": self.answers_deleted,
         }
 
     @classmethod
@@ -78,7 +133,12 @@ class SessionState:
             step_index=int(record["step_index"]),
             timer=Timer.from_record(record["timer"]) if record.get("timer") else None,
             prompts={
-                pid: PromptState(open=bool(p["open"]), revealed=bool(p["revealed"]))
+                pid: PromptState(
+                    open=bool(p["open"]),
+                    revealed=bool(p["revealed"]),
+                    opened_ms=p.get("opened_ms"),
+                    closed_periods=tuple((int(a), int(b)) for a, b in p.get("closed_periods", [])),
+                )
                 for pid, p in record.get("prompts", {}).items()
             },
             ended=bool(record.get("ended", False)),
@@ -87,6 +147,7 @@ class SessionState:
             consent_step=record.get("consent_step"),
             ended_ms=record.get("ended_ms"),
             consent_asked=tuple(record.get("consent_asked", ())),
+            answers_deleted=bool(record.get("answers_deleted", False)),
         )
 
 
@@ -105,10 +166,10 @@ def _enter_step(state: SessionState, workshop: Workshop, index: int, now_ms: int
     prompts = dict(state.prompts)
     old_prompt = workshop.steps[state.step_index].prompt
     if old_prompt is not None and old_prompt.id in prompts:
-        prompts[old_prompt.id] = replace(prompts[old_prompt.id], open=False)
+        prompts[old_prompt.id] = prompts[old_prompt.id].closed(now_ms)
     step = workshop.steps[index]
-    if step.prompt is not None:
-        prompts[step.prompt.id] = replace(state.prompt_state(step.prompt.id), open=True)
+    if step.prompt is not None and not state.answers_deleted:
+        prompts[step.prompt.id] = state.prompt_state(step.prompt.id).opened(now_ms)
     timer_ms = step.timer_ms
     # Consent stays open when the room reaches the step it was asked for, opens by itself if
     # the workshop says so, and closes anywhere else.
@@ -200,6 +261,23 @@ def _require_timer(state: SessionState) -> Timer:
     return state.timer
 
 
+# Start runs a countdown that waits to begin; everything else has its own control, so that a
+# Start (or the Space key) pressed at 0:00 never restarts a step the room has just finished.
+_NOT_STARTABLE = {
+    RUNNING: "the countdown is already running; Pause stops it, Reset starts it over",
+    PAUSED: "the countdown is paused; Resume continues it, Reset starts it over",
+    FINISHED: "the countdown has ended; press Reset to run it again, or +30 s for more time",
+}
+
+
+def _startable(timer: Timer, now_ms: int) -> Timer:
+    """The timer, if Start may run it now. :raise CommandError: it is running, paused or over."""
+    status = timer.status(now_ms)
+    if status != READY:
+        raise CommandError(_NOT_STARTABLE[status])
+    return timer
+
+
 def apply_command(
     state: SessionState, workshop: Workshop, command: Command, now_ms: int
 ) -> SessionState:
@@ -230,7 +308,7 @@ def apply_command(
             return state
         new = _enter_step(state, workshop, index, now_ms)
     elif action == "timer_start":
-        new = _with_timer(state, _require_timer(state).start(now_ms))
+        new = _with_timer(state, _startable(_require_timer(state), now_ms).start(now_ms))
     elif action == "timer_pause":
         new = _with_timer(state, _require_timer(state).pause(now_ms))
     elif action == "timer_resume":
@@ -244,9 +322,11 @@ def apply_command(
     elif action in ("prompt_open", "prompt_close", "reveal", "hide_results"):
         prompt_id = _current_prompt_id(state, workshop)
         current = state.prompt_state(prompt_id)
+        if action in ("prompt_open", "reveal") and state.answers_deleted:
+            raise CommandError(ANSWERS_DELETED)
         changed = {
-            "prompt_open": replace(current, open=True),
-            "prompt_close": replace(current, open=False),
+            "prompt_open": current.opened(now_ms),
+            "prompt_close": current.closed(now_ms),
             "reveal": replace(current, revealed=True),
             "hide_results": replace(current, revealed=False),
         }[action]
@@ -256,7 +336,7 @@ def apply_command(
     elif action == "consent_close":
         new = replace(state, consent_step=None)
     elif action == "end":
-        prompts = {pid: replace(p, open=False) for pid, p in state.prompts.items()}
+        prompts = {pid: p.closed(now_ms) for pid, p in state.prompts.items()}
         timer = state.timer.pause(now_ms) if state.timer else None
         new = replace(
             state, ended=True, prompts=prompts, timer=timer, consent_step=None, ended_ms=now_ms
@@ -288,3 +368,45 @@ def advance_if_due(state: SessionState, workshop: Workshop, now_ms: int) -> Sess
         return state
     new = _enter_step(state, workshop, state.step_index + 1, now_ms)
     return replace(new, version=state.version + 1)
+
+
+def close_answers_for_good(state: SessionState, now_ms: int) -> SessionState:
+    """The answers were deleted: every prompt closes and hides, and none opens again.
+
+    Collecting new answers after the facilitator erased the old ones would quietly start a
+    second data set under a report that says "deleted"; closing is what every page can show.
+    """
+    if state.answers_deleted:
+        return state
+    prompts = {
+        pid: replace(p.closed(now_ms), revealed=False, closed_periods=())
+        for pid, p in state.prompts.items()
+    }
+    return replace(state, prompts=prompts, answers_deleted=True, version=state.version + 1)
+
+
+def late_answer_time(state: SessionState, prompt_id: str, given_ms: int, now_ms: int) -> int:
+    """When an answer to a prompt that is closed now counts as given, if it counts at all.
+
+    A phone that was offline sends what it answered with the server time it was given
+    (`answered_ms`). It counts when that time falls in a period the prompt was open and the
+    prompt closed less than `LATE_ANSWER_MS` ago. The claim is bounded, not trusted: a phone
+    cannot date an answer in the future, nor before the prompt opened, nor revive a prompt
+    closed long ago. Returns the time to store, inside the open period.
+
+    :raise AnswerError: the answer cannot count; the message says why, for the phone to show.
+    """
+    if state.ended:
+        raise AnswerError("this session has ended; answers are closed")
+    if state.answers_deleted:
+        raise AnswerError(ANSWERS_DELETED)
+    if given_ms > now_ms + CLOCK_SLACK_MS:
+        raise AnswerError("answered_ms is in the future; check the phone's clock sync")
+    period = state.prompt_state(prompt_id).closed_period_at(given_ms)
+    if period is None:
+        raise AnswerError("the question had already closed when you answered")
+    opened_ms, closed_ms = period
+    if now_ms - closed_ms > LATE_ANSWER_MS:
+        minutes = LATE_ANSWER_MS // 60_000
+        raise AnswerError(f"it arrived more than {minutes} minutes after the question closed")
+    return min(max(given_ms, opened_ms), closed_ms)

@@ -202,6 +202,17 @@ class RedisCare:
         """Whether this phone said it is done with the step."""
         return bool(self.redis.sismember(self._done(code, step_id), phone))
 
+    @_degrades_to(lambda self, code, phone: set())
+    def done_steps(self, code: str, phone: str) -> set[str]:
+        """The steps this phone said it is done with (a reloaded phone shows each as done)."""
+        steps = [_text(s) for s in self.redis.smembers(self._done_steps(code))]
+        if not steps:
+            return set()
+        pipe = self.redis.pipeline()
+        for step_id in steps:
+            pipe.sismember(self._done(code, step_id), phone)
+        return {step_id for step_id, member in zip(steps, pipe.execute(), strict=True) if member}
+
     @_degrades_to(False)
     def needs_moment(self, code: str, phone: str, now_ms: int) -> bool:
         """Whether this phone's need-moment signal is on."""

@@ -17,6 +17,11 @@ Clock = Callable[[], int]
 
 MAX_TIMER_MS = 6 * 3600 * 1000
 
+READY = "ready"
+RUNNING = "running"
+PAUSED = "paused"
+FINISHED = "finished"
+
 
 def system_clock() -> int:
     """Wall-clock time in milliseconds; the one real clock the app uses."""
@@ -56,6 +61,21 @@ class Timer:
     def finished(self, now_ms: int) -> bool:
         """Whether a running timer has reached zero."""
         return self.running and self.remaining_ms(now_ms) == 0
+
+    def status(self, now_ms: int) -> str:
+        """`ready`, `running`, `paused` or `finished`: what the room is shown and what Start may do.
+
+        Ready means no time has been used yet (never started, or reset); a countdown with no
+        time left is finished whether or not it is still marked running. Clients derive the
+        same four from the protocol's timer (`static/js/timer.js`, `timerStatus`).
+        """
+        if self.remaining_ms(now_ms) == 0:
+            return FINISHED
+        if self.running:
+            return RUNNING
+        if self.elapsed_ms(now_ms) <= 0:
+            return READY
+        return PAUSED
 
     def start(self, now_ms: int) -> Timer:
         """Start from the full duration (a restart if it was running)."""

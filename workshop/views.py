@@ -61,10 +61,17 @@ def _prompt_view(step: Step, state: SessionState) -> dict | None:
     return view
 
 
-def _breathing_view(step: Step) -> dict | None:
+def _breathing_view(step: Step, state: SessionState) -> dict | None:
     b = step.breathing
     if b is None:
         return None
+    # The pacer follows the countdown: time added to the step (+30 s) is more breathing, so a
+    # breathing step breathes until its countdown ends instead of falling silent after the
+    # written cycles. Taking time away shortens it the same way.
+    total_ms = b.total_ms
+    if state.timer is not None and step.timer_ms is not None:
+        added_ms = state.timer.duration_ms - step.timer_ms
+        total_ms = max(0, min(state.timer.duration_ms, b.total_ms + added_ms))
     return {
         "inhale_ms": round(b.inhale * 1000),
         "hold_ms": round(b.hold * 1000),
@@ -72,6 +79,7 @@ def _breathing_view(step: Step) -> dict | None:
         "hold_after_ms": round(b.hold_after * 1000),
         "cycles": b.cycles,
         "cycle_ms": b.cycle_ms,
+        "total_ms": total_ms,
     }
 
 
@@ -90,6 +98,7 @@ def _room_view(state: SessionState, ctx: SessionContext, role: str) -> dict:
             "title": workshop.title,
             "participants": ctx.participants,
             "ended": state.ended,
+            "answers_deleted": state.answers_deleted,
         },
         "step": {
             "index": state.step_index,
@@ -98,7 +107,7 @@ def _room_view(state: SessionState, ctx: SessionContext, role: str) -> dict:
             "title": step.title,
             "text": step.text,
             "timer": state.timer.view(ctx.now_ms) if state.timer else None,
-            "breathing": _breathing_view(step),
+            "breathing": _breathing_view(step, state),
             "prompt": prompt,
         },
         "results": ctx.results_public if revealed else None,
@@ -184,7 +193,7 @@ def view_for_facilitator(state: SessionState, ctx: SessionContext) -> dict:
     view["step"]["done"] = step.done
     view["step"]["consent"] = _consent_view(step)
     view["care"] = ctx.care
-    view["session"]["answers_deleted"] = ctx.answers_deleted
+    view["session"]["answers_deleted"] = ctx.answers_deleted or state.answers_deleted
     # What "Ask consent" asks about now, and a reminder before a touch step not yet asked.
     view["consent_target"] = _step_ref(workshop, consent_target(state, workshop))
     view["consent_reminder"] = _step_ref(workshop, consent_reminder(state, workshop))

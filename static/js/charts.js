@@ -166,7 +166,7 @@ export function wordCloud(results) {
     item.style.fontSize = `${(1 + weight * 2.2).toFixed(2)}em`;
     cloud.append(item);
   });
-  if (!words.length) cloud.append(html("p", "waiting", "No words yet"));
+  if (!words.length) cloud.append(html("p", "waiting", results.deleted ? "The words were deleted with the answers." : "No words yet"));
   return cloud;
 }
 
@@ -215,7 +215,8 @@ export function renderResults(container, results, options = {}) {
     container.append(waiting(results));
     return;
   }
-  const header = html("p", "results-count", plural(results.count, "answer", "answers"));
+  const counted = plural(results.count, "answer", "answers");
+  const header = html("p", "results-count", results.deleted ? `${counted}, deleted: only these figures were kept` : counted);
   container.append(header);
   if (results.kind === "scale") {
     container.append(histogram(results));

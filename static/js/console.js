@@ -4,7 +4,7 @@ import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
 import { $, el, setText } from "./dom.js";
 import { download, facilitatorToken } from "./downloads.js";
-import { mmss, remainingMs } from "./timer.js";
+import { mmss, timerStatus } from "./timer.js";
 import { TimingPanel } from "./widgets.js";
 
 const main = $("main.console");
@@ -12,7 +12,7 @@ const code = main.dataset.code;
 const token = facilitatorToken(code);
 const headers = token ? { Authorization: `Bearer ${token}` } : {};
 let state = null;
-const timing = new TimingPanel($("#timing"));
+const timing = new TimingPanel($("#timing"), { waiting: "Ready: press Start (or Space)" });
 let agendaKey = null;
 
 const { clock, call } = connect("/facilitator", { code, token }, {
@@ -87,23 +87,38 @@ function render() {
   showCare();
 }
 
+// What each state of the countdown lets the facilitator do. The buttons and the Space key
+// both read it, and the kiosk refuses Start unless the countdown is ready, so 0:00 never
+// restarts a step by accident: Reset is the way to run it again.
+const TIMER_CONTROLS = {
+  ready: { space: "timer_start", enabled: ["timer_start", "timer_add"] },
+  running: { space: "timer_pause", enabled: ["timer_pause", "timer_add", "timer_reset"] },
+  paused: { space: "timer_resume", enabled: ["timer_resume", "timer_add", "timer_reset"] },
+  finished: { space: null, enabled: ["timer_add", "timer_reset"] },
+};
+
+function timerControls() {
+  const timer = state && state.step.timer;
+  return timer ? TIMER_CONTROLS[timerStatus(timer, clock.now())] : { space: null, enabled: [] };
+}
+
 /** Only the controls that would change something are enabled. */
 function enableControls() {
   const { step, session } = state;
-  const timer = step.timer;
-  const left = timer ? remainingMs(timer, clock.now()) : 0;
+  const timer = timerControls().enabled;
   const prompt = step.prompt;
+  const open = !session.answers_deleted;
   const can = {
     prev: step.index > 0,
     next: step.index < step.count - 1,
-    timer_start: Boolean(timer) && !timer.running,
-    timer_pause: Boolean(timer && timer.running && left > 0),
-    timer_resume: Boolean(timer && !timer.running && left > 0 && left < timer.duration_ms),
-    timer_add: Boolean(timer),
-    timer_reset: Boolean(timer && (timer.running || left !== timer.duration_ms)),
-    prompt_open: Boolean(prompt && !prompt.open),
+    timer_start: timer.includes("timer_start"),
+    timer_pause: timer.includes("timer_pause"),
+    timer_resume: timer.includes("timer_resume"),
+    timer_add: timer.includes("timer_add"),
+    timer_reset: timer.includes("timer_reset"),
+    prompt_open: Boolean(prompt && !prompt.open && open),
     prompt_close: Boolean(prompt && prompt.open),
-    reveal: Boolean(prompt && !prompt.revealed),
+    reveal: Boolean(prompt && !prompt.revealed && open),
     hide_results: Boolean(prompt && prompt.revealed),
     consent_open: Boolean(state.consent_target) && !(state.care && state.care.consent && state.care.consent.step_id === state.consent_target.step_id),
     consent_close: Boolean(state.care && state.care.consent),
@@ -163,6 +178,10 @@ function showResults() {
   const box = $("#results");
   const results = state.results;
   setText($("#answers"), results ? String(results.count) : "–");
+  if (state.session.answers_deleted && state.step.prompt) {
+    box.replaceChildren(el("p", { className: "meta", text: "The answers of this session were deleted; it takes no more answers." }));
+    return;
+  }
   if (!results) {
     box.replaceChildren(el("p", { className: "meta", text: "This step asks no question." }));
     return;
@@ -196,7 +215,7 @@ function showCare() {
   if (care.done) {
     lines.push(el("p", { className: "care-line", text: `${care.done.done} of ${care.done.of} done` }));
   }
-  if (state.session.answers_deleted) lines.push(el("p", { className: "care-line", text: "This session's answers were deleted." }));
+  if (state.session.answers_deleted) lines.push(el("p", { className: "care-line", text: "This session's answers were deleted; answers are closed." }));
   box.replaceChildren(...lines);
 }
 
@@ -221,12 +240,10 @@ for (const button of main.querySelectorAll("button[data-action]")) {
 }
 
 function startOrPause() {
-  const timer = state && state.step.timer;
-  if (!timer) return;
-  const left = remainingMs(timer, clock.now());
-  if (timer.running && left > 0) command("timer_pause");
-  else if (!timer.running && left > 0 && left < timer.duration_ms) command("timer_resume");
-  else command("timer_start"); // ready, or run out: from the top
+  if (!state || !state.step.timer) return;
+  const { space } = timerControls();
+  if (space) command(space);
+  else say("The countdown has ended: Reset runs it again, +30 s adds time.", true);
 }
 
 document.addEventListener("keydown", (event) => {

@@ -19,7 +19,7 @@ const outbox = new Outbox(code);
 const wakeLock = new WakeLock();
 const announcer = $("#announcer");
 let state = null;
-let mine = { answers: {}, consent: {}, need_moment: false, done: false };
+let mine = { answers: {}, consent: {}, need_moment: false, done: [] };
 let promptKey = null; // which prompt the form on screen belongs to (kept while typing)
 const timing = new TimingPanel($("#timing"));
 let lastSeconds = null;
@@ -29,7 +29,9 @@ let eyesClosed = false;
 const { socket, clock, call } = connect("/participant", { code, pid }, {
   onState(next) {
     const stepChanged = !state || state.step.id !== next.step.id;
+    if (next.session.answers_deleted && !(state && state.session.answers_deleted)) forgetDeletedAnswers();
     state = next;
+    if (stepChanged) clearAnswerNotice("received");
     render(stepChanged);
   },
   events: {
@@ -273,7 +275,8 @@ function renderPrompt(prompt) {
     return;
   }
   box.hidden = false;
-  const key = `${prompt.id}:${prompt.open}`;
+  const deleted = Boolean(state.session.answers_deleted);
+  const key = `${prompt.id}:${prompt.open}:${deleted}`;
   const answer = pendingOrMine(prompt.id);
   if (key === promptKey) {
     markSelection(prompt, answer);
@@ -283,8 +286,10 @@ function renderPrompt(prompt) {
   const heading = el("h3", { id: "prompt-question", className: "user-text", text: prompt.question });
   const received = el("p", { id: "received", className: "received", role: "status" });
   if (!prompt.open) {
-    box.replaceChildren(heading, el("p", { className: "prompt-closed", text: "Answers are closed." }), received);
-    if (answer !== undefined) setText(received, `Your answer: ${answer}`);
+    const closed = deleted ? "The facilitator deleted this session's answers; answers are closed." : "Answers are closed.";
+    box.replaceChildren(heading, el("p", { className: "prompt-closed", text: closed }), received);
+    if (outbox.pending(prompt.id)) setText(received, "Your answer is still being sent…");
+    else if (answer !== undefined) setText(received, `Your answer: ${answer}`);
     return;
   }
   let body;
@@ -378,6 +383,12 @@ function markSelection(prompt, value) {
     received.dataset.state = "sending";
     setText(received, "Sending… (it will arrive when you are back online)");
   } else if (value !== undefined && prompt.open) showAccepted(received);
+  else if (value === undefined && received.dataset.state) {
+    // Nothing of this phone's is stored for the prompt (refused, or deleted): say nothing
+    // was received rather than keep a "Received ✓" the kiosk does not back.
+    received.dataset.state = "";
+    received.replaceChildren();
+  }
 }
 
 function showAccepted(received) {
@@ -403,7 +414,9 @@ function showReceived(text, problem = false) {
 // ---------- Answers (outbox) ----------
 
 function answer(promptId, value) {
-  outbox.put(promptId, value);
+  // The time it was given, in server time: if the question closes before this phone is back
+  // online, the kiosk counts the answer only if it was given while the question was open.
+  outbox.put(promptId, value, { answeredMs: Math.round(clock.now()), question: state.step.prompt.question });
   showReceived("Sending…");
   markSelection(state.step.prompt, value);
   flushOutbox();
@@ -415,18 +428,39 @@ async function flushOutbox() {
   flushing = true;
   try {
     for (const entry of Object.values(outbox.all())) {
-      const ack = await call("respond", entry);
+      const ack = await call("respond", Outbox.message(entry));
       if (ack.timeout) break; // still away: the next connect sends it again
       if (!ack.ok && /too many messages/.test(ack.error || "")) break; // only slowed: try again soon
       outbox.done(entry.prompt_id, entry.answer_id);
+      const prompt = state && state.step.prompt;
+      const onScreen = Boolean(prompt && prompt.id === entry.prompt_id && prompt.open);
+      const about = entry.question ? `Your answer to “${entry.question}”` : "Your answer";
       if (ack.ok) {
         mine.answers = { ...mine.answers, [ack.prompt_id]: ack.value };
-        if (state && state.step.prompt && state.step.prompt.id === entry.prompt_id) {
+        if (onScreen) {
           showAccepted($("#received"));
-          markSelection(state.step.prompt, ack.value);
+          markSelection(prompt, ack.value);
+        } else {
+          // The room moved on (or the question closed) while this phone was away; the kiosk
+          // still counted it, because it was given while the question was open.
+          if (prompt && prompt.id === entry.prompt_id) {
+            promptKey = null;
+            render(false);
+          }
+          showAnswerNotice(`${about} was received ✓ (sent when you were back online).`, "received");
         }
       } else {
-        showReceived(ack.error, true);
+        // Refused: the selection goes back to what the kiosk has, and the person is told.
+        if (onScreen) {
+          markSelection(prompt, pendingOrMine(prompt.id));
+          showReceived(ack.error, true);
+        } else {
+          if (prompt && prompt.id === entry.prompt_id) {
+            promptKey = null;
+            render(false);
+          }
+          showAnswerNotice(`${about} was not counted: ${ack.error}.`, "refused");
+        }
       }
     }
   } finally {
@@ -435,22 +469,61 @@ async function flushOutbox() {
 }
 setInterval(flushOutbox, 5000);
 
+/** A message about an answer sent earlier; a refusal stays until the person taps OK. */
+function showAnswerNotice(text, kind) {
+  const box = $("#answer-notice");
+  box.dataset.kind = kind;
+  box.classList.toggle("problem", kind === "refused");
+  setText($("#answer-notice-text"), text);
+  box.hidden = false;
+  announce(text);
+}
+
+function clearAnswerNotice(kind) {
+  const box = $("#answer-notice");
+  if (!kind || box.dataset.kind === kind) box.hidden = true;
+}
+$("#answer-notice-ok").addEventListener("click", () => clearAnswerNotice());
+
+/** The facilitator deleted the answers: nothing this phone chose is stored any more. */
+function forgetDeletedAnswers() {
+  mine = { ...mine, answers: {}, consent: {} };
+  promptKey = null;
+}
+
 // ---------- Done, need a moment, eyes closed, sound ----------
 
+/** Done is per step: being done with one step says nothing about the next that asks. */
+function isDone(step) {
+  return Array.isArray(mine.done) && mine.done.includes(step.id);
+}
+
+let doneShownFor = null;
 function renderDone(step) {
   $("#done-row").hidden = !step.done;
+  if (doneShownFor !== step.id) {
+    doneShownFor = step.id;
+    $("#done-error").hidden = true;
+  }
+  const done = isDone(step);
   const button = $("#done");
-  button.setAttribute("aria-pressed", String(Boolean(mine.done)));
-  button.classList.toggle("selected", Boolean(mine.done));
-  setText(button, mine.done ? "Done ✓ (tap to undo)" : "I'm done");
+  button.setAttribute("aria-pressed", String(done));
+  button.classList.toggle("selected", done);
+  setText(button, done ? "Done ✓ (tap to undo)" : "I'm done");
 }
 
 $("#done").addEventListener("click", async () => {
-  const kind = mine.done ? "undone" : "done";
-  const ack = await call("signal", { kind });
+  const step = state.step;
+  const kind = isDone(step) ? "undone" : "done";
+  // The step goes along, so a tap that arrives after the room moved on marks nothing.
+  const ack = await call("signal", { kind, step_id: step.id });
   if (ack.ok) {
-    mine.done = kind === "done";
+    const others = (Array.isArray(mine.done) ? mine.done : []).filter((id) => id !== step.id);
+    mine.done = kind === "done" ? [...others, step.id] : others;
     render(false);
+  } else {
+    setText($("#done-error"), ack.error);
+    $("#done-error").hidden = false;
   }
 });
 

@@ -7,6 +7,19 @@ export function remainingMs(timer, now) {
   return timer.remaining_ms;
 }
 
+/**
+ * "ready" (no time used yet: waits for Start), "running", "paused" or "finished" (0:00): the
+ * same four as the kiosk's `Timer.status`, which refuses Start unless the timer is ready.
+ */
+export function timerStatus(timer, now) {
+  if (!timer) return null;
+  const left = remainingMs(timer, now);
+  if (left <= 0) return "finished";
+  if (timer.running) return "running";
+  if (timer.duration_ms - left <= 0) return "ready";
+  return "paused";
+}
+
 /** m:ss, rounding up so that "0:01" is shown until the very end. */
 export function mmss(ms) {
   const seconds = Math.max(0, Math.ceil(ms / 1000));
@@ -19,7 +32,7 @@ export const PHASE_WORDS = {
   hold: "hold",
   exhale: "breathe out",
   hold_after: "hold",
-  finished: "",
+  finished: "breathe at your own pace",
 };
 
 /**
@@ -30,7 +43,10 @@ export function breathPhase(breathing, timer, now) {
   if (!breathing || !timer) return { phase: "ready", scale: 0.6, cycle: 0 };
   const elapsed = timer.duration_ms - remainingMs(timer, now);
   if (!timer.running && elapsed <= 0) return { phase: "ready", scale: 0.6, cycle: 0 };
-  if (elapsed >= breathing.cycle_ms * breathing.cycles) return { phase: "finished", scale: 0.6, cycle: breathing.cycles };
+  // The pacer breathes as long as the kiosk says (`total_ms`: its cycles plus time added to
+  // the step), so +30 s on a breathing step is 30 s more breathing, not a silent pacer.
+  const total = breathing.total_ms ?? breathing.cycle_ms * breathing.cycles;
+  if (elapsed >= total) return { phase: "finished", scale: 0.6, cycle: Math.ceil(total / breathing.cycle_ms) };
   const cycle = Math.floor(elapsed / breathing.cycle_ms);
   let t = elapsed - cycle * breathing.cycle_ms;
   const parts = [

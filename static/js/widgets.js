@@ -1,7 +1,7 @@
 // The countdown ring and the breathing pacer, drawn from server time on every frame.
 
 import { el, setText } from "./dom.js";
-import { PHASE_WORDS, breathPhase, mmss, remainingMs } from "./timer.js";
+import { PHASE_WORDS, breathPhase, mmss, remainingMs, timerStatus } from "./timer.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const RADIUS = 54;
@@ -38,6 +38,7 @@ export class CountdownRing {
     setText(this.digits, mmss(left));
     this.root.dataset.remaining = String(seconds);
     this.root.dataset.running = String(Boolean(timer.running));
+    this.root.dataset.state = timerStatus(timer, now);
     this.root.classList.toggle("done", timer.running && left === 0);
     const fraction = timer.duration_ms > 0 ? left / timer.duration_ms : 0;
     this.progress.setAttribute("stroke-dashoffset", String(CIRCUMFERENCE * (1 - fraction)));
@@ -56,20 +57,28 @@ export class Pacer {
   /** Show the breathing phase at server time `now`; returns the phase name. */
   update(breathing, timer, now) {
     const { phase, scale } = breathPhase(breathing, timer, now);
+    const status = timerStatus(timer, now);
     if (this.root.dataset.phase !== phase) this.root.dataset.phase = phase;
+    this.root.dataset.state = status;
     this.dot.style.setProperty("--breath", scale.toFixed(3));
-    setText(this.word, PHASE_WORDS[phase]);
+    // A paused pacer holds its shape; its word says why, not "breathe out" for a minute.
+    setText(this.word, status === "paused" ? "paused" : PHASE_WORDS[phase]);
     return phase;
   }
 }
 
-/** The countdown ring and pacer of the current step, rebuilt only when the step changes. */
+/**
+ * The countdown ring and pacer of the current step, rebuilt only when the step changes, with a
+ * line that says in words when the countdown waits for Start or is paused.
+ */
 export class TimingPanel {
-  constructor(box) {
+  constructor(box, { waiting = "Waiting for the facilitator to start" } = {}) {
     this.box = box;
     this.key = null;
     this.ring = null;
     this.pacer = null;
+    this.caption = null;
+    this.words = { ready: waiting, paused: "Paused" };
   }
 
   /** Fit the panel to `step`; returns true when it was rebuilt (a new step or timer). */
@@ -81,6 +90,8 @@ export class TimingPanel {
     this.box.replaceChildren();
     this.pacer = step.breathing ? new Pacer(this.box) : null;
     this.ring = step.timer ? new CountdownRing(this.box) : null;
+    this.caption = step.timer ? el("p", { className: "timer-state", "aria-live": "polite" }) : null;
+    if (this.caption) this.box.append(this.caption);
     return true;
   }
 
@@ -89,6 +100,14 @@ export class TimingPanel {
     if (!step.timer) return { seconds: null, phase: null };
     const seconds = this.ring ? this.ring.update(step.timer, now) : null;
     const phase = this.pacer ? this.pacer.update(step.breathing, step.timer, now) : null;
+    const status = timerStatus(step.timer, now);
+    if (this.box.dataset.timerState !== status) this.box.dataset.timerState = status;
+    if (this.caption) {
+      // A pacer says "paused" itself, in its own big word; the line would only repeat it.
+      const words = status === "paused" && this.pacer ? "" : this.words[status] || "";
+      setText(this.caption, words);
+      this.caption.hidden = !words;
+    }
     return { seconds, phase };
   }
 }

@@ -21,7 +21,7 @@ def wait_for(role, name, predicate=lambda payload: True, timeout=5.0):
 def test_every_role_gets_a_state_on_connect(console, screen, phone):
     mine = phone()
     events = dict(mine.received())
-    assert events["mine"] == {"answers": {}, "consent": {}, "need_moment": False, "done": False}
+    assert events["mine"] == {"answers": {}, "consent": {}, "need_moment": False, "done": []}
     state = events["state"]
     assert state["version"] == 1 and state["step"]["index"] == 0
     assert state["step"]["count"] == 10

@@ -3,10 +3,14 @@
 import pytest
 
 from workshop.messages import COMMAND_ADAPTER
+from workshop.results import AnswerError
+from workshop.session import LATE_ANSWER_MS
 from workshop.session import CommandError
 from workshop.session import SessionState
 from workshop.session import advance_if_due
 from workshop.session import apply_command
+from workshop.session import close_answers_for_good
+from workshop.session import late_answer_time
 from workshop.session import new_session
 
 NOW = 1_800_000_000_000
@@ -133,3 +137,76 @@ def test_auto_advance_only_when_the_countdown_has_ended(start, tiny):
 def test_state_record_round_trip(start, tiny):
     state = apply_command(at(start, tiny, SAVOUR), tiny, cmd("timer_start"), NOW)
     assert SessionState.from_record(state.to_record()) == state
+
+
+def test_timer_start_runs_only_a_countdown_that_waits(start, tiny):
+    state = at(start, tiny, SAVOUR)
+    running = apply_command(state, tiny, cmd("timer_start"), NOW)
+    with pytest.raises(CommandError, match="already running"):
+        apply_command(running, tiny, cmd("timer_start"), NOW + 5_000)
+    paused = apply_command(running, tiny, cmd("timer_pause"), NOW + 5_000)
+    with pytest.raises(CommandError, match="Resume"):
+        apply_command(paused, tiny, cmd("timer_start"), NOW + 6_000)
+    extended = apply_command(running, tiny, cmd("timer_add", seconds=30), NOW + 1_000)
+    with pytest.raises(CommandError, match="Reset"):
+        apply_command(extended, tiny, cmd("timer_start"), NOW + 60_000)  # at 0:00
+    reset = apply_command(extended, tiny, cmd("timer_reset"), NOW + 61_000)
+    again = apply_command(reset, tiny, cmd("timer_start"), NOW + 62_000)
+    assert again.timer.ends_at_ms == NOW + 62_000 + 30_000, "Reset gives back the step's length"
+
+
+def test_prompts_keep_when_they_were_open(start, tiny):
+    state = apply_command(start, tiny, cmd("next"), NOW + 1_000)
+    assert state.prompt_state("mood-before").opened_ms == NOW + 1_000
+    state = apply_command(state, tiny, cmd("prompt_close"), NOW + 5_000)
+    state = apply_command(state, tiny, cmd("prompt_open"), NOW + 7_000)
+    assert apply_command(state, tiny, cmd("prompt_open"), NOW + 8_000) is state
+    state = apply_command(state, tiny, cmd("next"), NOW + 9_000)
+    periods = state.prompt_state("mood-before").closed_periods
+    assert periods == ((NOW + 1_000, NOW + 5_000), (NOW + 7_000, NOW + 9_000))
+    assert SessionState.from_record(state.to_record()) == state
+    # Periods older than the late-answer window are dropped at the next close.
+    later = NOW + 9_000 + LATE_ANSWER_MS + 1
+    state = apply_command(state, tiny, cmd("prev"), later)
+    state = apply_command(state, tiny, cmd("next"), later + 1_000)
+    assert state.prompt_state("mood-before").closed_periods == ((later, later + 1_000),)
+
+
+def test_a_late_answer_counts_if_given_while_open_and_closed_only_recently(start, tiny):
+    state = apply_command(start, tiny, cmd("next"), NOW)  # mood-before opens at NOW
+    state = apply_command(state, tiny, cmd("next"), NOW + 20_000)  # and closes
+    assert late_answer_time(state, "mood-before", NOW + 15_000, NOW + 60_000) == NOW + 15_000
+    # A tap a moment after the close, as the phone still showed the question, counts at the close.
+    assert late_answer_time(state, "mood-before", NOW + 20_500, NOW + 60_000) == NOW + 20_000
+    with pytest.raises(AnswerError, match="already closed when you answered"):
+        late_answer_time(state, "mood-before", NOW + 25_000, NOW + 60_000)
+    with pytest.raises(AnswerError, match="already closed when you answered"):
+        late_answer_time(state, "mood-before", NOW - 60_000, NOW + 60_000)  # before it opened
+    with pytest.raises(AnswerError, match="in the future"):
+        late_answer_time(state, "mood-before", NOW + 90_000, NOW + 60_000)
+    too_late = NOW + 20_000 + LATE_ANSWER_MS + 1
+    with pytest.raises(AnswerError, match="more than 5 minutes after"):
+        late_answer_time(state, "mood-before", NOW + 15_000, too_late)
+    with pytest.raises(AnswerError, match="already closed"):
+        late_answer_time(state, "keep", NOW + 15_000, NOW + 60_000)  # never open
+    ended = apply_command(state, tiny, cmd("end"), NOW + 30_000)
+    with pytest.raises(AnswerError, match="ended"):
+        late_answer_time(ended, "mood-before", NOW + 15_000, NOW + 40_000)
+
+
+def test_deleted_answers_close_every_prompt_for_good(start, tiny):
+    state = apply_command(start, tiny, cmd("next"), NOW)
+    state = apply_command(state, tiny, cmd("reveal"), NOW)
+    closed = close_answers_for_good(state, NOW + 1_000)
+    assert closed.version == state.version + 1 and closed.answers_deleted
+    prompt = closed.prompt_state("mood-before")
+    assert not prompt.open and not prompt.revealed
+    assert close_answers_for_good(closed, NOW + 2_000) is closed
+    for action in ("prompt_open", "reveal"):
+        with pytest.raises(CommandError, match="deleted this session's answers"):
+            apply_command(closed, tiny, cmd(action), NOW + 2_000)
+    moved = apply_command(closed, tiny, cmd("goto", index=WORD), NOW + 3_000)
+    assert not moved.prompt_state("symbol").open, "no prompt opens again on entering its step"
+    with pytest.raises(AnswerError, match="deleted this session's answers"):
+        late_answer_time(moved, "mood-before", NOW + 500, NOW + 4_000)
+    assert SessionState.from_record(moved.to_record()) == moved

@@ -74,3 +74,17 @@ def test_restart_starts_from_the_full_duration():
 def test_record_round_trip():
     for timer in (Timer.fresh(1000), Timer.fresh(1000).start(NOW), Timer.fresh(9).pause(NOW)):
         assert Timer.from_record(timer.to_record()) == timer
+
+
+def test_status_tells_ready_running_paused_and_finished_apart():
+    timer = Timer.fresh(30_000)
+    assert timer.status(NOW) == "ready"
+    assert timer.add(30_000, NOW).status(NOW) == "ready", "more time before Start still waits"
+    running = timer.start(NOW)
+    assert running.status(NOW) == "running"
+    assert running.status(NOW + 29_999) == "running"
+    assert running.status(NOW + 30_000) == "finished"
+    paused = running.pause(NOW + 10_000)
+    assert paused.status(NOW + 99_000) == "paused"
+    assert paused.add(-60_000, NOW).status(NOW) == "finished"
+    assert running.add(30_000, NOW + 40_000).status(NOW + 40_000) == "running"
