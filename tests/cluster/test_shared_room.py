@@ -47,3 +47,15 @@ def test_signals_are_shared_and_clear_themselves(redis_client):
     assert not two.is_done("ROOM22", "reflect", "phone-a")
     one.forget_session("ROOM22")
     assert one.next_expiry("ROOM22") is None
+
+
+def test_done_is_kept_per_step_across_processes(redis_client):
+    one, two = RedisCare(redis_client), RedisCare(redis_client)
+    assert one.done_steps("ROOM23", "phone-a") == set()
+    one.set_done("ROOM23", "settle", "phone-a", True)
+    two.set_done("ROOM23", "listen", "phone-a", True)
+    two.set_done("ROOM23", "listen", "phone-b", True)
+    assert two.done_steps("ROOM23", "phone-a") == {"settle", "listen"}
+    one.set_done("ROOM23", "listen", "phone-a", False)
+    assert two.done_steps("ROOM23", "phone-a") == {"settle"}
+    assert one.done_steps("ROOM23", "phone-b") == {"listen"}
