@@ -134,6 +134,8 @@ def test_consent_chosen_after_a_deletion_is_erased_when_the_session_ends(
     app, console, phone, session
 ):
     mine = phone()
+    console.command("goto", index=BEFORE)
+    assert mine.ack("respond", {"prompt_id": "mood-before", "value": 4})["ok"]
     assert console.command("delete_answers", confirm=session["code"])["ok"]
     console.command("goto", index=HUG)
     console.command("consent_open")
@@ -142,6 +144,9 @@ def test_consent_chosen_after_a_deletion_is_erased_when_the_session_ends(
     assert store.consent_counts(session["code"], "hug")["skip"] == 1
     assert console.command("end")["ok"]
     assert store.consent_counts(session["code"], "hug") == {"join": 0, "alternative": 0, "skip": 0}
+    # Ending keeps the figures kept at the deletion, not the empty ones left after it.
+    before = next(p for p in reports(app, session)["prompts"] if p["step_index"] == BEFORE)
+    assert before["results"]["count"] == 1 and before["results"]["deleted"] is True
 
 
 def test_start_at_zero_is_refused_and_reset_runs_it_again(console, clock):
