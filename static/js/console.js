@@ -215,7 +215,7 @@ function showCare() {
   if (care.done) {
     lines.push(el("p", { className: "care-line", text: `${care.done.done} of ${care.done.of} done` }));
   }
-  if (state.session.answers_deleted) lines.push(el("p", { className: "care-line", text: "This session's answers were deleted; answers are closed." }));
+  if (state.session.answers_deleted) lines.push(el("p", { className: "care-line", text: "This session's answers were deleted." }));
   box.replaceChildren(...lines);
 }
 
