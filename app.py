@@ -21,6 +21,7 @@ import secrets  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
 import sys  # noqa: E402
+import unicodedata  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from flask import Flask  # noqa: E402
@@ -374,6 +375,33 @@ def terminal_qr(text: str) -> str:
     return out.getvalue()
 
 
+# Characters that reorder the text after them on a terminal (Unicode bidirectional controls).
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def terminal_safe(text: str, keep_newlines: bool = False) -> str:
+    """`text` with control characters written as escapes (`\\x1b`), safe to print to a terminal.
+
+    Text from a workshop file (its title, or what a validation error quotes from it) can carry
+    escape sequences, YAML's "\\e[...": printed raw, they could recolour, move the cursor,
+    overwrite the links and key printed above, or set the window's title. Bidirectional
+    controls could make the line read differently from what it holds.
+    """
+    if text.isprintable():
+        return text
+    shown = []
+    for char in text:
+        if keep_newlines and char == "\n":
+            shown.append(char)
+        elif unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
+            shown.append(char.encode("unicode_escape").decode("ascii"))
+        else:
+            shown.append(char)
+    return "".join(shown)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Command-line options; each also reads its KIOSK_* environment variable."""
     parser = argparse.ArgumentParser(description="Run the Attune workshop kiosk.")
@@ -406,12 +434,16 @@ def main(argv: list[str] | None = None) -> int:
         launch_workshop = load_workshop(workshop_path).id if workshop_path else "calm-and-connect"
         app = create_app(overrides)
     except WorkshopError as problem:
-        print(f"Cannot start: the workshop file is not valid.\n{problem}", file=sys.stderr)
+        print(
+            "Cannot start: the workshop file is not valid.\n"
+            + terminal_safe(str(problem), keep_newlines=True),
+            file=sys.stderr,
+        )
         return 2
     app.config["LAUNCH_WORKSHOP"] = launch_workshop
     code, token = launch_session(app)
     service: Kiosk = app.extensions["attune.kiosk"]
-    title = service.workshop_of(code).title
+    title = terminal_safe(service.workshop_of(code).title)
     print(
         f"\nAttune is running: {title} (session {code})\n\n"
         f"  Phones join at      {service.join_url(code)}   (or type code {code} on "
