@@ -49,6 +49,8 @@ from realtime import SCREEN_NS  # noqa: E402
 from realtime import Broadcaster  # noqa: E402
 from security import SECURITY_HEADERS  # noqa: E402
 from security import HostGuard  # noqa: E402
+from security import cap_request_bodies  # noqa: E402
+from security import cap_socketio_bodies  # noqa: E402
 from security import cap_websocket_messages  # noqa: E402
 from security import origin_checker  # noqa: E402
 from security import own_host_names  # noqa: E402
@@ -59,6 +61,7 @@ from workshop.script import load_workshop  # noqa: E402
 from workshop.service import Kiosk  # noqa: E402
 from workshop.stores import open_store  # noqa: E402
 from workshop.timer import system_clock  # noqa: E402
+from wsgi_server import kiosk_handler  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 VENDOR_DIRS = {
@@ -79,6 +82,10 @@ DEFAULTS = {
     "PING_TIMEOUT": 10,
     # Far below engine.io's 1 MB default: the largest legitimate message is an answer.
     "MAX_MESSAGE_BYTES": 16 * 1024,
+    # Request bodies of the pages and the API (forms and JSON of a few hundred bytes).
+    "MAX_BODY_BYTES": 256 * 1024,
+    # Seconds a connection gets to send a request's line and headers (wsgi_server.py).
+    "HEADER_TIMEOUT": 10,
     # The performance goal: a hall of 5,000 phones in one session.
     "MAX_PARTICIPANTS": 5000,
     "ALLOWED_HOSTS": "",  # extra host names, comma-separated (a reverse proxy's name)
@@ -107,6 +114,8 @@ ENV_KEYS = (
     "RETENTION_DAYS",
     "MESSAGE_QUEUE",
     "DIRECT_FANOUT",
+    "MAX_BODY_BYTES",
+    "HEADER_TIMEOUT",
 )
 INT_KEYS = (
     "RETENTION_DAYS",
@@ -117,6 +126,8 @@ INT_KEYS = (
     "MAX_PARTICIPANTS",
     "TRUSTED_PROXIES",
     "DIRECT_FANOUT",
+    "MAX_BODY_BYTES",
+    "HEADER_TIMEOUT",
 )
 
 
@@ -208,6 +219,8 @@ def create_app(config: dict | None = None) -> Flask:
         message_queue=settings["MESSAGE_QUEUE"] or None,
     )
     cap_websocket_messages(socketio, settings["MAX_MESSAGE_BYTES"])
+    cap_socketio_bodies(socketio, settings["MAX_MESSAGE_BYTES"])
+    cap_request_bodies(app, settings["MAX_BODY_BYTES"])
     direct_writer = install_direct_fanout(socketio) if settings["DIRECT_FANOUT"] else None
     # Outermost, so that Socket.IO requests are checked too.
     app.wsgi_app = HostGuard(
@@ -477,7 +490,13 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
     gc.freeze()
     # No access log: it would write every phone's IP address to the terminal.
-    socketio.run(app, host=app.config["HOST"], port=app.config["PORT"], log_output=False)
+    socketio.run(
+        app,
+        host=app.config["HOST"],
+        port=app.config["PORT"],
+        log_output=False,
+        handler_class=kiosk_handler(app.config["HEADER_TIMEOUT"]),
+    )
     return 0
 
 

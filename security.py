@@ -3,12 +3,22 @@
 On a venue's Wi-Fi the kiosk is reached by IP address or a local name. A page on another site
 must not be able to drive it through a visitor's browser: WebSocket origins are checked, and
 so is the Host header, because a DNS-rebinding name passes a plain "Origin equals Host" test.
+
+Everything a client sends is bounded before it is read: request bodies (Flask routes and
+Socket.IO's long-polling POSTs) and WebSocket frames.
 """
 
 from __future__ import annotations
 
+import logging
 import socket
 from urllib.parse import urlsplit
+
+from flask import request
+from werkzeug.exceptions import LengthRequired
+from werkzeug.exceptions import RequestEntityTooLarge
+
+log = logging.getLogger("attune.security")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -124,3 +134,81 @@ def cap_websocket_messages(socketio, limit: int) -> None:
                 self.server_args["max_message_size"] = limit
 
     eio._async = {**eio._async, "websocket": CappedWebSocket}
+
+
+def cap_request_bodies(app, limit: int) -> None:
+    """Refuse request bodies over `limit` bytes on every Flask route, before anything reads them.
+
+    `MAX_CONTENT_LENGTH` makes Werkzeug refuse a declared length over the limit when a view
+    reads the body; the check below does so up front on every route, including those that
+    never read a body. A chunked body (of unknown length) is refused too: Werkzeug would read
+    a form only up to the limit and silently drop the rest. Browsers and `curl -d` always
+    declare the length. The server then closes the connection without waiting for the body
+    (wsgi_server.KioskHandler).
+    """
+    app.config["MAX_CONTENT_LENGTH"] = limit
+
+    @app.before_request
+    def refuse_large_bodies():
+        if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            raise LengthRequired(
+                description="Send the request with a Content-Length header (not chunked)."
+            )
+        if request.content_length is not None and request.content_length > limit:
+            raise RequestEntityTooLarge(
+                description=(
+                    f"This request is larger than the kiosk accepts ({limit // 1024} KiB at "
+                    "most). Send less, or ask whoever runs the kiosk to raise "
+                    "KIOSK_MAX_BODY_BYTES."
+                )
+            )
+
+
+def _plain_refusal(start_response, status: str, message: str) -> list[bytes]:
+    body = ('{"ok": false, "error": "' + message + '"}').encode()
+    start_response(
+        status,
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            ("Connection", "close"),
+        ],
+    )
+    return [body]
+
+
+def cap_socketio_bodies(socketio, limit: int) -> None:
+    """Answer Socket.IO long-polling requests whose body exceeds `limit` with 413 at the door.
+
+    engine.io refuses such a POST only after closing its session with `close(wait=True)`, which
+    waits for the session's next poll to drain its queue: when no poll comes, the request is
+    never answered and its connection is held for good. So the body's declared length is
+    checked before engine.io sees the request (its `handle_request`, which Flask-SocketIO's
+    middleware calls for every /socket.io request), and nothing of the body is read. A body of
+    unknown length (chunked) is refused as well: engine.io reads only a declared length. The
+    session itself is left to engine.io, which drops it when its pings go unanswered.
+    """
+    eio = socketio.server.eio
+    handle_request = getattr(eio, "handle_request", None)
+    if not callable(handle_request):  # pragma: no cover - a library version this was not for
+        log.warning("Socket.IO request bodies are not capped: no engine.io handle_request")
+        return
+
+    def capped_handle_request(environ, start_response):
+        if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
+            return _plain_refusal(
+                start_response, "411 Length Required", "send a Content-Length with the body"
+            )
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _plain_refusal(start_response, "400 Bad Request", "invalid Content-Length")
+        if length > limit:
+            return _plain_refusal(
+                start_response,
+                "413 Content Too Large",
+                f"a message may be at most {limit} bytes",
+            )
+        return handle_request(environ, start_response)
+
+    eio.handle_request = capped_handle_request

@@ -3,17 +3,11 @@
 import json
 import threading
 import time
-from pathlib import Path
 
 import requests
 import websocket
 
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS")
+from tests.process.wire import rss_kb
 
 
 def ws_url(live) -> str:
