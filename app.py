@@ -49,11 +49,13 @@ from realtime import SCREEN_NS  # noqa: E402
 from realtime import Broadcaster  # noqa: E402
 from security import SECURITY_HEADERS  # noqa: E402
 from security import HostGuard  # noqa: E402
+from security import NestingLimitedJSON  # noqa: E402
 from security import cap_request_bodies  # noqa: E402
 from security import cap_socketio_bodies  # noqa: E402
 from security import cap_websocket_messages  # noqa: E402
 from security import origin_checker  # noqa: E402
 from security import own_host_names  # noqa: E402
+from security import refuse_deep_messages  # noqa: E402
 from workshop.limits import GuessBrake  # noqa: E402
 from workshop.script import WorkshopError  # noqa: E402
 from workshop.script import load_library  # noqa: E402
@@ -217,9 +219,11 @@ def create_app(config: dict | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
         message_queue=settings["MESSAGE_QUEUE"] or None,
+        json=NestingLimitedJSON(),
     )
     cap_websocket_messages(socketio, settings["MAX_MESSAGE_BYTES"])
     cap_socketio_bodies(socketio, settings["MAX_MESSAGE_BYTES"])
+    refuse_deep_messages(socketio)
     cap_request_bodies(app, settings["MAX_BODY_BYTES"])
     direct_writer = install_direct_fanout(socketio) if settings["DIRECT_FANOUT"] else None
     # Outermost, so that Socket.IO requests are checked too.

@@ -19,6 +19,8 @@ from flask_socketio import Namespace
 from flask_socketio import SocketIO
 from flask_socketio import emit
 
+from security import MAX_JSON_DEPTH
+from security import NESTED_TOO_DEEP
 from workshop.limits import GuessBrake
 from workshop.limits import RateLimiter
 from workshop.messages import BadMessage
@@ -268,6 +270,11 @@ class AttuneNamespace(Namespace):
             return super().trigger_event(event, *args)
         if not self.limiter.allow(sid):
             return error("too many messages; wait a moment and try again")
+        if event == NESTED_TOO_DEEP:  # its JSON was set aside unread (security.py)
+            return error(
+                f"this message nests more than {MAX_JSON_DEPTH} levels deep; send one flat "
+                "JSON object"
+            )
         if not isinstance(event, str) or not hasattr(self, "on_" + event):
             name = str(event)[:40]
             return error(f"unknown event {name!r} on {self.namespace}")

@@ -5,20 +5,33 @@ must not be able to drive it through a visitor's browser: WebSocket origins are 
 so is the Host header, because a DNS-rebinding name passes a plain "Origin equals Host" test.
 
 Everything a client sends is bounded before it is read: request bodies (Flask routes and
-Socket.IO's long-polling POSTs) and WebSocket frames.
+Socket.IO's long-polling POSTs), WebSocket frames, and how deeply a Socket.IO message's JSON
+nests.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import socket
+from itertools import accumulate
 from urllib.parse import urlsplit
 
+from engineio import json as engineio_json
 from flask import request
 from werkzeug.exceptions import LengthRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 
 log = logging.getLogger("attune.security")
+
+# The deepest a Socket.IO message's JSON may nest. The kiosk's own messages nest three or four
+# levels (an event, its object, a list of choices); Python's JSON parser gives up with a
+# RecursionError somewhere near a thousand.
+MAX_JSON_DEPTH = 32
+
+# The event a message nested deeper than MAX_JSON_DEPTH becomes, so that the namespace that
+# would have received it can answer its ack with an error (realtime.AttuneNamespace).
+NESTED_TOO_DEEP = "attune:nested-too-deep"
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -212,3 +225,89 @@ def cap_socketio_bodies(socketio, limit: int) -> None:
         return handle_request(environ, start_response)
 
     eio.handle_request = capped_handle_request
+
+
+# JSON strings, once every escaped backslash and escaped quote inside them is gone.
+_JSON_STRING = re.compile(r'"[^"]*"')
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def nests_deeper_than(text: str, max_depth: int) -> bool:
+    """Whether the JSON `text` opens more than `max_depth` arrays or objects inside each other.
+
+    Cheap for ordinary messages: a text with no more brackets than `max_depth` cannot nest
+    deeper, and counting is all it takes. Otherwise brackets inside strings are set aside and
+    the running depth of the rest is followed. Text that is not valid JSON may be judged
+    roughly, but never shallower than a JSON parser would go before it stops at the error.
+    """
+    if text.count("[") + text.count("{") <= max_depth:
+        return False
+    unquoted = _JSON_STRING.sub("", text.replace("\\\\", "").replace('\\"', ""))
+    brackets = _NOT_A_BRACKET.sub("", unquoted)
+    return max(accumulate(_BRACKET_STEP[b] for b in brackets), default=0) > max_depth
+
+
+class NestedTooDeep(ValueError):
+    """A JSON text nests deeper than the kiosk reads."""
+
+
+class NestingLimitedJSON:
+    """The JSON codec given to python-socketio and python-engineio (their `json=` option).
+
+    `loads` refuses deeply nested text with a ValueError, which both libraries treat as a
+    malformed message, instead of letting the parser recurse into a RecursionError that they
+    do not expect. Otherwise it is engine.io's codec (which also refuses integers of over a
+    hundred digits).
+    """
+
+    def __init__(self, max_depth: int = MAX_JSON_DEPTH):
+        self.max_depth = max_depth
+
+    def dumps(self, *args, **kwargs):
+        """Encode as engine.io does."""
+        return engineio_json.dumps(*args, **kwargs)
+
+    def loads(self, text, *args, **kwargs):
+        """Decode as engine.io does, refusing text nested deeper than `max_depth`.
+
+        :raise NestedTooDeep: the text nests too deeply (a ValueError).
+        """
+        if isinstance(text, str) and nests_deeper_than(text, self.max_depth):
+            raise NestedTooDeep(f"JSON nested more than {self.max_depth} levels deep")
+        try:
+            return engineio_json.loads(text, *args, **kwargs)
+        except RecursionError:
+            raise NestedTooDeep("JSON nested too deeply") from None
+
+
+def refuse_deep_messages(socketio, max_depth: int = MAX_JSON_DEPTH) -> None:
+    """Answer Socket.IO events nested deeper than `max_depth` with an error, before decoding them.
+
+    Left to python-socketio, such a message fails inside its packet decoder: the sender gets
+    no ack, and engine.io logs a traceback of some thirty lines for every message. Here the
+    raw message is looked at first (engine.io's public `on("message")` hook, which
+    python-socketio registered at start). An event whose JSON nests too deeply is handed on
+    with the same header (namespace, ack id) and, instead of its arguments, the one event name
+    NESTED_TOO_DEEP: the namespace answers its ack with an error after counting it against the
+    connection's message rate, and no handler ever sees the payload. Any other message that
+    nests too deeply (an ack, a connect, junk) is dropped with one log line.
+    """
+    eio = socketio.server.eio
+    handle_message = eio.handlers.get("message") if hasattr(eio, "handlers") else None
+    if handle_message is None:  # pragma: no cover - a library version this was not for
+        log.warning("deeply nested Socket.IO messages are not refused: no message handler")
+        return
+    refusal = engineio_json.dumps([NESTED_TOO_DEEP])
+
+    def guarded_message(eio_sid, data):
+        if isinstance(data, str) and nests_deeper_than(data, max_depth):
+            header = re.split(r"[\[{]", data, maxsplit=1)[0]
+            # An event ("2", with an optional namespace and ack id before its JSON).
+            if header[:1] != "2" or not re.fullmatch(r"2(/[^,]*,)?\d*", header):
+                log.warning("dropped a Socket.IO message nested over %d levels deep", max_depth)
+                return None
+            data = header + refusal
+        return handle_message(eio_sid, data)
+
+    eio.on("message", guarded_message)

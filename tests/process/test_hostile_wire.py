@@ -7,6 +7,7 @@ import time
 import requests
 import websocket
 
+from tests.live import SocketClient
 from tests.process.wire import rss_kb
 
 
@@ -93,3 +94,52 @@ def test_junk_frames_do_not_hurt_the_server(live):
     ws.close()
     assert requests.get(f"{live.url}/healthz", timeout=5).json()["ok"] is True
     assert live.create_session("tiny")["code"]
+
+
+def frames_until(ws: websocket.WebSocket, prefix: str) -> str:
+    """Read frames (answering pings) until one starts with `prefix`; that frame."""
+    while True:
+        frame = ws.recv()
+        if frame == "2":
+            ws.send("3")
+        elif frame.startswith(prefix):
+            return frame
+
+
+def test_deeply_nested_json_gets_an_error_ack_without_flooding_the_log(live):
+    session = live.create_session("tiny")
+    neighbour = SocketClient(live.url, "/participant", {"code": session["code"], "pid": "n" * 20})
+    ws = handshake(live)
+    ws.send("40/participant," + json.dumps({"code": session["code"], "pid": "d" * 20}))
+    frames_until(ws, "40/participant,")
+    log_before = live.log.read_text()
+    nested = {
+        1: "[" * 3000 + "]" * 3000,
+        2: "[" * 5000 + "]" * 5000,
+        3: '{"a":' * 2500 + "1" + "}" * 2500,
+        4: '{"value":' + "[" * 4000 + "]" * 4000 + "}",
+    }
+    for ack_id, payload in nested.items():
+        message = f'42/participant,{ack_id}["respond",{payload}]'
+        assert len(message) < 16 * 1024
+        ws.send(message)
+        ack = json.loads(
+            frames_until(ws, f"43/participant,{ack_id}[")[len(f"43/participant,{ack_id}") :]
+        )
+        assert ack[0]["ok"] is False and "levels deep" in ack[0]["error"]
+    # Without an ack id, or below the Socket.IO layer: nothing to answer, one line at most.
+    ws.send('42/participant,["respond",' + "[" * 5000 + "]" * 5000 + "]")
+    ws.send("4" + "[" * 5000 + "]" * 5000)
+    ws.send("42/participant,99" + json.dumps(["clock", {"t0": 5}]))
+    assert (
+        json.loads(frames_until(ws, "43/participant,99")[len("43/participant,99") :])[0]["t0"] == 5
+    )
+    time.sleep(0.3)
+    added = live.log.read_text()[len(log_before) :]
+    assert "Traceback" not in added and "RecursionError" not in added, added[:2000]
+    assert len(added.splitlines()) <= 2, added
+    # The neighbour never noticed.
+    assert neighbour.call("clock", {"t0": 7})["t0"] == 7
+    assert neighbour.sio.connected
+    ws.close()
+    neighbour.sio.disconnect()
