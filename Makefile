@@ -5,14 +5,15 @@ PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint lock bench clean
 
 setup: $(STAMP_PY) $(STAMP_NODE)
 
-$(STAMP_PY): pyproject.toml
+# constraints.txt pins every package, direct or indirect, at the version the suite passed with.
+$(STAMP_PY): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(VENV)/bin/pip install --quiet --upgrade -c constraints.txt pip
+	$(VENV)/bin/pip install --quiet -c constraints.txt --build-constraint constraints.txt -e '.[dev]'
 	touch $@
 
 $(STAMP_NODE): package.json package-lock.json
@@ -33,6 +34,14 @@ bench: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+## After changing a pin in pyproject.toml: install it, then write constraints.txt again.
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	$(PY) tools/lock.py > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	touch $(STAMP_PY)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
