@@ -245,7 +245,7 @@ def nests_deeper_than(text: str, max_depth: int) -> bool:
         return False
     unquoted = _JSON_STRING.sub("", text.replace("\\\\", "").replace('\\"', ""))
     brackets = _NOT_A_BRACKET.sub("", unquoted)
-    return max(accumulate(_BRACKET_STEP[b] for b in brackets), default=0) > max_depth
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0) > max_depth
 
 
 class NestedTooDeep(ValueError):
