@@ -21,7 +21,8 @@ body keeps its connection after it was answered.
 
 This reaches into gevent's request body object (`Input`: `position`, `content_length`,
 `chunked_input`, `chunk_length`) to tell whether a body was read and to let the handler skip
-its unbounded drain; tests/process/test_slow_clients.py fails if a gevent upgrade changes them.
+its unbounded drain; tests/process/test_request_bodies.py and test_slow_clients.py fail if a
+gevent upgrade changes them.
 """
 
 from __future__ import annotations
