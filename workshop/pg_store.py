@@ -75,10 +75,12 @@ from psycopg_pool import ConnectionPool
 from workshop.results import Answer
 from workshop.session import SessionState
 from workshop.store import SessionRecord
+from workshop.store import SignIn
 from workshop.store import StoreError
 from workshop.store import VersionConflict
 from workshop.store import answer_from_row
 from workshop.store import record_from_row
+from workshop.store import sign_in_from_row
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +122,18 @@ SCHEMA = (
         UNIQUE (session_code, answer_id)
     )""",
     "CREATE INDEX IF NOT EXISTS answers_by_respondent ON answers (session_code, respondent)",
+    """CREATE TABLE IF NOT EXISTS console_tokens (
+        session_code TEXT NOT NULL REFERENCES sessions(code) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL,
+        issued_ms BIGINT NOT NULL,
+        PRIMARY KEY (session_code, token_hash)
+    )""",
+    """CREATE TABLE IF NOT EXISTS sign_ins (
+        id_hash TEXT PRIMARY KEY,
+        key_fingerprint TEXT NOT NULL,
+        created_ms BIGINT NOT NULL,
+        expires_ms BIGINT NOT NULL
+    )""",
 )
 
 # Two processes starting together would race in CREATE TABLE IF NOT EXISTS (it is not atomic
@@ -704,6 +718,95 @@ class PostgresStore:
                 ]
 
         return self._run(keep)
+
+    def delete_meta(self, key: str) -> None:
+        """Forget a setting (nothing happens if there is none)."""
+        self._run(lambda conn: conn.execute("DELETE FROM meta WHERE key = %s", (key,)))
+
+    def add_console_token(self, code: str, token_hash: str, issued_ms: int, keep: int) -> None:
+        """Let one more console token drive a session; only the newest `keep` stay valid.
+
+        Adding the same hash again changes nothing, so it is run again if its connection is lost.
+        """
+
+        def add(conn: Connection) -> None:
+            with conn.transaction():
+                conn.execute(
+                    "INSERT INTO console_tokens (session_code, token_hash, issued_ms)"
+                    " VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                    (code, token_hash, issued_ms),
+                )
+                conn.execute(
+                    "DELETE FROM console_tokens WHERE session_code = %s AND token_hash NOT IN"
+                    " (SELECT token_hash FROM console_tokens WHERE session_code = %s"
+                    "  ORDER BY issued_ms DESC LIMIT %s)",
+                    (code, code, keep),
+                )
+
+        self._run(add)
+
+    def has_console_token(self, code: str, token_hash: str) -> bool:
+        """Whether a token hash was added to this session with `add_console_token`."""
+        row = self._run(
+            lambda conn: conn.execute(
+                "SELECT 1 FROM console_tokens WHERE session_code = %s AND token_hash = %s",
+                (code, token_hash),
+            ).fetchone(),
+            "read",
+        )
+        return row is not None
+
+    def add_sign_in(self, sign_in: SignIn) -> None:
+        """Keep a browser's sign-in (again if its connection is lost: the id is its own key)."""
+        self._run(
+            lambda conn: conn.execute(
+                "INSERT INTO sign_ins (id_hash, key_fingerprint, created_ms, expires_ms)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT (id_hash) DO NOTHING",
+                (sign_in.id_hash, sign_in.key_fingerprint, sign_in.created_ms, sign_in.expires_ms),
+            )
+        )
+
+    def get_sign_in(self, id_hash: str) -> SignIn | None:
+        """The sign-in with this id hash, or None."""
+        row = self._run(
+            lambda conn: conn.execute(
+                "SELECT * FROM sign_ins WHERE id_hash = %s", (id_hash,)
+            ).fetchone(),
+            "read",
+        )
+        return sign_in_from_row(row) if row else None
+
+    def delete_sign_in(self, id_hash: str) -> None:
+        """End one sign-in (nothing happens if there is none)."""
+        self._run(lambda conn: conn.execute("DELETE FROM sign_ins WHERE id_hash = %s", (id_hash,)))
+
+    def prune_sign_ins(self, key_fingerprint: str | None, now_ms: int) -> int:
+        """Delete every sign-in expired by `now_ms` or made under another admin key.
+
+        Run again if its connection is lost; the count is then that of the second run.
+        """
+        return self._run(
+            lambda conn: (
+                conn.execute(
+                    "DELETE FROM sign_ins WHERE expires_ms <= %s OR %s::text IS NULL"
+                    " OR key_fingerprint <> %s",
+                    (now_ms, key_fingerprint, key_fingerprint),
+                ).rowcount
+            )
+        )
+
+    def compact(self) -> None:
+        """Rewrite every table so nothing deleted or replaced is left in their files.
+
+        The answers, consents and sessions as in `_compact`, and `meta`, where earlier
+        versions kept secrets in clear. Copies in the write-ahead log are outside its reach.
+        """
+
+        def rewrite(conn: Connection) -> None:
+            self._compact(conn)
+            conn.execute("VACUUM FULL meta")
+
+        self._run(rewrite, "compacted")
 
     def close(self) -> None:
         """Close the pool's connections; everything is committed already."""

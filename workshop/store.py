@@ -46,6 +46,20 @@ class SessionRecord:
     kept_figures: str | None = None
 
 
+@dataclass(frozen=True)
+class SignIn:
+    """A browser signed in on the facilitator home, as stored: never the id its cookie holds.
+
+    `id_hash` is the SHA-256 of the cookie's random id; `key_fingerprint` names the admin key
+    the sign-in was made with, so that a new key ends it.
+    """
+
+    id_hash: str
+    key_fingerprint: str
+    created_ms: int
+    expires_ms: int
+
+
 class Store(Protocol):
     """What the domain needs from storage."""
 
@@ -104,6 +118,39 @@ class Store(Protocol):
     def set_meta_if_absent(self, key: str, value: str) -> str:
         """Keep a setting unless one is there already; returns the value that is kept."""
 
+    def delete_meta(self, key: str) -> None:
+        """Forget a setting (nothing happens if there is none)."""
+
+    def add_console_token(self, code: str, token_hash: str, issued_ms: int, keep: int) -> None:
+        """Let one more console token drive a session, besides the one it was created with.
+
+        Only the newest `keep` such tokens stay valid; older ones are deleted.
+        """
+
+    def has_console_token(self, code: str, token_hash: str) -> bool:
+        """Whether a token hash was added to this session with `add_console_token`."""
+
+    def add_sign_in(self, sign_in: SignIn) -> None:
+        """Keep a browser's sign-in."""
+
+    def get_sign_in(self, id_hash: str) -> SignIn | None:
+        """The sign-in with this id hash, or None."""
+
+    def delete_sign_in(self, id_hash: str) -> None:
+        """End one sign-in (nothing happens if there is none)."""
+
+    def prune_sign_ins(self, key_fingerprint: str | None, now_ms: int) -> int:
+        """Delete every sign-in expired by `now_ms` or made under another admin key.
+
+        With `key_fingerprint` None every sign-in goes. Returns how many were deleted.
+        """
+
+    def compact(self) -> None:
+        """Leave no earlier version of any row in the database files (after a secret is gone).
+
+        :raise StoreError: the files could not be compacted (the rows themselves are saved).
+        """
+
     def close(self) -> None:
         """Flush and release the store."""
 
@@ -145,6 +192,18 @@ CREATE TABLE IF NOT EXISTS answers (
     UNIQUE (session_code, answer_id)
 );
 CREATE INDEX IF NOT EXISTS answers_by_respondent ON answers (session_code, respondent);
+CREATE TABLE IF NOT EXISTS console_tokens (
+    session_code TEXT NOT NULL REFERENCES sessions(code) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL,
+    issued_ms INTEGER NOT NULL,
+    PRIMARY KEY (session_code, token_hash)
+);
+CREATE TABLE IF NOT EXISTS sign_ins (
+    id_hash TEXT PRIMARY KEY,
+    key_fingerprint TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL
+);
 """
 
 
@@ -172,6 +231,16 @@ def record_from_row(row) -> SessionRecord:
         keep_aggregates=bool(row["keep_aggregates"]),
         answers_deleted_ms=row["answers_deleted_ms"],
         kept_figures=row["kept_figures"],
+    )
+
+
+def sign_in_from_row(row) -> SignIn:
+    """A sign-in from a row of `sign_ins` (sqlite3.Row or a dict row)."""
+    return SignIn(
+        id_hash=row["id_hash"],
+        key_fingerprint=row["key_fingerprint"],
+        created_ms=row["created_ms"],
+        expires_ms=row["expires_ms"],
     )
 
 
@@ -492,6 +561,82 @@ class SqliteStore:
             with self._transaction():
                 self._write("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
             return self.get_meta(key)
+
+    def delete_meta(self, key: str) -> None:
+        """Forget a setting (nothing happens if there is none)."""
+        with self._lock:
+            with self._transaction():
+                self._write("DELETE FROM meta WHERE key = ?", (key,))
+
+    def add_console_token(self, code: str, token_hash: str, issued_ms: int, keep: int) -> None:
+        """Let one more console token drive a session; only the newest `keep` stay valid."""
+        with self._lock:
+            with self._transaction():
+                self._write(
+                    "INSERT OR IGNORE INTO console_tokens (session_code, token_hash, issued_ms)"
+                    " VALUES (?, ?, ?)",
+                    (code, token_hash, issued_ms),
+                )
+                self._write(
+                    "DELETE FROM console_tokens WHERE session_code = ? AND token_hash NOT IN"
+                    " (SELECT token_hash FROM console_tokens WHERE session_code = ?"
+                    "  ORDER BY issued_ms DESC LIMIT ?)",
+                    (code, code, keep),
+                )
+
+    def has_console_token(self, code: str, token_hash: str) -> bool:
+        """Whether a token hash was added to this session with `add_console_token`."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM console_tokens WHERE session_code = ? AND token_hash = ?",
+                (code, token_hash),
+            ).fetchone()
+        return row is not None
+
+    def add_sign_in(self, sign_in: SignIn) -> None:
+        """Keep a browser's sign-in."""
+        with self._lock:
+            with self._transaction():
+                self._write(
+                    "INSERT INTO sign_ins (id_hash, key_fingerprint, created_ms, expires_ms)"
+                    " VALUES (?, ?, ?, ?)",
+                    (
+                        sign_in.id_hash,
+                        sign_in.key_fingerprint,
+                        sign_in.created_ms,
+                        sign_in.expires_ms,
+                    ),
+                )
+
+    def get_sign_in(self, id_hash: str) -> SignIn | None:
+        """The sign-in with this id hash, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM sign_ins WHERE id_hash = ?", (id_hash,)
+            ).fetchone()
+        return sign_in_from_row(row) if row else None
+
+    def delete_sign_in(self, id_hash: str) -> None:
+        """End one sign-in (nothing happens if there is none)."""
+        with self._lock:
+            with self._transaction():
+                self._write("DELETE FROM sign_ins WHERE id_hash = ?", (id_hash,))
+
+    def prune_sign_ins(self, key_fingerprint: str | None, now_ms: int) -> int:
+        """Delete every sign-in expired by `now_ms` or made under another admin key."""
+        with self._lock:
+            with self._transaction():
+                cursor = self._write(
+                    "DELETE FROM sign_ins WHERE expires_ms <= ? OR ? IS NULL"
+                    " OR key_fingerprint <> ?",
+                    (now_ms, key_fingerprint, key_fingerprint),
+                )
+            return cursor.rowcount
+
+    def compact(self) -> None:
+        """Leave no earlier version of any row in the database files (`_compact`)."""
+        with self._lock:
+            self._compact()
 
     def close(self) -> None:
         """Checkpoint the WAL into the main file and close."""

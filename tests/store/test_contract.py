@@ -26,6 +26,7 @@ from workshop.results import SHOWN
 from workshop.results import Answer
 from workshop.session import new_session
 from workshop.store import SessionRecord
+from workshop.store import SignIn
 from workshop.store import SqliteStore
 from workshop.store import StoreError
 from workshop.store import VersionConflict
@@ -282,6 +283,93 @@ def test_meta(store):
     assert store.set_meta_if_absent("fresh", "first") == "first"
     assert store.set_meta_if_absent("fresh", "second") == "first"
     assert store.get_meta("fresh") == "first"
+
+
+def test_meta_can_be_forgotten(store):
+    store.set_meta("k", "v")
+    store.set_meta("other", "kept")
+    store.delete_meta("k")
+    store.delete_meta("never-set")
+    assert store.get_meta("k") is None and store.get_meta("other") == "kept"
+    assert store.set_meta_if_absent("k", "again") == "again"
+
+
+def test_a_forgotten_secret_is_not_left_in_the_files_after_compacting(backend, store):
+    secret = "clear-secret-" + uuid.uuid4().hex
+    store.set_meta("admin_key", secret)
+    store.set_meta("other", "kept-value")
+    before = backend.relation_files(("meta",)) if backend.kind == "postgres" else []
+    assert secret.encode() in backend.raw_bytes(store, tables=("meta",))
+
+    store.delete_meta("admin_key")
+    store.compact()
+
+    leftover = backend.raw_bytes(store, extra=before, tables=("meta",))
+    assert b"kept-value" in leftover
+    assert secret.encode() not in leftover
+
+
+# -- console tokens and sign-ins ----------------------------------------------------------------
+
+
+def test_console_tokens_belong_to_their_session(store, tiny):
+    store.create_session(record(tiny))
+    store.create_session(record(tiny, "OTHER2"))
+    assert not store.has_console_token("ABC234", "t1")
+    store.add_console_token("ABC234", "t1", NOW, keep=5)
+    store.add_console_token("ABC234", "t1", NOW + 1, keep=5)  # the same hash twice is one
+    store.add_console_token("ABC234", "t2", NOW + 2, keep=5)
+    assert store.has_console_token("ABC234", "t1") and store.has_console_token("ABC234", "t2")
+    assert not store.has_console_token("OTHER2", "t1"), "a token drives its own session only"
+    assert not store.has_console_token("ABC234", "t3")
+
+
+def test_only_the_newest_console_tokens_are_kept(store, tiny):
+    store.create_session(record(tiny))
+    store.create_session(record(tiny, "OTHER2"))
+    store.add_console_token("OTHER2", "theirs", NOW, keep=3)
+    for n in range(6):
+        store.add_console_token("ABC234", f"t{n}", NOW + n, keep=3)
+    kept = [n for n in range(6) if store.has_console_token("ABC234", f"t{n}")]
+    assert kept == [3, 4, 5]
+    assert store.has_console_token("OTHER2", "theirs"), "another session's tokens are untouched"
+
+
+def test_sign_ins_are_kept_found_and_deleted(store):
+    first = SignIn("hash-one", "key-a", NOW, NOW + 1000)
+    store.add_sign_in(first)
+    store.add_sign_in(SignIn("hash-two", "key-a", NOW, NOW + 1000))
+    assert store.get_sign_in("hash-one") == first
+    assert store.get_sign_in("nope") is None
+    store.delete_sign_in("hash-one")
+    store.delete_sign_in("nope")
+    assert store.get_sign_in("hash-one") is None
+    assert store.get_sign_in("hash-two") is not None
+
+
+def test_pruning_deletes_expired_sign_ins_and_those_of_another_key(store):
+    store.add_sign_in(SignIn("current", "key-b", NOW, NOW + 1000))
+    store.add_sign_in(SignIn("expired", "key-b", NOW - 5000, NOW))
+    store.add_sign_in(SignIn("old-key", "key-a", NOW, NOW + 1000))
+    assert store.prune_sign_ins("key-b", NOW) == 2
+    assert store.get_sign_in("current") is not None
+    assert store.get_sign_in("expired") is None and store.get_sign_in("old-key") is None
+    assert store.prune_sign_ins(None, NOW) == 1, "without a key, every sign-in goes"
+    assert store.get_sign_in("current") is None
+
+
+def test_sign_ins_and_console_tokens_survive_reopening(backend, tiny):
+    first = backend.open()
+    first.create_session(record(tiny))
+    first.add_console_token("ABC234", "t1", NOW, keep=5)
+    first.add_sign_in(SignIn("hash-one", "key-a", NOW, NOW + 1000))
+    first.close()
+    again = backend.open()
+    try:
+        assert again.has_console_token("ABC234", "t1")
+        assert again.get_sign_in("hash-one") == SignIn("hash-one", "key-a", NOW, NOW + 1000)
+    finally:
+        again.close()
 
 
 def test_everything_survives_reopening(backend, tiny):
