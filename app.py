@@ -17,7 +17,6 @@ import gc  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
-import secrets  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
 import sys  # noqa: E402
@@ -56,6 +55,8 @@ from security import cap_websocket_messages  # noqa: E402
 from security import origin_checker  # noqa: E402
 from security import own_host_names  # noqa: E402
 from security import refuse_deep_messages  # noqa: E402
+from workshop.admin import AdminAccess  # noqa: E402
+from workshop.admin import forget_clear_secrets  # noqa: E402
 from workshop.limits import GuessBrake  # noqa: E402
 from workshop.script import WorkshopError  # noqa: E402
 from workshop.script import load_library  # noqa: E402
@@ -77,7 +78,7 @@ DEFAULTS = {
     "DB": str(ROOT / "instance" / "attune.db"),
     "WORKSHOP": None,  # path of a user's own workshop file
     "PUBLIC_URL": None,  # worked out from the LAN address when not set
-    "ADMIN_KEY": None,  # generated and kept beside the database when not set
+    "ADMIN_KEY": None,  # when not set: made once, printed once, stored only as a hash
     "ASYNC_MODE": "threading",  # `python app.py` switches to gevent
     # Socket.IO heartbeat: a phone that locks its screen is counted out within ~25 s.
     "PING_INTERVAL": 15,
@@ -166,14 +167,6 @@ def _settings(config: dict | None) -> dict:
     return settings
 
 
-def kept_secret(store, name: str, make) -> str:
-    """A kiosk-wide secret kept in the store, made once by whichever process starts first.
-
-    Insert-if-absent, so several processes starting together all end up with the same value.
-    """
-    return store.set_meta_if_absent(name, make())
-
-
 def create_app(config: dict | None = None) -> Flask:
     """Build the kiosk: the Flask app, its Socket.IO server, store and workshops.
 
@@ -188,11 +181,11 @@ def create_app(config: dict | None = None) -> Flask:
     library = load_library(extra)
     cluster = _cluster(settings)
     store = open_store(settings["DB"])
-    if not settings["ADMIN_KEY"]:
-        app.config["ADMIN_KEY"] = kept_secret(store, "admin_key", lambda: secrets.token_urlsafe(24))
-    # Signs the facilitator home's cookie; kept in the store so sign-ins survive restarts and
-    # every process of a cluster accepts them.
-    app.config["SECRET_KEY"] = kept_secret(store, "cookie_key", lambda: secrets.token_hex(32))
+    # The admin key and the home's sign-ins live in the store as hashes only (workshop/admin.py);
+    # a database from an earlier version has its clear secrets replaced first.
+    admin = AdminAccess(store, settings.get("CLOCK") or system_clock, settings["ADMIN_KEY"])
+    admin.found_in_clear = forget_clear_secrets(store)
+    app.extensions["attune.admin"] = admin
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
     app.config["SESSION_COOKIE_SECURE"] = settings["PUBLIC_URL"].startswith("https://")
@@ -354,11 +347,14 @@ def _sweep_hourly(socketio: SocketIO, service: Kiosk) -> None:
             logging.getLogger("attune").exception("retention sweep failed")
 
 
-def launch_session(app: Flask) -> tuple[str, str]:
+def launch_session(app: Flask, console_token: bool = True) -> tuple[str, str | None]:
     """The session `make run` opens: the one from the last start if it is still going.
 
     Keeping it across restarts means the links on the projector and in the presenter's hand
-    keep working after the laptop was restarted.
+    keep working after the laptop was restarted. Only its code is kept: for the terminal, a
+    kept session gets a fresh console token (stored as a hash, like every token), and the
+    tokens of earlier starts keep working, so a console tab left open carries on. Returns the
+    code and that token (None with `console_token=False`: nothing to print, none is made).
     """
     service: Kiosk = app.extensions["attune.kiosk"]
     store = app.extensions["attune.store"]
@@ -370,12 +366,13 @@ def launch_session(app: Flask) -> tuple[str, str]:
             state = service.state(previous["code"])
             same_workshop = service.workshop_of(state.code).id == workshop_id
             if not state.ended and same_workshop:
-                return previous["code"], previous["token"]
+                token = service.issue_console_token(state.code) if console_token else None
+                return state.code, token
         except LookupError:
             pass
     created = service.create_session(workshop_id)
-    store.set_meta("launch", json.dumps({"code": created.code, "token": created.facilitator_token}))
-    return created.code, created.facilitator_token
+    store.set_meta("launch", json.dumps({"code": created.code}))
+    return created.code, created.facilitator_token if console_token else None
 
 
 def terminal_qr(text: str) -> str:
@@ -429,7 +426,92 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--public-url", help="base URL phones use, e.g. https://kiosk.lan (KIOSK_PUBLIC_URL)"
     )
+    parser.add_argument(
+        "--no-secrets",
+        action="store_true",
+        help="print no admin key and no console link, for logs others read (KIOSK_QUIET_SECRETS=1)",
+    )
+    parser.add_argument(
+        "--new-admin-key",
+        action="store_true",
+        help="make a new admin key, print it once, sign every browser out, and exit",
+    )
     return parser.parse_args(argv)
+
+
+def quiet_secrets(args: argparse.Namespace) -> bool:
+    """Whether to print no secret: `--no-secrets` or KIOSK_QUIET_SECRETS (1, true, yes)."""
+    flag = os.environ.get("KIOSK_QUIET_SECRETS", "").strip().lower()
+    return args.no_secrets or flag not in ("", "0", "false", "no")
+
+
+def secret_lines(app: Flask, code: str, token: str | None, shown_key: str | None) -> str:
+    """The banner's lines on the console and the admin key, with the secrets there are to show.
+
+    `token` is the launch session's new console token, `shown_key` the admin key when this
+    start made it (the first start) or found it in clear (a database of an earlier version,
+    which keeps only its hash from now on); both None when secrets are not to be printed.
+    """
+    service: Kiosk = app.extensions["attune.kiosk"]
+    admin: AdminAccess = app.extensions["attune.admin"]
+    home = f"{service.public_url}/home"
+    pad = " " * 22
+    if token:
+        lines = [
+            f"  Facilitator console {service.console_url(code, token)}",
+            f"{pad}(keep this link private: it drives the session)",
+        ]
+    else:
+        lines = [
+            f"  Facilitator console {service.public_url}/f/{code}",
+            f"{pad}(no console link is printed: sign in at {home} with the admin key first)",
+        ]
+    source = admin.source()
+    if source == "configured":
+        lines.append("  Admin key           the value of KIOSK_ADMIN_KEY")
+    elif shown_key:
+        when = "one last time" if shown_key == admin.found_in_clear else "once"
+        lines += [
+            f"  Admin key           {shown_key}",
+            f"{pad}(printed {when}: the kiosk keeps only a hash of it. Save it now.)",
+        ]
+    elif source == "made":
+        lines.append("  Admin key           not printed (it was printed once, when it was made)")
+    else:
+        lines.append("  Admin key           none yet: nobody can sign in at /home")
+    if source != "configured" and not shown_key:
+        lines.append(f"{pad}(`python app.py --new-admin-key` makes a new one and prints it once)")
+    if source != "none":
+        lines.append(f"{pad}(sign in at {home}, or POST /api/sessions with 'Bearer <key>')")
+    return "\n".join(lines) + "\n"
+
+
+def new_admin_key(overrides: dict) -> int:
+    """`--new-admin-key`: replace the admin key, print the new one once, end every sign-in.
+
+    It takes effect at once, in a kiosk already running on the same database too.
+    """
+    settings = _settings(overrides)
+    if settings["ADMIN_KEY"]:
+        print(
+            "KIOSK_ADMIN_KEY is set, and it is the admin key: change it there. Browsers signed "
+            "in with the old value are signed out when the kiosk starts with the new one.",
+            file=sys.stderr,
+        )
+        return 2
+    store = open_store(settings["DB"])
+    try:
+        forget_clear_secrets(store)
+        key = AdminAccess(store).make_key()
+    finally:
+        store.close()
+    print(
+        f"New admin key: {key}\n"
+        "  Printed this once: the kiosk keeps only a hash of it. Save it now.\n"
+        "  The old key no longer works, and every browser signed in on /home is signed out.",
+        flush=True,
+    )
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -446,6 +528,9 @@ def main(argv: list[str] | None = None) -> int:
     ):
         if value is not None:
             overrides[key] = value
+    if args.new_admin_key:
+        return new_admin_key(overrides)
+    quiet = quiet_secrets(args)
     workshop_path = overrides.get("WORKSHOP") or os.environ.get("KIOSK_WORKSHOP")
     try:
         launch_workshop = load_workshop(workshop_path).id if workshop_path else "calm-and-connect"
@@ -458,7 +543,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     app.config["LAUNCH_WORKSHOP"] = launch_workshop
-    code, token = launch_session(app)
+    code, token = launch_session(app, console_token=not quiet)
+    admin: AdminAccess = app.extensions["attune.admin"]
+    shown_key = None if quiet else (admin.found_in_clear or admin.make_key_if_none())
+    # Now rather than at the first sign-in, where its scrypt would hold up the room.
+    admin.fingerprint()
     service: Kiosk = app.extensions["attune.kiosk"]
     title = terminal_safe(service.workshop_of(code).title)
     print(
@@ -466,10 +555,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  Phones join at      {service.join_url(code)}   (or type code {code} on "
         f"{service.public_url}/)\n"
         f"  Projector screen    {service.screen_url(code)}\n"
-        f"  Facilitator console {service.console_url(code, token)}\n"
-        f"                      (keep this link private: it drives the session)\n"
-        f"  Admin key           {app.config['ADMIN_KEY']}\n"
-        f"                      (POST /api/sessions with 'Authorization: Bearer <key>')\n\n"
+        f"{secret_lines(app, code, token, shown_key)}\n"
         f"Scan to join:\n{terminal_qr(service.join_url(code))}",
         flush=True,
     )

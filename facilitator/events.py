@@ -8,6 +8,7 @@ from flask_socketio import emit
 from flask_socketio import join_room
 
 from facilitator.home import is_admin
+from facilitator.home import sign_in_ended
 from realtime import TOO_MANY_GUESSES
 from realtime import AttuneNamespace
 from realtime import broadcaster
@@ -52,6 +53,11 @@ class FacilitatorNamespace(AttuneNamespace):
         signed_in = is_admin() and service.exists(credentials.code)
         if not signed_in and not service.check_token(credentials.code, credentials.token):
             brake.miss(client_address())
+            if not credentials.token and sign_in_ended():
+                raise ConnectionRefusedError(
+                    "your sign-in on this browser has ended: sign in again on the kiosk's "
+                    "/home page with the admin key, then open this console from there"
+                )
             raise ConnectionRefusedError(
                 "this console link is not valid: open the full link printed when the "
                 "session was created"

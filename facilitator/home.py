@@ -1,36 +1,74 @@
 """The facilitator home: workshops, a new session in one click, earlier sessions.
 
-Behind the admin key, entered once and kept in a signed, HttpOnly, SameSite=Strict cookie.
-With that cookie the consoles, reports and exports of every session open without their
-links' tokens, so nobody needs `curl` to run a second workshop.
+Behind the admin key, entered once: the browser then holds an HttpOnly, SameSite=Strict cookie
+with a random sign-in id, which the store knows only by its hash (workshop/admin.py). With it
+the consoles, reports and exports of every session open without their links' tokens, so
+nobody needs `curl` to run a second workshop. It ends after 12 hours, on signing out, or when
+the admin key changes.
 """
 
 from __future__ import annotations
 
-import hmac
+import re
 
 from flask import Blueprint
 from flask import abort
 from flask import current_app
+from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession
+from flask.sessions import SessionInterface
 
 from realtime import client_address
 from realtime import guess_brake
 from realtime import kiosk
 from security import origin_checker
+from workshop.admin import AdminAccess
 from workshop.service import UnknownWorkshop
 
 blueprint = Blueprint("home", __name__)
 
+# The key of the sign-in id in Flask's `session` (which is the admin cookie, see below).
+SIGN_IN = "sign_in"
+
+
+def admin_access() -> AdminAccess:
+    """The admin key and sign-ins of this app."""
+    return current_app.extensions["attune.admin"]
+
 
 def is_admin() -> bool:
-    """Whether this browser has entered the admin key."""
-    return bool(session.get("admin"))
+    """Whether this browser is signed in: its cookie's id is stored, unexpired, and was made
+    under the admin key in force. Only a request that carries the cookie reads the store."""
+    sign_in_id = session.get(SIGN_IN)
+    if not sign_in_id:
+        return False
+    if "attune_signed_in" not in g:
+        g.attune_signed_in = admin_access().signed_in(sign_in_id)
+    return g.attune_signed_in
+
+
+def sign_in_ended() -> bool:
+    """Whether this browser holds a sign-in cookie that no longer counts (so it can be told)."""
+    return bool(session.get(SIGN_IN)) and not is_admin()
+
+
+def _login_page(wrong: bool = False):
+    """The admin-key form, saying why it is shown when that is not obvious."""
+    ended = sign_in_ended()
+    if ended:
+        session.pop(SIGN_IN)  # the browser drops the dead cookie with this response
+    return render_template(
+        "home_login.html",
+        wrong=wrong,
+        ended=ended and not wrong,
+        no_key=admin_access().source() == "none",
+        hours=admin_access().lifetime_ms // 3_600_000,
+    )
 
 
 # What a browser's Fetch Metadata says of a form post it sends from one of our own pages.
@@ -95,7 +133,7 @@ def referrer_within_the_kiosk(response):
 def home():
     """Workshops and sessions for an admin; the admin-key form for anyone else."""
     if not is_admin():
-        return render_template("home_login.html", wrong=False)
+        return _login_page()
     service = kiosk()
     workshops = sorted(service.library.values(), key=lambda w: w.title)
     return render_template(
@@ -117,20 +155,23 @@ def login():
     if brake.blocked(client_address()):
         abort(429, description="Too many wrong keys from this device; wait a minute.")
     given = request.form.get("admin_key", "").strip()
-    expected = current_app.config["ADMIN_KEY"]
-    if not given or not hmac.compare_digest(given.encode(), expected.encode()):
+    access = admin_access()
+    sign_in_id = access.sign_in(given)
+    if sign_in_id is None:
         brake.miss(client_address())
-        return render_template("home_login.html", wrong=True), 401
+        return _login_page(wrong=True), 401
+    # Signing in again replaces this browser's earlier sign-in rather than leaving it valid.
+    access.sign_out(session.get(SIGN_IN))
     session.clear()
-    session["admin"] = True
-    session.permanent = True
+    session[SIGN_IN] = sign_in_id
     return redirect(url_for("home.home"), code=303)
 
 
 @blueprint.post("/home/logout")
 def logout():
-    """Forget this browser's admin rights."""
+    """End this browser's sign-in on the server too: a copy of the cookie stops working."""
     _same_origin_post()
+    admin_access().sign_out(session.get(SIGN_IN))
     session.clear()
     return redirect(url_for("home.home"), code=303)
 
@@ -164,17 +205,44 @@ def start_session():
     )
 
 
-class AdminCookieSessions(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions (they hold the home's sign-in), cheap when unused.
+# What `secrets.token_urlsafe(32)` makes: anything else in the cookie is not ours.
+SIGN_IN_ID = re.compile(r"[A-Za-z0-9_-]{43}")
 
-    Flask-SocketIO pushes a request context for every Socket.IO event, and Flask opens the
-    session of each, building a signing serializer every time: about 7 % of the CPU of an
-    answer (docs/performance.md). Phones never hold the admin cookie, so a request without
-    it gets an empty session straight away; one with it is read and checked as before.
+
+class AdminCookieSessions(SessionInterface):
+    """Flask's `session` is the admin cookie: a random sign-in id, nothing else.
+
+    The id is checked against the store (`is_admin`), which keeps only its hash, so the cookie
+    needs no signature and the kiosk keeps no signing key: nothing in the database lets anyone
+    make a cookie that works. Flask-SocketIO pushes a request context for every Socket.IO
+    event, and Flask opens the session of each; phones never hold the cookie, so they get an
+    empty session straight away, and opening one never reads the store.
     """
 
+    session_class = SecureCookieSession  # a dict that notes when it is changed
+
     def open_session(self, app, request):
-        """An empty session when the request has no cookie; otherwise Flask's own."""
-        if not request.cookies.get(self.get_cookie_name(app)):
-            return self.session_class()
-        return super().open_session(app, request)
+        """The sign-in id from the cookie, unchecked; an empty session without one."""
+        value = request.cookies.get(self.get_cookie_name(app), "")
+        if SIGN_IN_ID.fullmatch(value):
+            return self.session_class({SIGN_IN: value})
+        return self.session_class()
+
+    def save_session(self, app, session, response):
+        """Set the cookie when a browser signs in, delete it when it signs out."""
+        if not session.modified:
+            return
+        options = {
+            "path": self.get_cookie_path(app),
+            "domain": self.get_cookie_domain(app),
+            "secure": self.get_cookie_secure(app),
+            "httponly": True,
+            "samesite": self.get_cookie_samesite(app),
+        }
+        name = self.get_cookie_name(app)
+        sign_in_id = session.get(SIGN_IN)
+        if sign_in_id:
+            lifetime_s = app.extensions["attune.admin"].lifetime_ms // 1000
+            response.set_cookie(name, sign_in_id, max_age=lifetime_s, **options)
+        else:
+            response.delete_cookie(name, **options)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
-
 from flask import Blueprint
 from flask import abort
-from flask import current_app
 from flask import jsonify
 from flask import render_template
 from flask import request
 
+from facilitator.home import admin_access
 from realtime import kiosk
 from workshop.messages import BadMessage
 from workshop.messages import CreateSession
@@ -31,8 +29,7 @@ def _bearer() -> str | None:
 
 def _is_admin() -> bool:
     given = _bearer()
-    expected = current_app.config["ADMIN_KEY"]
-    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+    return given is not None and admin_access().key_matches(given)
 
 
 def _json_error(status: int, message: str):

@@ -37,9 +37,11 @@ class LiveServer:
         log: Path | None = None,
         public_url: str | None = None,
         script: str = "app.py",
+        args: list[str] | None = None,
     ):
         self.db = db
         self.script = script
+        self.args = list(args or [])
         self.workshop = workshop
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -64,6 +66,7 @@ class LiveServer:
         ]
         if self.workshop:
             command += ["--workshop", str(self.workshop)]
+        command += self.args
         env = {**os.environ, "KIOSK_ADMIN_KEY": ADMIN_KEY, **self.env}
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(

@@ -94,6 +94,11 @@ def _hash_token(token: str) -> str:
 
 _MAX_CONFLICT_RETRIES = 5
 
+# Console tokens issued after a session was created (one per `make run` start), newest kept.
+# A console tab keeps its token across restarts of the kiosk, so older ones stay valid; the
+# bound only stops a restart loop from growing the table without end.
+CONSOLE_TOKENS_KEPT = 50
+
 
 class Kiosk(Reports, Retention):
     """Sessions of workshops, kept in a store, observed through a clock."""
@@ -208,14 +213,35 @@ class Kiosk(Reports, Retention):
         return self.store.get_session(normalize_code(code)) is not None
 
     def check_token(self, code: str, token: str) -> bool:
-        """Whether a token drives this session; compared in constant time."""
+        """Whether a token drives this session: its first one or one issued since.
+
+        The first is compared in constant time; an issued one is looked up by its hash, which
+        tells nothing about a token of 192 random bits.
+        """
         try:
             record = self.record(code)
         except UnknownSession:
             return False
         if not token:
             return False
-        return hmac.compare_digest(_hash_token(token), record.token_hash)
+        token_hash = _hash_token(token)
+        if hmac.compare_digest(token_hash, record.token_hash):
+            return True
+        return self.store.has_console_token(record.state.code, token_hash)
+
+    def issue_console_token(self, code: str) -> str:
+        """A new token that drives this session, besides every earlier one; stored as a hash.
+
+        For a terminal that must show a working console link without any token kept in clear.
+
+        :raise UnknownSession: no session has this code.
+        """
+        record = self.record(code)
+        token = secrets.token_urlsafe(24)  # 192 random bits
+        self.store.add_console_token(
+            record.state.code, _hash_token(token), self.clock(), CONSOLE_TOKENS_KEPT
+        )
+        return token
 
     def respondent(self, code: str, pid: str) -> str:
         """The keyed hash that stands for a phone in stored answers; the pid is never stored."""
