@@ -58,6 +58,11 @@ class FacilitatorNamespace(AttuneNamespace):
                     "your sign-in on this browser has ended: sign in again on the kiosk's "
                     "/home page with the admin key, then open this console from there"
                 )
+            if not credentials.token:
+                raise ConnectionRefusedError(
+                    "this console opens with its full link (printed when the session was "
+                    "created), or from the kiosk's /home page after signing in with the admin key"
+                )
             raise ConnectionRefusedError(
                 "this console link is not valid: open the full link printed when the "
                 "session was created"

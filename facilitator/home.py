@@ -66,7 +66,7 @@ def _login_page(wrong: bool = False):
         "home_login.html",
         wrong=wrong,
         ended=ended and not wrong,
-        no_key=admin_access().source() == "none",
+        key_source=admin_access().source(),
         hours=admin_access().lifetime_ms // 3_600_000,
     )
 

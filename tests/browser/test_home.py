@@ -28,7 +28,7 @@ def test_sign_in_start_a_session_drive_it_and_sign_out(pages, kiosk):
     home.get_by_label("Admin key").fill("not-the-key")
     home.get_by_role("button", name="Open the home page").click()
     expect(home.get_by_role("alert")).to_have_text(
-        "That is not the admin key. Check the terminal where Attune is running."
+        "That is not the admin key. Check it against the one you saved, and try again."
     )
     # The kiosk answers a wrong key with 401, which Chromium reports on the console: once.
     refused = [e for e in pages.errors if "401" in e]
