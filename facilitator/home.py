@@ -42,8 +42,11 @@ def admin_access() -> AdminAccess:
 
 
 def is_admin() -> bool:
-    """Whether this browser is signed in: its cookie's id is stored, unexpired, and was made
-    under the admin key in force. Only a request that carries the cookie reads the store."""
+    """Whether this browser is signed in on the home page.
+
+    Its cookie's sign-in id must be stored, unexpired, and made under the admin key in force.
+    Only a request that carries the cookie reads the store, once per request.
+    """
     sign_in_id = session.get(SIGN_IN)
     if not sign_in_id:
         return False
