@@ -40,6 +40,7 @@ from facilitator.home import AdminCookieSessions  # noqa: E402
 from facilitator.home import blueprint as home_blueprint  # noqa: E402
 from facilitator.views import blueprint as facilitator_blueprint  # noqa: E402
 from fanout import install as install_direct_fanout  # noqa: E402
+from fastclock import install as install_fast_clock  # noqa: E402
 from participant.events import ParticipantNamespace  # noqa: E402
 from participant.views import blueprint as participant_blueprint  # noqa: E402
 from realtime import FACILITATOR_NS  # noqa: E402
@@ -100,6 +101,8 @@ DEFAULTS = {
     "MESSAGE_QUEUE": "",
     # Broadcasts written straight to idle websockets (fanout.py); 0 turns it off.
     "DIRECT_FANOUT": 1,
+    # Clock pings answered where a websocket is read (fastclock.py); 0 turns it off.
+    "FAST_CLOCK": 1,
 }
 
 ENV_KEYS = (
@@ -119,6 +122,7 @@ ENV_KEYS = (
     "DIRECT_FANOUT",
     "MAX_BODY_BYTES",
     "HEADER_TIMEOUT",
+    "FAST_CLOCK",
 )
 INT_KEYS = (
     "RETENTION_DAYS",
@@ -131,6 +135,7 @@ INT_KEYS = (
     "DIRECT_FANOUT",
     "MAX_BODY_BYTES",
     "HEADER_TIMEOUT",
+    "FAST_CLOCK",
 )
 
 
@@ -230,6 +235,13 @@ def create_app(config: dict | None = None) -> Flask:
     socketio.on_namespace(ParticipantNamespace(PARTICIPANT_NS))
     socketio.on_namespace(FacilitatorNamespace(FACILITATOR_NS))
     socketio.on_namespace(ScreenNamespace(SCREEN_NS))
+    fast_clock = (
+        install_fast_clock(
+            socketio, direct_writer, service, [PARTICIPANT_NS, FACILITATOR_NS, SCREEN_NS]
+        )
+        if settings["FAST_CLOCK"]
+        else None
+    )
     app.extensions["attune.kiosk"] = service
     app.extensions["attune.store"] = store
     app.extensions["attune.broadcaster"] = Broadcaster(
@@ -259,6 +271,8 @@ def create_app(config: dict | None = None) -> Flask:
         health: dict = {"ok": True}
         if direct_writer is not None:
             health["broadcasts"] = direct_writer.stats()
+        if fast_clock is not None:
+            health["clock_pings"] = fast_clock.stats()
         return jsonify(health)
 
     @app.get("/vendor/<path:name>")

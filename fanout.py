@@ -29,13 +29,19 @@ This reads library internals (engine.io's socket and queue, simple-websocket's s
 `install()` checks them and leaves everything as it was when they do not look as expected;
 `KIOSK_DIRECT_FANOUT=0` turns it off. It is used with gevent only: with real threads the
 check and the write could be interleaved with a writer thread.
+
+The same websocket wrapper also lets one other module see each message before engine.io
+does (`DirectWriter.early_reader`): fastclock.py answers clock pings there, through the same
+idle checks and non-blocking write.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import socket
 import struct
+from collections.abc import Callable
 
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 
@@ -60,6 +66,14 @@ def text_frame(text: str) -> bytes:
     return header + payload
 
 
+class Outcome(enum.Enum):
+    """What became of a direct write."""
+
+    QUEUE = "not written: send it through engine.io's queue"
+    WRITTEN = "written whole"
+    CUT = "written in part; the connection is being cut"
+
+
 class DirectWriter:
     """Writes pre-framed messages to idle websocket connections of one engine.io server."""
 
@@ -70,6 +84,10 @@ class DirectWriter:
         self.direct = 0
         self.queued = 0
         self.cut = 0
+        # Called as early_reader(engine.io socket, message) with each message read from a
+        # websocket, before engine.io sees it; True means it was answered and is done with
+        # (fastclock.py). It runs on the connection's reading greenlet and must not raise.
+        self.early_reader: Callable[[object, str | bytes], bool] | None = None
 
     def stats(self) -> dict:
         """How broadcasts were delivered since the start."""
@@ -77,37 +95,48 @@ class DirectWriter:
 
     def write(self, eio_sid: str, frame: bytes) -> bool:
         """Write `frame` to this connection if it is safe now; False: use the queue instead."""
-        conn = self.eio.sockets.get(eio_sid)
-        if conn is None or conn.closed or not conn.upgraded or conn.upgrading:
+        outcome = self.write_to(self.eio.sockets.get(eio_sid), frame)
+        if outcome is Outcome.QUEUE:
             return False
+        self.direct += 1
+        if outcome is Outcome.CUT:
+            self.cut += 1
+        return True
+
+    def write_to(self, conn, frame: bytes) -> Outcome:
+        """Write `frame` to an engine.io socket if it is safe now (uncounted: callers count)."""
+        if conn is None or conn.closed or not conn.upgraded or conn.upgrading:
+            return Outcome.QUEUE
         wire = conn.__dict__.get(_WIRE)
         if wire is None or wire.sending:
-            return False
+            return Outcome.QUEUE
         ws = getattr(wire, "ws", None)
         if ws is None or not ws.connected or conn.queue.qsize():
-            return False
+            return Outcome.QUEUE
         raw = getattr(ws.sock, "_sock", None)  # gevent's socket wraps a non-blocking one
         if raw is None:
-            return False
+            return Outcome.QUEUE
         try:
             written = raw.send(frame)
         except BlockingIOError:
-            return False  # the buffer is full: the writer will send it when it drains
+            return Outcome.QUEUE  # the buffer is full: the writer will send it when it drains
         except OSError:
-            return False  # a broken connection: engine.io's own path finds out and closes
-        self.direct += 1
-        if written < len(frame):
-            self.cut += 1
-            log.info("connection %s fell behind mid-frame; cutting it so it reconnects", eio_sid)
-            try:
-                ws.sock.shutdown(socket.SHUT_RDWR)
-            except OSError:  # pragma: no cover - already gone
-                pass
-        return True
+            return Outcome.QUEUE  # a broken connection: engine.io's own path finds out, closes
+        if written == len(frame):
+            return Outcome.WRITTEN
+        log.info("connection %s fell behind mid-frame; cutting it so it reconnects", conn.sid)
+        try:
+            ws.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # pragma: no cover - already gone
+            pass
+        return Outcome.CUT
 
 
-def _wire_tracking_driver(driver):
-    """A subclass of engine.io's websocket wrapper that tells whether its writer is sending."""
+def _wire_tracking_driver(driver, writer: DirectWriter):
+    """A subclass of engine.io's websocket wrapper that tells whether its writer is sending.
+
+    It also shows each message it reads to `writer.early_reader` before engine.io gets it.
+    """
 
     class TrackedWebSocket(driver):
         def __init__(self, handler, server, *args, **kwargs):
@@ -135,6 +164,18 @@ def _wire_tracking_driver(driver):
                 return super().send(message)
             finally:
                 self.sending = False
+
+        def wait(self):
+            # engine.io's reading loop takes each message from here; one the early reader
+            # answers never reaches it, and the loop reads on.
+            while True:
+                message = super().wait()
+                reader = writer.early_reader
+                owner = self._owner
+                if message is None or reader is None or owner is None:
+                    return message
+                if not reader(owner, message):
+                    return message
 
     return TrackedWebSocket
 
@@ -166,8 +207,8 @@ def install(socketio) -> DirectWriter | None:
     queued_send = getattr(server, "_send_eio_packet", None)
     if queued_send is None or not hasattr(eio, "sockets"):
         return None  # pragma: no cover - a library version this was not written for
-    eio._async = {**eio._async, "websocket": _wire_tracking_driver(driver)}
     writer = DirectWriter(eio)
+    eio._async = {**eio._async, "websocket": _wire_tracking_driver(driver, writer)}
 
     def send_eio_packet(eio_sid, eio_pkt):
         if eio_pkt.binary or not writer.write(eio_sid, _frame_of(eio_pkt)):

@@ -269,7 +269,7 @@ class AttuneNamespace(Namespace):
         if event == "connect":
             return super().trigger_event(event, *args)
         if not self.limiter.allow(sid):
-            return error("too many messages; wait a moment and try again")
+            return error(TOO_MANY_MESSAGES)
         if event == NESTED_TOO_DEEP:  # its JSON was set aside unread (security.py)
             return error(
                 f"this message nests more than {MAX_JSON_DEPTH} levels deep; send one flat "
@@ -282,7 +282,7 @@ class AttuneNamespace(Namespace):
             return super().trigger_event(event, *args)
         except StoreError:
             log.exception("store error in %s %s", self.namespace, event)
-            return error("the server could not save this; please try again in a moment")
+            return error(STORE_FAILED)
         except TypeError:
             # Extra positional arguments (or binary attachments) for a handler that takes one.
             return error(f"{event} takes one JSON object")
@@ -306,17 +306,35 @@ class AttuneNamespace(Namespace):
         """Clock sync: echo `t0` with the server time, and the session's current version.
 
         Broadcasts are delivered at most once (a reconnecting process or a Redis restart can
-        drop one): a client that sees a newer version here asks for a `snapshot`.
+        drop one): a client that sees a newer version here asks for a `snapshot`. Over a
+        websocket, fastclock.py answers this event before it gets here, through
+        `clock_reply`; long-polling clients, and every client when that is off, come here.
         """
+        service = kiosk()
+        return _clock_answer(service, self.codes.get(request.sid), data, service.clock)
+
+    def clock_reply(
+        self, service: Kiosk, sid: str, args: list, server_ms: Callable[[], int]
+    ) -> dict:
+        """The ack of a `clock` event with these arguments, as `trigger_event` would give it.
+
+        The same rate limit, argument check, store-error answer and reply as the Socket.IO
+        event path, without Flask's request context: fastclock.py answers clock pings with it
+        on the connection's reading greenlet, and says through `server_ms` which server time
+        to give. May raise what `on_clock` raises unexpectedly.
+        """
+        if not self.limiter.allow(sid):
+            return error(TOO_MANY_MESSAGES)
         try:
-            ping = parse(ClockPing, data)
-        except BadMessage as problem:
-            return error(str(problem))
-        reply = {"t0": ping.t0, "server_ms": kiosk().clock()}
-        code = self.codes.get(request.sid)
-        if code is not None:
-            reply["version"] = kiosk().state(code).version
-        return reply
+            if len(args) > 1:
+                raise TypeError("on_clock takes one argument")  # as calling it would
+            data = args[0] if args else None
+            return _clock_answer(service, self.codes.get(sid), data, server_ms)
+        except StoreError:
+            log.exception("store error in %s clock", self.namespace)
+            return error(STORE_FAILED)
+        except TypeError:
+            return error("clock takes one JSON object")
 
     def on_snapshot(self, data=None):
         """Send this connection the full view of its session again; acked with its version."""
@@ -326,6 +344,23 @@ class AttuneNamespace(Namespace):
         view = kiosk().view(code, self.role)
         emit("state", view)
         return ok(version=view["version"])
+
+
+def _clock_answer(service: Kiosk, code: str | None, data, server_ms: Callable[[], int]) -> dict:
+    """`{t0, server_ms, version}` for a clock ping, or an error ack for a malformed one.
+
+    The session's version is read first and the server time last, as close as it can be to
+    the moment the answer leaves: the client puts it at its round trip's midpoint.
+    """
+    try:
+        ping = parse(ClockPing, data)
+    except BadMessage as problem:
+        return error(str(problem))
+    version = service.state(code).version if code is not None else None
+    reply = {"t0": ping.t0, "server_ms": server_ms()}
+    if version is not None:
+        reply["version"] = version
+    return reply
 
 
 def guess_brake() -> GuessBrake:
@@ -339,6 +374,8 @@ def client_address() -> str:
 
 
 TOO_MANY_GUESSES = "too many wrong codes from this device; wait a minute and try again"
+TOO_MANY_MESSAGES = "too many messages; wait a moment and try again"
+STORE_FAILED = "the server could not save this; please try again in a moment"
 
 
 def broadcaster() -> Broadcaster:
