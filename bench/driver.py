@@ -547,6 +547,9 @@ async def run_target(target: Target, n: int, generator: Generator, cfg: Config) 
             errors_user = [abs(row[4]) for row in rows if row[4] is not None]
             errors_page = [abs(row[6]) for row in rows if len(row) > 6 and row[6] is not None]
             rtts = [row[2] for row in rows if row[2] is not None]
+            round_trips = sum(row[5] for row in rows)
+            phase_figures = result["clock_phase"]
+            server_seconds = phase_figures["server_cpu"] * phase_figures["seconds"]
             result["clock"] = {
                 "phones": len(errors),
                 "missing": len(rows) - len(errors),
@@ -559,7 +562,18 @@ async def run_target(target: Target, n: int, generator: Generator, cfg: Config) 
                 "error_page_p50_ms": percentile(errors_page, 50),
                 "error_page_p99_ms": percentile(errors_page, 99),
                 "best_rtt_p99_ms": percentile(rtts, 99),
+                "round_trips": round_trips,
+                # Everything the server did in the phase, per round trip: mostly clock pings.
+                "server_us_per_round_trip": server_seconds * 1e6 / max(1, round_trips),
             }
+            if target.kind == "attune":
+                # How many pings fastclock.py answered where they were read (a figure for the
+                # report: an overloaded server must not fail the run).
+                try:
+                    health = requests.get(f"http://127.0.0.1:{target.port}/healthz", timeout=30)
+                    result["clock"]["answered_early"] = health.json().get("clock_pings")
+                except (requests.RequestException, ValueError):
+                    result["clock"]["answered_early"] = None
             await asyncio.sleep(0.5)
 
         # -- fan-out ---------------------------------------------------------------------

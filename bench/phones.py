@@ -21,6 +21,21 @@ POLL_SECONDS = 0.005
 LAG_TICK_SECONDS = 0.01
 
 
+def page_estimate(samples: list[tuple[float, float, float]]) -> float:
+    """The offset the phone page keeps from (t0, server_ms, t1) round trips, as it does.
+
+    A copy of `estimateOffset` in static/js/clock.js (tests/unit/test_clock_estimate.py runs
+    both on the same samples): the middle of where every round trip's bounds
+    [server - t1 - 1, server - t0 + 1] overlap, else the fastest round trip's midpoint.
+    """
+    low = max(server - t1 - 1 for t0, server, t1 in samples)
+    high = min(server - t0 + 1 for t0, server, t1 in samples)
+    if low <= high:
+        return (low + high) / 2
+    t0, server, t1 = min(samples, key=lambda s: s[2] - s[0])
+    return server - (t0 + t1) / 2
+
+
 def cpu_seconds() -> float:
     """User + system CPU time of this process."""
     times = os.times()
@@ -281,9 +296,8 @@ class Worker:
                 t0, server, t1k, t1u = by_rtt[0]
                 estimate_k = server - (t0 + t1k) / 2  # server clock minus phone clock
                 estimate_u = server - (t0 + t1u) / 2
-                # The phone page keeps the median offset of the three fastest instead.
-                fastest = sorted(s[1] - (s[0] + s[2]) / 2 for s in by_rtt[:3])
-                estimate_page = fastest[len(fastest) // 2]
+                # The phone page keeps where all the round trips' bounds overlap instead.
+                estimate_page = page_estimate([(s[0], s[1], s[2]) for s in phone.clock])
                 # The phone clock is the true clock + offset, so the true answer is -offset.
                 rows.append(
                     (

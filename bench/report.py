@@ -220,9 +220,9 @@ def markdown(results: list[dict], meta: dict) -> str:
             )
             + "(phones start "
             f"{meta['clock_rate']:.0f} a second); offset from the fastest round trip (and, "
-            "as the page keeps it, the median of the three fastest). Error = estimate minus "
-            "the injected offset. Burst: every phone answers the check-in scale within one "
-            "second; rows read from the database file afterwards.",
+            "as the page keeps it, the middle of where every round trip's bounds overlap). "
+            "Error = estimate minus the injected offset. Burst: every phone answers the "
+            "check-in scale within one second; rows read from the database file afterwards.",
             "",
             "| N | clock error p50 / p99 / max ms | page's estimate p99 ms | best RTT p99 ms | "
             "answers acked / sent | rows in DB | acked but not stored | ack p50 / p99 ms | "
@@ -241,6 +241,30 @@ def markdown(results: list[dict], meta: dict) -> str:
                 f"{_ms(b.get('ack_p50_ms'))} / {_ms(b.get('ack_p99_ms'))} | "
                 f"{b.get('answers_per_s', 0):,.0f} |"
             )
+        early = []
+        for r in attune:
+            c = r.get("clock") or {}
+            if "server_us_per_round_trip" not in c:
+                continue
+            counts = c.get("answered_early")
+            how = (
+                f"{counts['direct']:,} answered where read and written directly, "
+                f"{counts['queued']:,} through the queue, "
+                + ("halfway stamps" if counts.get("halfway") else "no kernel stamps")
+                if counts
+                else "all through the Socket.IO event path"
+            )
+            early.append(
+                f"N={r['n']:,}: {c['round_trips']:,} round trips, server CPU "
+                f"{c['server_us_per_round_trip']:.0f} µs each; {how}"
+            )
+        if early:
+            lines += [
+                "",
+                "Clock pings (fastclock.py, `/healthz` after the clock phase): "
+                + "; ".join(early)
+                + ".",
+            ]
     lines += ["", "## Goals", "", "| goal | measured | |", "| --- | --- | --- |"]
     for goal, measured, met in goals(results):
         lines.append(f"| {goal} | {measured} | {met} |")

@@ -3,6 +3,7 @@
 import datetime
 import io
 
+import requests
 import socketio
 import zxingcpp
 from PIL import Image
@@ -81,6 +82,19 @@ def test_phones_an_hour_fast_and_slow_show_the_same_second_and_breath(pages):
     expect(fast.locator(".pacer")).to_have_attribute("data-phase", "exhale", timeout=15_000)
     assert slow.locator(".pacer").get_attribute("data-phase") in ("exhale", "hold")
     pages.shot(fast, "phone-pacer-390x844")
+
+
+def test_a_phone_syncs_its_clock_with_answers_sent_as_soon_as_its_pings_are_read(pages, kiosk):
+    def answered_where_read():
+        return requests.get(f"{kiosk.url}/healthz", timeout=10).json()["clock_pings"]["direct"]
+
+    before = answered_where_read()
+    phone = pages.phone("phone-synced")
+    phone.wait_for_function("document.documentElement.dataset.clockOffset !== undefined")
+    assert answered_where_read() > before, "the page's pings went the slow way"
+    # Same machine, same clock: the page's estimate of the offset is about zero.
+    offset = int(phone.evaluate("document.documentElement.dataset.clockOffset"))
+    assert abs(offset) <= 50, offset
 
 
 def remaining(page):
