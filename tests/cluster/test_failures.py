@@ -6,6 +6,7 @@ Each failure mode that docs/deploy.md describes is exercised here, on real serve
 import time
 
 import pytest
+import requests
 
 from tests.cluster.services import RedisServer
 from tests.cluster.test_cluster import ASK
@@ -129,3 +130,28 @@ def test_with_redis_away_changes_are_saved_and_the_room_catches_up(
         far.close()
     finally:
         room.stop()
+
+
+def test_a_clock_ping_that_cannot_read_the_session_says_so_on_every_transport(
+    cluster, postgres_cluster
+):
+    first, _ = cluster.kiosks
+    session = first.create_session("fast")
+    code = session["code"]
+    # Over a websocket the ping is answered where it is read (fastclock.py); long-polling
+    # takes the Socket.IO event path. Both read the session's version from PostgreSQL.
+    answered_where_read = SocketClient(first.url, "/screen", {"code": code})
+    polling = SocketClient(first.url, "/screen", {"code": code}, transports=["polling"])
+    for client in (answered_where_read, polling):
+        assert client.call("clock", {"t0": 1})["version"] == 1
+    early = requests.get(f"{first.url}/healthz", timeout=10).json()["clock_pings"]
+    assert early["direct"] + early["queued"] == 1, early
+    postgres_cluster.drop_database(first.db)
+    failed = [client.call("clock", {"t0": 1}) for client in (answered_where_read, polling)]
+    assert (
+        failed
+        == [{"ok": False, "error": "the server could not save this; please try again in a moment"}]
+        * 2
+    )
+    for client in (answered_where_read, polling):
+        client.close()
