@@ -132,6 +132,31 @@ class DirectWriter:
         return Outcome.CUT
 
 
+class WholeWrites:
+    """A websocket's socket on which every `send()` writes all it is given.
+
+    simple-websocket sends each frame with one `socket.send()` and ignores how much of it
+    was taken. When a phone reads slowly and its socket buffer is nearly full, gevent's
+    `send()` takes part of the frame, the rest is lost, and the next frame starts inside it:
+    a broken stream (tests/process/test_direct_fanout.py caught it about one run in six).
+    This waits for room until the whole frame is out instead, with the writer still marked
+    as sending, so nothing can come in between. Every other attribute is the socket's own.
+    """
+
+    __slots__ = ("wrapped",)
+
+    def __init__(self, wrapped):
+        self.wrapped = wrapped
+
+    def __getattr__(self, name):
+        return getattr(self.wrapped, name)
+
+    def send(self, data, flags=0):
+        """Write all of `data`, waiting for room as needed; returns its length."""
+        self.wrapped.sendall(data, flags)
+        return len(data)
+
+
 def _wire_tracking_driver(driver, writer: DirectWriter):
     """A subclass of engine.io's websocket wrapper that tells whether its writer is sending.
 
@@ -166,6 +191,11 @@ def _wire_tracking_driver(driver, writer: DirectWriter):
                 self.sending = False
 
         def wait(self):
+            # engine.io's first wait comes right after simple-websocket opened the connection,
+            # before anything was sent through it but the handshake: make its writes whole.
+            ws = getattr(self, "ws", None)
+            if ws is not None and not isinstance(ws.sock, WholeWrites):
+                ws.sock = WholeWrites(ws.sock)
             # engine.io's reading loop takes each message from here; one the early reader
             # answers never reaches it, and the loop reads on.
             while True:

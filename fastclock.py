@@ -293,9 +293,10 @@ class ClockAnswerer:
     def _reply(self, conn, handler, sid: str, name: str, ack_id: int, args: list) -> None:
         arrived = 0
         if self.stamped:
+            # The connection's socket, as StampedReads left it (fanout.py wraps it further).
             wire = conn.__dict__.get(_WIRE)
             sock = getattr(getattr(wire, "ws", None), "sock", None)
-            arrived = getattr(sock, "arrival_ns", 0) if isinstance(sock, StampedReads) else 0
+            arrived = getattr(sock, "arrival_ns", 0)
         service = self.service
 
         def server_ms() -> int:

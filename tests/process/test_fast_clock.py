@@ -152,9 +152,9 @@ def test_a_clock_answered_where_read_is_the_event_paths_answer(kiosks):
 def test_too_many_clock_pings_are_refused_in_the_same_words(kiosks):
     for live in kiosks:
         acks = Acks(_open(live, "/participant", _roles(live)["/participant"]), "/participant")
-        for ack_id in range(1, 31):  # all at once: the bucket holds 20 and refills 5 a second
+        for ack_id in range(1, 41):  # all at once: the bucket holds 20 and refills 5 a second
             acks.send(ack_id, f'["clock",{{"t0":{ack_id}}}]')
-        answers = [json.loads(acks.wait(ack_id))[0] for ack_id in range(1, 31)]
+        answers = [json.loads(acks.wait(ack_id))[0] for ack_id in range(1, 41)]
         acks.ws.close()
         assert all(answer.get("version") == 2 for answer in answers[:20]), answers[:20]
         assert (
@@ -201,11 +201,12 @@ def test_long_polling_and_upgrading_clients_get_their_clock_answered(live, trans
 
 @pytest.mark.parametrize("fast_clock", ["1", "0"])
 def test_a_ping_that_waits_inside_the_kiosk_is_stamped_halfway(tmp_path, fast_clock):
-    """The kiosk is stopped (SIGSTOP) while a ping is on its way, for half a second.
+    """The kiosk is stopped (SIGSTOP) for a second while a ping is on its way.
 
     Answered where read, the server time is halfway through the ping's stay, so the round
     trip's midpoint is right within a few ms; through the event path it is stamped when the
-    kiosk resumes, a quarter of a second after the midpoint.
+    kiosk resumes, half a second after the midpoint. (The margins are wide because this
+    test reads the answer in userspace on a machine that may be busy.)
     """
     live = LiveServer(tmp_path / "k.db", workshop=TINY, env={"KIOSK_FAST_CLOCK": fast_clock})
     live.start()
@@ -217,20 +218,20 @@ def test_a_ping_that_waits_inside_the_kiosk_is_stamped_halfway(tmp_path, fast_cl
             try:
                 t0 = time.time_ns() / 1e6
                 acks.send(ack_id, f'["clock",{{"t0":{t0}}}]')
-                time.sleep(0.5)
+                time.sleep(1.0)
             finally:
                 os.kill(live.process.pid, signal.SIGCONT)
             reply = json.loads(acks.wait(ack_id))[0]
             t1 = time.time_ns() / 1e6
-            assert t1 - t0 >= 500
+            assert t1 - t0 >= 1000
             errors.append(reply["server_ms"] - (t0 + t1) / 2)
         acks.ws.close()
     finally:
         live.kill()
     if fast_clock == "1":
-        assert all(abs(error) < 75 for error in errors), errors
+        assert all(abs(error) < 150 for error in errors), errors
     else:
-        assert all(error > 175 for error in errors), errors
+        assert all(error > 300 for error in errors), errors
 
 
 def test_a_clock_answer_never_overtakes_a_queued_broadcast(small_buffers):  # noqa: F811
