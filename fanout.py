@@ -53,6 +53,14 @@ _WIRE = "_attune_wire"
 _FRAME = "_attune_frame"
 
 
+def websocket_of(conn):
+    """The websocket wrapper (with `ws`, simple-websocket's connection) of an engine.io socket.
+
+    None while the connection is long-polling or after its websocket ended.
+    """
+    return conn.__dict__.get(_WIRE)
+
+
 def text_frame(text: str) -> bytes:
     """One final, unmasked, uncompressed websocket text frame (RFC 6455 §5.2) holding `text`."""
     payload = text.encode("utf-8")

@@ -55,10 +55,11 @@ import time
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
-from fanout import _WIRE
 from fanout import DirectWriter
 from fanout import Outcome
 from fanout import text_frame
+from fanout import websocket_of
+from workshop.service import Kiosk
 
 log = logging.getLogger("attune.fastclock")
 
@@ -209,7 +210,7 @@ def _prepare(ws, stamped: bool) -> None:
 class ClockAnswerer:
     """Answers clock pings read from websockets, for the Attune namespaces of one server."""
 
-    def __init__(self, server, writer: DirectWriter, service, namespaces: dict):
+    def __init__(self, server, writer: DirectWriter, service: Kiosk, namespaces: dict):
         self.server = server
         self.writer = writer
         self.service = service
@@ -294,8 +295,7 @@ class ClockAnswerer:
         arrived = 0
         if self.stamped:
             # The connection's socket, as StampedReads left it (fanout.py wraps it further).
-            wire = conn.__dict__.get(_WIRE)
-            sock = getattr(getattr(wire, "ws", None), "sock", None)
+            sock = getattr(getattr(websocket_of(conn), "ws", None), "sock", None)
             arrived = getattr(sock, "arrival_ns", 0)
         service = self.service
 
@@ -356,7 +356,7 @@ def _libraries_look_as_expected(server) -> str:
 
 
 def install(
-    socketio, writer: DirectWriter | None, service, names: list[str]
+    socketio, writer: DirectWriter | None, service: Kiosk, names: list[str]
 ) -> ClockAnswerer | None:
     """Answer clock pings of these namespaces where they are read, when the libraries allow it.
 
