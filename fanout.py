@@ -202,8 +202,9 @@ def _wire_tracking_driver(driver, writer: DirectWriter):
             # engine.io's first wait comes right after simple-websocket opened the connection,
             # before anything was sent through it but the handshake: make its writes whole.
             ws = getattr(self, "ws", None)
-            if ws is not None and not isinstance(ws.sock, WholeWrites):
-                ws.sock = WholeWrites(ws.sock)
+            sock = getattr(ws, "sock", None)
+            if sock is not None and not isinstance(sock, WholeWrites):
+                ws.sock = WholeWrites(sock)
             # engine.io's reading loop takes each message from here; one the early reader
             # answers never reaches it, and the loop reads on.
             while True:

@@ -198,11 +198,14 @@ def _prompt_driver(driver, stamped: bool):
 
 
 def _prepare(ws, stamped: bool) -> None:
+    sock = getattr(ws, "sock", None)
+    if sock is None:
+        return  # a simple-websocket this was not written for: answers stamped when sent
     try:
-        ws.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if stamped:
-            ws.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-            ws.sock = StampedReads(ws.sock)
+            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            ws.sock = StampedReads(sock)
     except OSError:
         pass  # not TCP, or already closed: its answers are stamped just before sending
 
