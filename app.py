@@ -59,6 +59,9 @@ from security import refuse_deep_messages  # noqa: E402
 from workshop.admin import AdminAccess  # noqa: E402
 from workshop.admin import forget_clear_secrets  # noqa: E402
 from workshop.limits import GuessBrake  # noqa: E402
+from workshop.phone_ids import AddressShare  # noqa: E402
+from workshop.phone_ids import PhoneIds  # noqa: E402
+from workshop.phone_ids import default_phones_per_address  # noqa: E402
 from workshop.script import WorkshopError  # noqa: E402
 from workshop.script import load_library  # noqa: E402
 from workshop.script import load_workshop  # noqa: E402
@@ -92,6 +95,9 @@ DEFAULTS = {
     "HEADER_TIMEOUT": 10,
     # The performance goal: a hall of 5,000 phones in one session.
     "MAX_PARTICIPANTS": 5000,
+    # Phones of one session one remote address may hold, and new phone ids it may get an
+    # hour; unset: max(20, MAX_PARTICIPANTS / 20) (workshop/phone_ids.py); 0: no limit.
+    "PHONES_PER_ADDRESS": None,
     "ALLOWED_HOSTS": "",  # extra host names, comma-separated (a reverse proxy's name)
     "ALLOWED_ORIGINS": "",  # extra browser origins for Socket.IO, comma-separated
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers count
@@ -114,6 +120,7 @@ ENV_KEYS = (
     "ADMIN_KEY",
     "ASYNC_MODE",
     "MAX_PARTICIPANTS",
+    "PHONES_PER_ADDRESS",
     "ALLOWED_HOSTS",
     "ALLOWED_ORIGINS",
     "TRUSTED_PROXIES",
@@ -164,6 +171,9 @@ def _settings(config: dict | None) -> dict:
     settings.update(config or {})
     for key in INT_KEYS:
         settings[key] = int(settings[key])
+    if settings["PHONES_PER_ADDRESS"] in (None, ""):
+        settings["PHONES_PER_ADDRESS"] = default_phones_per_address(settings["MAX_PARTICIPANTS"])
+    settings["PHONES_PER_ADDRESS"] = max(0, int(settings["PHONES_PER_ADDRESS"]))
     if not settings["PUBLIC_URL"]:
         host = settings["HOST"]
         if host in ("0.0.0.0", "::", ""):
@@ -196,6 +206,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SESSION_COOKIE_SECURE"] = settings["PUBLIC_URL"].startswith("https://")
     app.config["SESSION_COOKIE_NAME"] = "attune_admin"
     app.session_interface = AdminCookieSessions()
+    # Signs the phone ids the kiosk issues (participant/identity.py); kept like the cookie
+    # key, so that a phone keeps its id across restarts and on every process of a cluster.
+    phone_ids = PhoneIds(kept_secret(store, "phone_key", lambda: secrets.token_hex(32)))
 
     service = Kiosk(
         store,
@@ -248,6 +261,8 @@ def create_app(config: dict | None = None) -> Flask:
         app, socketio, service, lease=cluster.lease if cluster else None
     )
     app.extensions["attune.guess_brake"] = GuessBrake()
+    app.extensions["attune.phone_ids"] = phone_ids
+    app.extensions["attune.address_share"] = AddressShare(settings["PHONES_PER_ADDRESS"])
     # Venue Wi-Fi is often weak: pages, styles and scripts go out compressed (about a third).
     app.config["COMPRESS_MIMETYPES"] = [
         "text/html",

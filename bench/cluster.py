@@ -61,7 +61,9 @@ class ClusterTarget(AttuneTarget):
         self.kiosks = [
             LiveServer(
                 self.dsn,
-                env={"KIOSK_MESSAGE_QUEUE": self.redis.url},
+                # Every phone reaches the processes from nginx's one address: no per-address
+                # share (AttuneTarget says why).
+                env={"KIOSK_MESSAGE_QUEUE": self.redis.url, "KIOSK_PHONES_PER_ADDRESS": "0"},
                 log=self.workdir / f"kiosk-{i}.log",
                 public_url=public,
             )

@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 from multiprocessing.connection import Connection
@@ -37,6 +38,7 @@ from bench.wire import now_ns
 from tests.live import ADMIN_KEY
 from tests.live import LiveServer
 from tests.live import free_port
+from tests.live import phone_cookie
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -164,12 +166,26 @@ class Target:
     port: int = 0
     facilitator_auth: dict = {}
 
-    def phone_auth(self, pid: str) -> dict:
+    def phone_auth(self) -> dict:
         return {}
+
+    def phone_cookies(self, n: int) -> list[str | None]:
+        """A `Cookie` header per phone (the floors check no ids: none)."""
+        return [None] * n
+
+
+# Phone pages opened at once while phones get their ids (not timed with the join rush).
+ISSUE_THREADS = 4
 
 
 class AttuneTarget(Target):
-    """Attune as `make run` starts it: `python app.py` (gevent, SQLite), KIOSK_ADMIN_KEY set."""
+    """Attune as `make run` starts it: `python app.py` (gevent, SQLite), KIOSK_ADMIN_KEY set.
+
+    Every phone first opens its phone page (`GET /j/<code>`), as a person scanning the QR code
+    does, and connects with the id the kiosk put in its cookie. All of them come from one
+    address (127.0.0.1), like a room behind one NAT, so the kiosk runs with
+    KIOSK_PHONES_PER_ADDRESS=0 (no per-address share), as an operator in that case would.
+    """
 
     name = "Attune"
     kind = "attune"
@@ -177,7 +193,7 @@ class AttuneTarget(Target):
     def __init__(self, workdir: Path, cpus: list[int] | None, env: dict | None = None):
         self.workdir = workdir
         self.cpus = cpus
-        self.env = env or {}
+        self.env = {"KIOSK_PHONES_PER_ADDRESS": "0", **(env or {})}
         self.db = workdir / f"attune-{os.getpid()}-{time.monotonic_ns()}.db"
         self.server = LiveServer(self.db, env=self.env)
         self.port = self.server.port
@@ -192,8 +208,14 @@ class AttuneTarget(Target):
         self.token = created["facilitator_token"]
         self.facilitator_auth = {"code": self.code, "token": self.token}
 
-    def phone_auth(self, pid: str) -> dict:
-        return {"code": self.code, "pid": pid}
+    def phone_auth(self) -> dict:
+        return {"code": self.code}
+
+    def phone_cookies(self, n: int) -> list[str | None]:
+        """Each phone's id from the kiosk: its phone page opened once, a few at a time."""
+        url = f"http://127.0.0.1:{self.port}"
+        with ThreadPoolExecutor(ISSUE_THREADS) as pool:
+            return list(pool.map(lambda _: phone_cookie(url, self.code), range(n)))
 
     @property
     def pid(self) -> int:
@@ -454,6 +476,11 @@ async def run_target(target: Target, n: int, generator: Generator, cfg: Config) 
         pings = await generator.call("ping", {}, 10)
         facilitator = Facilitator(loop, target.port, target.facilitator_auth)
         await facilitator.open()
+        # -- phone ids: each phone's page opened once, before the idle memory is read and
+        # the join rush starts (neither includes it) --------------------------------------
+        issued = time.monotonic()
+        cookies = await loop.run_in_executor(None, target.phone_cookies, n)
+        result["phone_ids_s"] = time.monotonic() - issued
         await asyncio.sleep(0.5)
         rss_idle = rss_kb(target.pid)
 
@@ -461,13 +488,12 @@ async def run_target(target: Target, n: int, generator: Generator, cfg: Config) 
         specs = [
             {
                 "idx": i,
-                "pid": f"bench{i:06d}{rng.getrandbits(64):016x}",
+                "cookie": cookies[i],
+                "auth": target.phone_auth(),
                 "offset_ms": rng.uniform(-3_600_000, 3_600_000),
             }
             for i in range(n)
         ]
-        for spec in specs:
-            spec["auth"] = target.phone_auth(spec["pid"])
         shares = _split(specs, len(generator))
         await generator.call(
             "setup",

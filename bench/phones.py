@@ -47,7 +47,7 @@ class Phone:
 
     __slots__ = (
         "idx",
-        "pid",
+        "cookie",
         "auth",
         "offset_ms",
         "conn",
@@ -61,9 +61,9 @@ class Phone:
         "burst",
     )
 
-    def __init__(self, idx: int, pid: str, auth: dict, offset_ms: float):
+    def __init__(self, idx: int, cookie: str | None, auth: dict, offset_ms: float):
         self.idx = idx
-        self.pid = pid
+        self.cookie = cookie  # `attune_phone=…`: the id the kiosk issued this phone
         self.auth = auth
         self.offset_ms = offset_ms
         self.conn: Conn | None = None
@@ -152,7 +152,7 @@ class Worker:
     def cmd_setup(self, host: str, port: int, namespace: str, phones: list[dict]) -> None:
         self.addr = (host, port)
         self.namespace = namespace
-        self.phones = [Phone(p["idx"], p["pid"], p["auth"], p["offset_ms"]) for p in phones]
+        self.phones = [Phone(p["idx"], p["cookie"], p["auth"], p["offset_ms"]) for p in phones]
         self.counts = {}
         self.lost = []
         self.state_bytes = 0
@@ -201,6 +201,7 @@ class Worker:
                 on_refused=on_refused,
                 on_state=on_state,
                 on_lost=on_lost,
+                cookie=phone.cookie,
             )
             conn.data = phone
             phone.conn = conn

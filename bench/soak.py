@@ -31,6 +31,7 @@ import socketio
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.live import LiveServer  # noqa: E402
+from tests.live import phone_cookie  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -48,7 +49,8 @@ class Phone:
 
     def __init__(self, soak: Soak, index: int):
         self.soak = soak
-        self.pid = f"soak-phone-{index:04d}-{random.getrandbits(40):010x}"
+        self.name = f"soak-phone-{index:04d}-{random.getrandbits(40):010x}"
+        self.cookie: str | None = None  # the id the kiosk issues it, on its first page load
         self.rng = random.Random(index)
         self.client = socketio.Client(reconnection=False)
         self.state: dict | None = None
@@ -64,19 +66,22 @@ class Phone:
     def connect(self) -> None:
         for attempt in range(5):
             try:
+                # The phone page, opened once; after that the phone keeps its cookie.
+                self.cookie = self.cookie or phone_cookie(self.soak.url, self.soak.code)
                 self.client.connect(
                     self.soak.url,
                     namespaces=["/participant"],
-                    auth={"code": self.soak.code, "pid": self.pid},
+                    auth={"code": self.soak.code},
+                    headers={"Cookie": self.cookie},
                     transports=["websocket"],
                     wait_timeout=20,
                 )
                 self.soak.count("connects")
                 return
-            except socketio.exceptions.ConnectionError:
+            except (socketio.exceptions.ConnectionError, RuntimeError, OSError):
                 self.soak.count("connect retries")
                 time.sleep(1 + attempt)
-        self.soak.problem(f"{self.pid} could not connect")
+        self.soak.problem(f"{self.name} could not connect")
 
     def answer_if_asked(self) -> None:
         state = self.state
@@ -96,7 +101,7 @@ class Phone:
         self.outbox[prompt["id"]] = {
             "prompt_id": prompt["id"],
             "value": value,
-            "answer_id": f"{self.pid[-10:]}-{self.rng.getrandbits(48):012x}",
+            "answer_id": f"{self.name[-10:]}-{self.rng.getrandbits(48):012x}",
         }
 
     def flush(self) -> None:
@@ -148,7 +153,8 @@ class Soak:
         self.problems: list[str] = []
         self.lock = threading.Lock()
         self.workdir = Path(tempfile.mkdtemp(prefix="attune-soak-"))
-        self.kiosk = LiveServer(self.workdir / "soak.db")
+        # Its phones all come from 127.0.0.1: no per-address share (bench/driver.py says why).
+        self.kiosk = LiveServer(self.workdir / "soak.db", env={"KIOSK_PHONES_PER_ADDRESS": "0"})
 
     def count(self, what: str, n: int = 1) -> None:
         with self.lock:

@@ -33,18 +33,24 @@ WS_KEY = b"YXR0dW5lLWJlbmNoLWtleQ=="  # any 16 bytes, base64: the server only ec
 
 
 def upgrade_request(
-    host: str, port: int, path: str = "/socket.io/", agent: str = "attune-bench"
+    host: str,
+    port: int,
+    path: str = "/socket.io/",
+    agent: str = "attune-bench",
+    cookie: str | None = None,
 ) -> bytes:
     """The HTTP request that opens an Engine.IO websocket without long-polling first.
 
     Each phone sends its own User-Agent, as real phones do: nginx's sticky hash (address plus
-    User-Agent, deploy/nginx.conf) then spreads them over a cluster's processes.
+    User-Agent, deploy/nginx.conf) then spreads them over a cluster's processes. A phone sends
+    the cookie holding the id its phone page got from the kiosk (`Cookie: attune_phone=…`).
     """
     return (
         f"GET {path}?EIO=4&transport=websocket HTTP/1.1\r\n"
         f"Host: {host}:{port}\r\n"
         f"User-Agent: {agent}\r\n"
-        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        + (f"Cookie: {cookie}\r\n" if cookie else "")
+        + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
         "Sec-WebSocket-Key: " + WS_KEY.decode() + "\r\n"
         "Sec-WebSocket-Version: 13\r\n\r\n"
     ).encode()
@@ -93,6 +99,7 @@ class Conn:
         "ns",
         "prefix",
         "auth",
+        "cookie",
         "sock",
         "fd",
         "buf",
@@ -122,12 +129,14 @@ class Conn:
         on_refused: Callable | None = None,
         on_state: Callable | None = None,
         on_lost: Callable | None = None,
+        cookie: str | None = None,
     ):
         self.loop = loop
         self.addr = addr
         self.ns = namespace
         self.prefix = namespace.encode() + b","
         self.auth = auth
+        self.cookie = cookie
         self.sock: socket.socket | None = None
         self.fd = -1
         self.buf = b""
@@ -158,7 +167,9 @@ class Conn:
         self.t_connect = now_ns()
         try:
             await self.loop.sock_connect(sock, self.addr)
-            sock.send(upgrade_request(*self.addr, agent=f"attune-bench/{id(self):x}"))
+            sock.send(
+                upgrade_request(*self.addr, agent=f"attune-bench/{id(self):x}", cookie=self.cookie)
+            )
         except OSError as problem:
             self._lose(f"connect: {problem}")
             return

@@ -8,8 +8,11 @@ from flask_socketio import ConnectionRefusedError
 from flask_socketio import emit
 from flask_socketio import join_room
 
+from participant.identity import address_share
+from participant.identity import phone_id
 from realtime import AttuneNamespace
 from realtime import broadcaster
+from realtime import client_address
 from realtime import error
 from realtime import kiosk
 from realtime import ok
@@ -22,9 +25,18 @@ from workshop.messages import parse
 from workshop.results import AnswerError
 from workshop.service import UnknownSession
 
+NO_PHONE_ID = (
+    "this browser did not send the phone id the kiosk gave it: reload the page "
+    "(and allow cookies for this site if the browser asks)"
+)
+
 
 class ParticipantNamespace(AttuneNamespace):
-    """Events of a phone. Auth: `{code, pid}`; the pid never leaves this process unhashed."""
+    """Events of a phone. Auth: `{code}`; the phone's id comes from the kiosk's cookie.
+
+    The id never leaves this process unhashed. A `pid` in `auth` (older pages sent one) is
+    ignored: an id the phone makes up itself would let one device pose as many.
+    """
 
     role = "participant"
 
@@ -43,22 +55,38 @@ class ParticipantNamespace(AttuneNamespace):
         code = self.admit(
             credentials.code, "unknown join code: check the code on the screen and try again"
         )
-        who = service.respondent(code, credentials.pid)
+        pid = phone_id()
+        if pid is None:
+            raise ConnectionRefusedError(NO_PHONE_ID)
+        who = service.respondent(code, pid)
         limit = current_app.config["MAX_PARTICIPANTS"]
         if service.presence.count(code) >= limit and not service.presence.has(code, who):
             raise ConnectionRefusedError(
                 f"this session is full ({limit} phones); ask the facilitator to raise the limit"
             )
-        self.members[request.sid] = (code, credentials.pid)
-        self.codes[request.sid] = code
-        join_room(code)
-        service.presence.join(code, request.sid, who)
-        emit("state", service.view(code, "participant"))
-        emit("mine", service.mine(code, credentials.pid))
+        share = address_share()
+        if not share.take(request.sid, code, client_address(), who):
+            raise ConnectionRefusedError(
+                f"{share.per_address} phones from this network are in this session already, "
+                "the most one network may have; ask the facilitator: the kiosk can allow more "
+                "per network (KIOSK_PHONES_PER_ADDRESS)"
+            )
+        try:
+            self.members[request.sid] = (code, pid)
+            self.codes[request.sid] = code
+            join_room(code)
+            service.presence.join(code, request.sid, who)
+            emit("state", service.view(code, "participant"))
+            emit("mine", service.mine(code, pid))
+        except BaseException:
+            # A connect that fails gets no disconnect: give its place back here.
+            share.release(request.sid)
+            raise
         broadcaster().presence_changed(code)
 
     def on_disconnect(self, *reason):
-        """Leave the head count (a reconnect joins it again)."""
+        """Leave the head count and the address's share (a reconnect joins both again)."""
+        address_share().release(request.sid)
         member = self.members.pop(request.sid, None)
         if member is None:
             return

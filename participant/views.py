@@ -9,11 +9,17 @@ import qrcode.image.svg
 from flask import Blueprint
 from flask import Response
 from flask import abort
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from werkzeug.exceptions import TooManyRequests
 
+from participant.identity import address_share
+from participant.identity import keep_phone_cookie
+from participant.identity import phone_ids
+from participant.identity import signed_phone_id
 from realtime import client_address
 from realtime import guess_brake
 from realtime import kiosk
@@ -72,15 +78,47 @@ def landing():
 
 @blueprint.get("/j/<code>")
 def phone(code: str):
-    """The phone page of a session.
+    """The phone page of a session, with the phone's id from the kiosk in a cookie.
+
+    A browser without a valid id gets a new one, unless its address had its share of new ids
+    this hour (429, said in words).
 
     :raise 404: no session has this code.
     """
     canonical = _existing_code(code)
     if canonical != code:
         return redirect(url_for("participant.phone", code=canonical))
+    signed = signed_phone_id()
+    if signed is None:
+        share = address_share()
+        if not share.may_issue(client_address()):
+            return _too_many_new_phones(share.seconds_to_next_id(client_address()))
+        signed = phone_ids().issue()
     title = kiosk().workshop_of(canonical).title
-    return render_template("phone.html", code=canonical, title=title)
+    response = make_response(render_template("phone.html", code=canonical, title=title))
+    keep_phone_cookie(response, signed)
+    # A page that sets a phone's id must never be served from a cache to another phone.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+class _TooManyNewPhones(TooManyRequests):
+    name = "Too many new phones from this network"
+
+
+def _too_many_new_phones(retry_seconds: int):
+    """429: this address got its share of new phone ids lately; what to do, in words."""
+    minutes = max(1, round(retry_seconds / 60))
+    error = _TooManyNewPhones(
+        description=(
+            "Too many new phones have joined from this network lately. "
+            f"Try again in about {minutes} minute{'s' if minutes != 1 else ''}, or ask the "
+            "facilitator: the kiosk can let more phones join from one network "
+            "(KIOSK_PHONES_PER_ADDRESS)."
+        )
+    )
+    body = render_template("error.html", error=error)
+    return body, 429, {"Retry-After": str(retry_seconds), "Cache-Control": "no-store"}
 
 
 @blueprint.get("/qr/<code>.svg")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -9,13 +10,16 @@ import subprocess
 import sys
 import threading
 import time
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_KEY = "live-admin-key"
+PHONE_COOKIE = "attune_phone"
 
 
 def free_port() -> int:
@@ -109,8 +113,50 @@ class LiveServer:
         return response.json()
 
 
+def open_phone_page(
+    url: str, code: str, source: str = "127.0.0.1", cookie: str | None = None
+) -> http.client.HTTPResponse:
+    """`GET /j/<code>` as a phone's browser does, from `source` (a loopback address such as
+    127.0.0.2 stands for another device), with `cookie` if it has one; the body is read."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=10, source_address=(source, 0)
+    )
+    try:
+        connection.request("GET", f"/j/{code}", headers={"Cookie": cookie} if cookie else {})
+        response = connection.getresponse()
+        response.body = response.read()
+        return response
+    finally:
+        connection.close()
+
+
+def phone_cookie(url: str, code: str, source: str = "127.0.0.1") -> str:
+    """A `Cookie` header holding a new phone id from the kiosk, as its phone page sets it.
+
+    Phones no longer choose their own ids: a test phone opens the page first, like a person
+    scanning the QR code, and sends the cookie back with its Socket.IO connection.
+    """
+    response = open_phone_page(url, code, source)
+    if response.status != 200:
+        raise RuntimeError(f"GET /j/{code} answered {response.status}: {response.body[:300]!r}")
+    cookies = SimpleCookie(response.getheader("Set-Cookie"))
+    return f"{PHONE_COOKIE}={cookies[PHONE_COOKIE].value}"
+
+
 class SocketClient:
-    """A python-socketio client of one namespace that remembers every state it got."""
+    """A python-socketio client of one namespace that remembers every state it got.
+
+    `cookie` is sent with the handshake (a phone's id from `phone_cookie`); a phone made with
+    `SocketClient.phone` fetches its own and keeps it in `self.cookie` for reconnecting as the
+    same phone.
+    """
+
+    @classmethod
+    def phone(cls, url: str, code: str, cookie: str | None = None, **options) -> SocketClient:
+        """A phone of session `code`: a new one, or the phone whose `cookie` this is."""
+        cookie = cookie or phone_cookie(url, code)
+        return cls(url, "/participant", {"code": code}, cookie=cookie, **options)
 
     def __init__(
         self,
@@ -119,8 +165,13 @@ class SocketClient:
         auth: dict,
         headers: dict | None = None,
         transports: list[str] | None = None,
+        cookie: str | None = None,
     ):
         self.namespace = namespace
+        self.cookie = cookie
+        headers = dict(headers or {})
+        if cookie:
+            headers["Cookie"] = cookie
         self.states: list[dict] = []
         self.changed = threading.Event()
         self.sio = socketio.Client(
@@ -143,7 +194,7 @@ class SocketClient:
             url,
             namespaces=[namespace],
             auth=auth,
-            headers=headers or {},
+            headers=headers,
             transports=transports or ["websocket"],
             wait_timeout=10,
         )

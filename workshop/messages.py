@@ -37,10 +37,14 @@ class _Message(BaseModel):
 
 
 class ParticipantAuth(_Message):
-    """`auth` of a phone connecting to /participant."""
+    """`auth` of a phone connecting to /participant.
+
+    The phone's id comes from the kiosk's signed cookie; a `pid` here (older pages made one
+    up) is checked for shape and otherwise ignored.
+    """
 
     code: JoinCode
-    pid: ParticipantId
+    pid: ParticipantId | None = None
 
 
 class FacilitatorAuth(_Message):

@@ -3,7 +3,7 @@
 import { countCharacters, exactCount, foldAnswer } from "./characters.js";
 import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
-import { $, el, randomId, setText } from "./dom.js";
+import { $, el, setText } from "./dom.js";
 import { Outbox } from "./outbox.js";
 import { renderRoomResults } from "./results.js";
 import { PHASE_CUES, WakeLock, chime, enableSound, soundOn, tone, vibrate } from "./sound.js";
@@ -12,8 +12,10 @@ import { TimingPanel } from "./widgets.js";
 
 const main = $("main.phone");
 const code = main.dataset.code;
-const pid = localStorage.getItem("attune.pid") || randomId(22);
-localStorage.setItem("attune.pid", pid);
+// The phone's id is the kiosk's to give: it comes in an HttpOnly cookie with this page and
+// goes back with the connection by itself (docs/protocol.md). Older pages kept an id of their
+// own making here; it counts for nothing now, so it is not left behind.
+localStorage.removeItem("attune.pid");
 
 const outbox = new Outbox(code);
 const wakeLock = new WakeLock();
@@ -26,7 +28,7 @@ let lastSeconds = null;
 let lastPhase = null;
 let eyesClosed = false;
 
-const { socket, clock, call } = connect("/participant", { code, pid }, {
+const { socket, clock, call } = connect("/participant", { code }, {
   onState(next) {
     const stepChanged = !state || state.step.id !== next.step.id;
     if (next.session.answers_deleted && !(state && state.session.answers_deleted)) forgetDeletedAnswers();

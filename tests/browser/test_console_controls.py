@@ -104,7 +104,7 @@ def test_reveal_and_hide_buttons_show_the_results_to_the_room_and_take_them_away
     go_to(console, PICK)
     phone.get_by_role("button", name="Hug").click()
     expect(phone.locator("#received")).to_contain_text("Received")
-    others = extra_phones(kiosk, session, 2, prefix="reveal-phone")
+    others = extra_phones(kiosk, session, 2)
     for client, option in zip(others, ["Hug", "Breathing"], strict=True):
         ack = client.call(
             "respond", {"prompt_id": "keep", "value": option}, namespace="/participant"
@@ -139,7 +139,7 @@ def test_moderation_hides_one_answer_from_the_room_and_shows_it_again(pages, kio
     phone.get_by_role("button", name="Send").click()
     expect(phone.locator("#received")).to_contain_text("Received")
     # Enough others that the room still sees results with one answer hidden.
-    others = extra_phones(kiosk, session, 3, prefix="moderated-phone")
+    others = extra_phones(kiosk, session, 3)
     for client, text in zip(others, ["sunrise", "tide", "moss"], strict=True):
         ack = client.call(
             "respond", {"prompt_id": "symbol", "value": text}, namespace="/participant"

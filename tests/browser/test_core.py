@@ -11,6 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PROJECTOR
+from tests.live import phone_cookie
 
 SAVOUR = 3  # a plain 30-second countdown that moves on by itself
 
@@ -22,15 +23,19 @@ def skewed(hours):
     return install
 
 
-def extra_phones(kiosk, session, n, prefix="socket-phone"):
-    """Phones that answer through python-socketio, to reach the privacy threshold."""
+def extra_phones(kiosk, session, n):
+    """Phones that answer through python-socketio, to reach the privacy threshold.
+
+    Each opens its phone page first for the id the kiosk issues, as a browser does.
+    """
     clients = []
-    for i in range(n):
+    for _ in range(n):
         client = socketio.Client()
         client.connect(
             kiosk.url,
             namespaces=["/participant"],
-            auth={"code": session["code"], "pid": f"{prefix}-{i}-0123456789"},
+            auth={"code": session["code"]},
+            headers={"Cookie": phone_cookie(kiosk.url, session["code"])},
             transports=["websocket"],
         )
         clients.append(client)

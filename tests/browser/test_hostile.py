@@ -24,7 +24,7 @@ def test_hostile_words_stay_text_on_console_screen_phone_and_report(pages, kiosk
     phone.locator("#words").fill(HOSTILE[0])
     phone.get_by_role("button", name="Send").click()
     expect(phone.locator("#received")).to_contain_text("Received")
-    others = extra_phones(kiosk, session, len(HOSTILE) - 1, prefix="hostile")
+    others = extra_phones(kiosk, session, len(HOSTILE) - 1)
     for text, client in zip(HOSTILE[1:], others, strict=True):
         assert client.call(
             "respond", {"prompt_id": "symbol", "value": text}, namespace="/participant"

@@ -49,11 +49,14 @@ class Cluster:
 
 
 def phone(cluster, session, i, transports=None):
-    """A phone through nginx; its User-Agent decides which process it lands on."""
-    return SocketClient(
+    """A phone through nginx; its User-Agent decides which process it lands on.
+
+    Its id comes from its phone page, opened through nginx (any process signs it with the key
+    they share); `.cookie` reconnects as the same phone, on any process.
+    """
+    return SocketClient.phone(
         cluster.nginx.url,
-        "/participant",
-        {"code": session["code"], "pid": f"cluster-phone-{i:03d}-abcdef"},
+        session["code"],
         headers={"User-Agent": f"ClusterPhone/{i}"},
         transports=transports or ["polling", "websocket"],
     )
@@ -98,9 +101,7 @@ def test_one_room_across_processes(cluster):
         assert p.call("respond", message)["ok"]
         assert p.call("respond", message)["ok"]  # a retry after a lost ack
         acked.append(message["value"])
-    retry = SocketClient(
-        second.url, "/participant", {"code": session["code"], "pid": "cluster-phone-000-abcdef"}
-    )
+    retry = SocketClient.phone(second.url, session["code"], cookie=phones[0].cookie)
     assert retry.call(
         "respond", {"prompt_id": "mood", "value": 1, "answer_id": "cluster-answer-000"}
     )["ok"]

@@ -5,7 +5,6 @@ joins, gets every state version of a few steps, and every answer of a burst is a
 stored once (the database file is read directly). The full comparison is `make bench`.
 """
 
-
 from bench.driver import AttuneTarget
 from bench.driver import Config
 from bench.driver import Generator

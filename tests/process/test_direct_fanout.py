@@ -19,6 +19,7 @@ from fanout import text_frame
 from tests.conftest import TINY
 from tests.live import LiveServer
 from tests.live import SocketClient as Client
+from tests.live import phone_cookie
 
 
 def _messages(stream: bytes) -> list[str]:
@@ -48,15 +49,16 @@ def _stats(live) -> dict:
     return requests.get(f"{live.url}/healthz", timeout=5).json()["broadcasts"]
 
 
-def _raw_phone(live, code: str, pid: str) -> websocket.WebSocket:
+def _raw_phone(live, code: str) -> websocket.WebSocket:
     """A phone on a bare websocket with a tiny receive buffer, joined to the session."""
     ws = websocket.create_connection(
         f"ws://127.0.0.1:{live.port}/socket.io/?EIO=4&transport=websocket",
         timeout=10,
         sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 2048),),
+        cookie=phone_cookie(live.url, code),
     )
     assert ws.recv().startswith("0{")
-    ws.send("40/participant," + json.dumps({"code": code, "pid": pid}))
+    ws.send("40/participant," + json.dumps({"code": code}))
     while True:  # the namespace's connect packet, then the first state
         message = ws.recv()
         if message.startswith("42/participant,") and '"state"' in message:
@@ -80,8 +82,8 @@ def test_a_phone_that_stops_reading_never_gets_a_broken_stream(small_buffers):
     console = Client(
         live.url, "/facilitator", {"code": code, "token": session["facilitator_token"]}
     )
-    reader = Client(live.url, "/participant", {"code": code, "pid": "reading-phone-0123456789"})
-    stalled = _raw_phone(live, code, "stalled-phone-0123456789")
+    reader = Client.phone(live.url, code)
+    stalled = _raw_phone(live, code)
 
     def move(count: int) -> int:
         """Step back and forth `count` times (commands are rate limited: wait when refused)."""

@@ -8,6 +8,7 @@ import requests
 import websocket
 
 from tests.live import SocketClient
+from tests.live import phone_cookie
 from tests.process.wire import rss_kb
 
 
@@ -73,8 +74,11 @@ def test_a_64_mb_frame_is_refused_as_it_arrives_without_buffering_it(live):
 
 def test_junk_frames_do_not_hurt_the_server(live):
     session = live.create_session("tiny")
-    ws = handshake(live)
-    ws.send("40/participant," + json.dumps({"code": session["code"], "pid": "j" * 20}))
+    # A joined phone: its id from the kiosk's phone page, as a browser would have it.
+    cookie = phone_cookie(live.url, session["code"])
+    ws = websocket.create_connection(ws_url(live), timeout=10, cookie=cookie)
+    assert ws.recv().startswith("0{")
+    ws.send("40/participant," + json.dumps({"code": session["code"]}))
     for junk in [
         "40/participant,0.0",
         "40/screen,12",
@@ -108,9 +112,12 @@ def frames_until(ws: websocket.WebSocket, prefix: str) -> str:
 
 def test_deeply_nested_json_gets_an_error_ack_without_flooding_the_log(live):
     session = live.create_session("tiny")
-    neighbour = SocketClient(live.url, "/participant", {"code": session["code"], "pid": "n" * 20})
-    ws = handshake(live)
-    ws.send("40/participant," + json.dumps({"code": session["code"], "pid": "d" * 20}))
+    neighbour = SocketClient.phone(live.url, session["code"])
+    ws = websocket.create_connection(
+        ws_url(live), timeout=10, cookie=phone_cookie(live.url, session["code"])
+    )
+    assert ws.recv().startswith("0{")
+    ws.send("40/participant," + json.dumps({"code": session["code"]}))
     frames_until(ws, "40/participant,")
     log_before = live.log.read_text()
     nested = {

@@ -6,9 +6,10 @@ import socketio
 
 from tests.live import ADMIN_KEY
 from tests.live import SocketClient as Client
+from tests.live import phone_cookie
 
 
-def refusal(url: str, namespace: str, auth) -> str:
+def refusal(url: str, namespace: str, auth, headers: dict | None = None) -> str:
     """The `connect_error` message a refused client receives."""
     client = socketio.Client(reconnection=False)
     messages = []
@@ -19,7 +20,12 @@ def refusal(url: str, namespace: str, auth) -> str:
 
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.connect(
-            url, namespaces=[namespace], auth=auth, transports=["websocket"], wait_timeout=5
+            url,
+            namespaces=[namespace],
+            auth=auth,
+            headers=headers or {},
+            transports=["websocket"],
+            wait_timeout=5,
         )
     client.disconnect()
     assert messages, "no connect_error message arrived"
@@ -28,10 +34,12 @@ def refusal(url: str, namespace: str, auth) -> str:
 
 def test_refused_connections_say_why(live):
     session = live.create_session("tiny")
-    assert "unknown join code" in refusal(
-        live.url, "/participant", {"code": "NOPE22", "pid": "p" * 20}
+    cookie = {"Cookie": phone_cookie(live.url, session["code"])}
+    assert "unknown join code" in refusal(live.url, "/participant", {"code": "NOPE22"}, cookie)
+    assert "pid" in refusal(
+        live.url, "/participant", {"code": session["code"], "pid": "short"}, cookie
     )
-    assert "pid" in refusal(live.url, "/participant", {"code": session["code"], "pid": "short"})
+    assert "reload the page" in refusal(live.url, "/participant", {"code": session["code"]})
     assert "console link is not valid" in refusal(
         live.url, "/facilitator", {"code": session["code"], "token": "guess"}
     )
@@ -71,10 +79,7 @@ def test_kill_9_loses_nothing_that_was_acked(live):
     console = Client(
         live.url, "/facilitator", {"code": code, "token": session["facilitator_token"]}
     )
-    phones = [
-        Client(live.url, "/participant", {"code": code, "pid": f"phone-{i}-0123456789abc"})
-        for i in range(3)
-    ]
+    phones = [Client.phone(live.url, code) for _ in range(3)]
     assert console.call("command", {"action": "next"})["ok"]
     acked = []
     for i, phone in enumerate(phones):
@@ -117,7 +122,7 @@ def test_kill_9_loses_nothing_that_was_acked(live):
 def test_sigterm_tells_clients_and_stops_cleanly(live):
     session = live.create_session("tiny")
     notices = []
-    phone = Client(live.url, "/participant", {"code": session["code"], "pid": "p" * 20})
+    phone = Client.phone(live.url, session["code"])
     phone.sio.on("notice", notices.append, namespace="/participant")
     assert live.stop() == 0
     assert "the session is saved" in live.log.read_text()

@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from tests.live import ADMIN_KEY
+from tests.live import phone_cookie
 from tests.process.wire import Reply
 from tests.process.wire import connect
 from tests.process.wire import held_connections
@@ -73,8 +74,8 @@ def test_a_chunked_polling_post_is_refused(live):
 
 def test_a_polling_post_within_the_cap_still_works(live):
     session = live.create_session("tiny")
-    sid = polling_handshake(live)
-    body = "40/participant," + json.dumps({"code": session["code"], "pid": "b" * 20})
+    sid = polling_handshake(live, phone_cookie(live.url, session["code"]))
+    body = "40/participant," + json.dumps({"code": session["code"]})
     posted = requests.post(
         f"{live.url}/socket.io/?EIO=4&transport=polling&sid={sid}",
         data=body.encode(),

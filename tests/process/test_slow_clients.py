@@ -76,12 +76,7 @@ def test_headers_sent_in_time_are_answered(kiosk):
 @pytest.mark.parametrize("transport", ["websocket", "polling"])
 def test_idle_sockets_outlive_the_header_deadline(kiosk, transport):
     session = kiosk.create_session("tiny")
-    phone = SocketClient(
-        kiosk.url,
-        "/participant",
-        {"code": session["code"], "pid": f"idle-{transport}-0123456789"},
-        transports=[transport],
-    )
+    phone = SocketClient.phone(kiosk.url, session["code"], transports=[transport])
     sid = phone.sio.get_sid("/participant")
     snapshots = len(phone.states)
     # Idle for well over the deadline (but under the 15 s ping interval: nothing is sent).

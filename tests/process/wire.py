@@ -40,9 +40,13 @@ def connect(port: int) -> socket.socket:
     return socket.create_connection(("127.0.0.1", port), timeout=10)
 
 
-def polling_handshake(live) -> str:
-    """Open an engine.io long-polling session; its sid."""
-    response = requests.get(f"{live.url}/socket.io/?EIO=4&transport=polling", timeout=5)
+def polling_handshake(live, cookie: str | None = None) -> str:
+    """Open an engine.io long-polling session (with a phone's `Cookie` header); its sid."""
+    response = requests.get(
+        f"{live.url}/socket.io/?EIO=4&transport=polling",
+        headers={"Cookie": cookie} if cookie else {},
+        timeout=5,
+    )
     assert response.status_code == 200, response.text
     return json.loads(response.text[1:])["sid"]
 

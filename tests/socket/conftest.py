@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from participant.identity import PHONE_COOKIE
 from tests.conftest import ADMIN_KEY
 
 
@@ -23,12 +24,42 @@ def session(app):
     return response.json
 
 
+class Browsers:
+    """Browsers by name, each with its own cookies: a phone is the id its browser was given.
+
+    A browser opens the phone page (`GET /j/<code>`) once, as a person scanning the QR code
+    does, and keeps the cookie the kiosk set; the same name is the same phone again.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.clients = {}
+
+    def get(self, name: str, code: str, address: str = "127.0.0.1"):
+        """The Flask test client of browser `name`, holding a phone id from the kiosk."""
+        client = self.clients.get(name)
+        if client is None:
+            client = self.clients[name] = self.app.test_client()
+            client.environ_base["REMOTE_ADDR"] = address
+        if client.get_cookie(PHONE_COOKIE) is None:
+            page = client.get(f"/j/{code}", follow_redirects=True)
+            assert page.status_code == 200, page.text
+        return client
+
+    def phone_id(self, name: str) -> str:
+        """The raw phone id inside browser `name`'s cookie."""
+        signed = self.clients[name].get_cookie(PHONE_COOKIE).value
+        return self.app.extensions["attune.phone_ids"].verify(signed)
+
+
 class Role:
     """A connected test client of one namespace, with helpers for events and acks."""
 
-    def __init__(self, socketio, app, namespace, auth):
+    def __init__(self, socketio, app, namespace, auth, browser=None):
         self.namespace = namespace
-        self.client = socketio.test_client(app, namespace=namespace, auth=auth)
+        self.client = socketio.test_client(
+            app, namespace=namespace, auth=auth, flask_test_client=browser
+        )
 
     @property
     def connected(self) -> bool:
@@ -50,8 +81,24 @@ class Role:
 
 @pytest.fixture
 def connect(socketio, app):
-    def make(namespace: str, auth) -> Role:
-        return Role(socketio, app, namespace, auth)
+    def make(namespace: str, auth, browser=None) -> Role:
+        return Role(socketio, app, namespace, auth, browser)
+
+    return make
+
+
+@pytest.fixture
+def browsers(app):
+    return Browsers(app)
+
+
+@pytest.fixture
+def join(connect, browsers):
+    """A phone of session `code` in browser `name` (from `address`); connected or refused."""
+
+    def make(code: str, name: str = "phone-one", address: str = "127.0.0.1") -> Role:
+        browser = browsers.get(name, code, address)
+        return connect("/participant", {"code": code}, browser=browser)
 
     return make
 
@@ -71,9 +118,11 @@ def screen(connect, session):
 
 
 @pytest.fixture
-def phone(connect, session):
-    def make(pid: str = "phone-one-0123456789") -> Role:
-        role = connect("/participant", {"code": session["code"], "pid": pid})
+def phone(join, session):
+    """A connected phone of `session`; the same name is the same phone (its browser's id)."""
+
+    def make(name: str = "phone-one") -> Role:
+        role = join(session["code"], name)
         assert role.connected
         return role
 

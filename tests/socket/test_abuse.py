@@ -5,10 +5,11 @@ import pytest
 from app import create_app
 from tests.conftest import ADMIN_KEY
 from tests.conftest import TINY
+from tests.socket.conftest import Browsers
 
 
 def test_a_flood_of_answers_gets_error_acks_and_others_are_not_slowed(console, phone, app, session):
-    flooder, neighbour = phone("flooder-0123456789abc"), phone("neighbour-0123456789a")
+    flooder, neighbour = phone("flooder"), phone("neighbour")
     console.command("next")
     acks = [
         flooder.ack("respond", {"prompt_id": "mood-before", "value": 1 + i % 5}) for i in range(60)
@@ -47,23 +48,30 @@ def test_the_participant_cap_refuses_new_phones_but_not_returning_ones(tmp_path,
         .json["code"]
     )
     socketio = app.extensions["socketio"]
+    browsers = Browsers(app)
 
-    def join(pid):
-        return socketio.test_client(app, namespace="/participant", auth={"code": code, "pid": pid})
+    def join(name):
+        return socketio.test_client(
+            app,
+            namespace="/participant",
+            auth={"code": code},
+            flask_test_client=browsers.get(name, code),
+        )
 
-    first, second = join("first-phone-012345678"), join("second-phone-01234567")
+    first, second = join("first"), join("second")
     assert first.is_connected("/participant") and second.is_connected("/participant")
-    assert not join("third-phone-012345678").is_connected("/participant")
-    assert join("first-phone-012345678").is_connected("/participant"), "a second tab is fine"
+    assert not join("third").is_connected("/participant")
+    assert join("first").is_connected("/participant"), "a second tab is fine"
 
 
-def test_guessing_codes_is_slowed(connect, session):
-    assert connect("/screen", {"code": session["code"]}).connected
+def test_guessing_codes_is_slowed(connect, session, browsers):
+    guesser = browsers.get("guesser", session["code"])
+    assert connect("/screen", {"code": session["code"]}, browser=guesser).connected
     for i in range(20):
-        assert not connect("/participant", {"code": f"WRONG{i % 9}", "pid": "g" * 20}).connected
+        assert not connect("/participant", {"code": f"WRONG{i % 9}"}, browser=guesser).connected
     # Now even the right code is refused for a while from this device, on every namespace.
-    assert not connect("/participant", {"code": session["code"], "pid": "g" * 20}).connected
-    assert not connect("/screen", {"code": session["code"]}).connected
+    assert not connect("/participant", {"code": session["code"]}, browser=guesser).connected
+    assert not connect("/screen", {"code": session["code"]}, browser=guesser).connected
 
 
 def test_http_guessing_is_slowed(app, session):

@@ -9,21 +9,24 @@ import pytest
         None,
         "ABC234",
         {},
-        {"code": "ZZZZZZ", "pid": "phone-one-0123456789"},
+        {"code": "ZZZZZZ"},
         {"code": "{code}", "pid": "short"},
         {"code": "{code}", "pid": "bad pid with spaces!!"},
         {"code": "{code}", "pid": "x" * 65},
-        {"code": 123456, "pid": "phone-one-0123456789"},
-        {"code": "{code}", "pid": "phone-one-0123456789", "extra": 1},
+        {"code": 123456},
+        {"code": "{code}", "extra": 1},
     ],
 )
-def test_phone_with_bad_auth_is_refused(connect, session, auth):
+def test_phone_with_bad_auth_is_refused(connect, session, browsers, auth):
     if isinstance(auth, dict):
         auth = {
             k: (v.format(code=session["code"]) if isinstance(v, str) else v)
             for k, v in auth.items()
         }
-    assert not connect("/participant", auth).connected
+    # Even from a browser that holds a valid phone id from the kiosk.
+    browser = browsers.get("phone", session["code"])
+    assert connect("/participant", {"code": session["code"]}, browser=browser).connected
+    assert not connect("/participant", auth, browser=browser).connected
 
 
 @pytest.mark.parametrize("token", ["", "wrong", "x" * 300, None, 12])

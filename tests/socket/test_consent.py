@@ -32,11 +32,8 @@ def console(connect, calm):
 
 
 @pytest.fixture
-def room(connect, calm):
-    phones = [
-        connect("/participant", {"code": calm["code"], "pid": f"calmphone-{i}-0123456789"})
-        for i in range(3)
-    ]
+def room(join, calm):
+    phones = [join(calm["code"], f"calmphone-{i}") for i in range(3)]
     assert all(phone.connected for phone in phones)
     return phones
 
@@ -105,7 +102,7 @@ def test_the_console_is_reminded_before_each_touch_step(console):
     }
 
 
-def test_choices_for_the_hug_do_not_count_for_the_head_rub(console, room, connect, calm):
+def test_choices_for_the_hug_do_not_count_for_the_head_rub(console, room, join, calm):
     console.command("goto", index=DEEPEN)
     console.command("consent_open")
     choose(room, "hug", ("join", "join", "alternative"))
@@ -138,11 +135,11 @@ def test_choices_for_the_hug_do_not_count_for_the_head_rub(console, room, connec
         **{**ZERO, "skip": 1},
     }
     # Each phone gets back its own choices, one per touch step, when it connects again.
-    for pid, expected in (
-        ("calmphone-0-0123456789", {"hug": "join", "head-rub": "skip"}),
-        ("calmphone-1-0123456789", {"hug": "join"}),
+    for name, expected in (
+        ("calmphone-0", {"hug": "join", "head-rub": "skip"}),
+        ("calmphone-1", {"hug": "join"}),
     ):
-        again = connect("/participant", {"code": calm["code"], "pid": pid})
+        again = join(calm["code"], name)
         assert dict(again.received())["mine"]["consent"] == expected
 
 
