@@ -79,7 +79,9 @@ def test_a_forged_or_foreign_id_is_refused(tmp_path, clock, app, session, connec
     for cookie in forged:
         browser = app.test_client()
         browser.set_cookie(PHONE_COOKIE, cookie)
-        assert not connect("/participant", {"code": session["code"]}, browser=browser).connected
+        # With an id of its own in `auth` too, as phones sent before the kiosk issued them.
+        auth = {"code": session["code"], "pid": "forged-phone-0123456789"}
+        assert not connect("/participant", auth, browser=browser).connected
     assert app.extensions["attune.address_share"].held(session["code"], "127.0.0.1") == 0
 
 
