@@ -169,13 +169,17 @@ class SocketClient:
     ):
         self.namespace = namespace
         self.cookie = cookie
-        headers = dict(headers or {})
+        # The cookie goes in the HTTP session's jar, not in `headers`: python-engineio moves a
+        # `Cookie` header out of the very dict it was given when it opens a websocket, and
+        # python-socketio reconnects with that dict, so a reconnect would go without it.
+        http = requests.Session()
         if cookie:
-            headers["Cookie"] = cookie
+            name, _, value = cookie.partition("=")
+            http.cookies.set(name, value)
         self.states: list[dict] = []
         self.changed = threading.Event()
         self.sio = socketio.Client(
-            reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1
+            reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1, http_session=http
         )
 
         self.events: list[tuple[str, object]] = []
@@ -194,7 +198,7 @@ class SocketClient:
             url,
             namespaces=[namespace],
             auth=auth,
-            headers=headers,
+            headers=headers or {},
             transports=transports or ["websocket"],
             wait_timeout=10,
         )
