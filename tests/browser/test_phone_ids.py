@@ -83,30 +83,25 @@ def test_a_second_browser_is_a_second_phone(pages):
     pages.shot(second, "phone-second-browser-390x844")
 
 
-def test_a_browser_that_keeps_no_cookie_is_told_what_to_do(pages, kiosk, session):
-    page, context = pages.open("", "cookieless-phone", PHONE)
-
-    def without_cookies(route):
-        response = route.fetch()
-        # The fetch shares the context's cookie jar: drop what it kept, and pass the page on
-        # without its Set-Cookie.
-        context.clear_cookies()
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
-        route.fulfill(response=response, headers=headers)
-
-    # As a browser that blocks cookies for this site: the kiosk's id never sticks.
-    context.route(f"{kiosk.url}/j/**", without_cookies)
-    page.goto(f"{kiosk.url}/j/{session['code']}")
+def test_a_browser_that_loses_its_cookie_is_told_what_to_do(pages):
+    page = pages.phone("forgetful-phone")
+    # The browser drops the kiosk's cookie (site data cleared, cookies blocked), then its
+    # connection: it comes back without an id, and the page says what to do.
+    page.context.clear_cookies()
+    pages.network_cut = True
+    page.context.set_offline(True)
+    expect(page.locator("body")).to_have_attribute("data-connected", "false")
+    page.context.set_offline(False)
     message = page.get_by_text("did not send the phone id the kiosk gave it")
-    expect(message).to_be_visible()
+    expect(message).to_be_visible(timeout=30_000)
     expect(message).to_contain_text("reload the page")
     expect(message).to_contain_text("allow cookies for this site")
-    assert context.cookies() == []
     pages.shot(page, "phone-no-cookie-390x844")
-    # A page fulfilled by the test (not by the network) counts as public to Chromium's local
-    # network access checks, which then refuse its websocket upgrade to 127.0.0.1 (polling
-    # carried the refusal above). That complaint is the test's doing; anything else counts.
-    pages.errors[:] = [e for e in pages.errors if "LOCAL_NETWORK_ACCESS" not in e]
+    # Reloading, as it says, gets a new id and the phone is back in the room.
+    page.reload()
+    page.wait_for_selector("body[data-connected=true]")
+    expect(page.locator("#step-title")).to_have_text("Welcome")
+    assert [c["name"] for c in page.context.cookies()] == [PHONE_COOKIE]
 
 
 @pytest.fixture(scope="module")
