@@ -60,7 +60,6 @@ from workshop.admin import AdminAccess  # noqa: E402
 from workshop.admin import forget_clear_secrets  # noqa: E402
 from workshop.limits import GuessBrake  # noqa: E402
 from workshop.phone_ids import AddressShare  # noqa: E402
-from workshop.phone_ids import PhoneIds  # noqa: E402
 from workshop.phone_ids import default_phones_per_address  # noqa: E402
 from workshop.script import WorkshopError  # noqa: E402
 from workshop.script import load_library  # noqa: E402
@@ -206,9 +205,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SESSION_COOKIE_SECURE"] = settings["PUBLIC_URL"].startswith("https://")
     app.config["SESSION_COOKIE_NAME"] = "attune_admin"
     app.session_interface = AdminCookieSessions()
-    # Signs the phone ids the kiosk issues (participant/identity.py); kept like the cookie
-    # key, so that a phone keeps its id across restarts and on every process of a cluster.
-    phone_ids = PhoneIds(kept_secret(store, "phone_key", lambda: secrets.token_hex(32)))
 
     service = Kiosk(
         store,
@@ -261,7 +257,6 @@ def create_app(config: dict | None = None) -> Flask:
         app, socketio, service, lease=cluster.lease if cluster else None
     )
     app.extensions["attune.guess_brake"] = GuessBrake()
-    app.extensions["attune.phone_ids"] = phone_ids
     app.extensions["attune.address_share"] = AddressShare(settings["PHONES_PER_ADDRESS"])
     # Venue Wi-Fi is often weak: pages, styles and scripts go out compressed (about a third).
     app.config["COMPRESS_MIMETYPES"] = [

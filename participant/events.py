@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app
 from flask import request
 from flask_socketio import ConnectionRefusedError
@@ -22,6 +24,7 @@ from workshop.messages import ParticipantAuth
 from workshop.messages import Respond
 from workshop.messages import Signal
 from workshop.messages import parse
+from workshop.phone_ids import PHONE_ID_BYTES
 from workshop.results import AnswerError
 from workshop.service import UnknownSession
 
@@ -55,9 +58,13 @@ class ParticipantNamespace(AttuneNamespace):
         code = self.admit(
             credentials.code, "unknown join code: check the code on the screen and try again"
         )
-        pid = phone_id()
+        pid = phone_id(code)
         if pid is None:
-            raise ConnectionRefusedError(NO_PHONE_ID)
+            if not service.state(code).ended:
+                raise ConnectionRefusedError(NO_PHONE_ID)
+            # An ended session takes no answers and has a new key, under which no earlier id
+            # counts: a phone coming back to it is shown that it ended, under a throwaway id.
+            pid = secrets.token_urlsafe(PHONE_ID_BYTES)
         who = service.respondent(code, pid)
         limit = current_app.config["MAX_PARTICIPANTS"]
         if service.presence.count(code) >= limit and not service.presence.has(code, who):

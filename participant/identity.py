@@ -1,9 +1,9 @@
 """Phone ids on the web side: the cookie that carries the id the kiosk issued a phone.
 
-The phone page (`GET /j/<code>`) gives a browser that has no valid id a new one, signed with
-the kiosk's key (workshop/phone_ids.py), in an HttpOnly cookie; the browser sends it back with
-the Socket.IO handshake (same origin), and /participant accepts a phone only with a valid one.
-The id itself is never stored: answers carry a keyed hash of it, as before.
+The phone page (`GET /j/<code>`) gives a browser that has no valid id for that session a new
+one, signed for the session (workshop/phone_ids.py), in an HttpOnly cookie; the browser sends
+it back with the Socket.IO handshake (same origin), and /participant accepts a phone only with
+a valid one. The id itself is never stored: answers carry a keyed hash of it, as before.
 """
 
 from __future__ import annotations
@@ -12,18 +12,19 @@ from flask import Response
 from flask import current_app
 from flask import request
 
+from realtime import kiosk
 from workshop.phone_ids import AddressShare
-from workshop.phone_ids import PhoneIds
 
+# One cookie per session, `attune_phone_<code>`: an id counts in its own session only.
 PHONE_COOKIE = "attune_phone"
 # Renewed on every visit of the phone page, so a phone keeps its id through a workshop and
 # its breaks; a month after its last visit the browser forgets it.
 PHONE_COOKIE_SECONDS = 30 * 24 * 3600
 
 
-def phone_ids() -> PhoneIds:
-    """The issuer of phone ids of the running app."""
-    return current_app.extensions["attune.phone_ids"]
+def phone_cookie_name(code: str) -> str:
+    """The name of the cookie holding a phone's id for session `code` (canonical form)."""
+    return f"{PHONE_COOKIE}_{code}"
 
 
 def address_share() -> AddressShare:
@@ -31,19 +32,19 @@ def address_share() -> AddressShare:
     return current_app.extensions["attune.address_share"]
 
 
-def signed_phone_id() -> str | None:
-    """The signed phone id the request carries, if this kiosk issued it."""
-    signed = request.cookies.get(PHONE_COOKIE)
-    return signed if phone_ids().verify(signed) is not None else None
+def signed_phone_id(code: str) -> str | None:
+    """The signed phone id the request carries for session `code`, if the kiosk issued it."""
+    signed = request.cookies.get(phone_cookie_name(code))
+    return signed if kiosk().phone_id(code, signed) is not None else None
 
 
-def phone_id() -> str | None:
-    """The phone id of the request (handshakes included), or None without a valid cookie."""
-    return phone_ids().verify(request.cookies.get(PHONE_COOKIE))
+def phone_id(code: str) -> str | None:
+    """The phone id of the request (handshakes included) for session `code`, or None."""
+    return kiosk().phone_id(code, request.cookies.get(phone_cookie_name(code)))
 
 
-def keep_phone_cookie(response: Response, signed: str) -> None:
-    """Give the browser its signed phone id for another month.
+def keep_phone_cookie(response: Response, code: str, signed: str) -> None:
+    """Give the browser its signed phone id for session `code` for another month.
 
     HttpOnly: no script, the kiosk's own included, can read or copy it. SameSite=Lax: sent when
     a QR code, a link or a typed address opens the phone page (Strict would leave it out when
@@ -52,7 +53,7 @@ def keep_phone_cookie(response: Response, signed: str) -> None:
     handshake goes to /socket.io/, not under /j/. Secure when the kiosk is reached over HTTPS.
     """
     response.set_cookie(
-        PHONE_COOKIE,
+        phone_cookie_name(code),
         signed,
         max_age=PHONE_COOKIE_SECONDS,
         path="/",

@@ -18,7 +18,6 @@ from werkzeug.exceptions import TooManyRequests
 
 from participant.identity import address_share
 from participant.identity import keep_phone_cookie
-from participant.identity import phone_ids
 from participant.identity import signed_phone_id
 from realtime import client_address
 from realtime import guess_brake
@@ -88,15 +87,15 @@ def phone(code: str):
     canonical = _existing_code(code)
     if canonical != code:
         return redirect(url_for("participant.phone", code=canonical))
-    signed = signed_phone_id()
+    signed = signed_phone_id(canonical)
     if signed is None:
         share = address_share()
         if not share.may_issue(client_address()):
             return _too_many_new_phones(share.seconds_to_next_id(client_address()))
-        signed = phone_ids().issue()
+        signed = kiosk().issue_phone_id(canonical)
     title = kiosk().workshop_of(canonical).title
     response = make_response(render_template("phone.html", code=canonical, title=title))
-    keep_phone_cookie(response, signed)
+    keep_phone_cookie(response, canonical, signed)
     # A page that sets a phone's id must never be served from a cache to another phone.
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -19,7 +19,7 @@ import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_KEY = "live-admin-key"
-PHONE_COOKIE = "attune_phone"
+PHONE_COOKIE = "attune_phone"  # + "_<code>": one cookie per session
 
 
 def free_port() -> int:
@@ -140,8 +140,8 @@ def phone_cookie(url: str, code: str, source: str = "127.0.0.1") -> str:
     response = open_phone_page(url, code, source)
     if response.status != 200:
         raise RuntimeError(f"GET /j/{code} answered {response.status}: {response.body[:300]!r}")
-    cookies = SimpleCookie(response.getheader("Set-Cookie"))
-    return f"{PHONE_COOKIE}={cookies[PHONE_COOKIE].value}"
+    name = f"{PHONE_COOKIE}_{code}"
+    return f"{name}={SimpleCookie(response.getheader('Set-Cookie'))[name].value}"
 
 
 class SocketClient:

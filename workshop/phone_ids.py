@@ -2,8 +2,8 @@
 
 A phone stands for itself in a session through a keyed hash of its id (`Kiosk.respondent`).
 When phones chose their own ids, one script could pose as any number of phones: 25 made-up
-ids cast 25 counted votes. Now the kiosk issues every id, signed with a kiosk-wide key, so an
-id nobody issued is refused; and since asking for fresh ids is still cheap for a script, one
+ids cast 25 counted votes. Now the kiosk issues every id, signed for one session, so an id
+nobody issued is refused; and since asking for fresh ids is still cheap for a script, one
 remote address may get only so many new ids an hour and hold only a share of a room at once.
 
 Pure and clock-driven like the rest of the domain. Nothing here is written anywhere: the
@@ -26,8 +26,8 @@ from workshop.limits import monotonic_seconds
 # 128 random bits: 22 URL-safe characters, within the protocol's 16-64 character phone id.
 PHONE_ID_BYTES = 16
 _SIGNED = re.compile(r"^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$")
-# Domain separation: the key signs phone ids and nothing else.
-_CONTEXT = b"attune phone id\x00"
+# Derives the signing key from a session's pairing key: a key for phone ids and nothing else.
+_CONTEXT = b"attune phone id signing key"
 
 # A generous floor for the share of one address: a venue NAT, or a reverse proxy whose
 # forwarded addresses are not trusted, puts many real phones behind one address.
@@ -44,18 +44,23 @@ def default_phones_per_address(max_participants: int) -> int:
 
 
 class PhoneIds:
-    """Issues random phone ids signed with the kiosk's key, and tells issued ones from others.
+    """Issues random phone ids signed for one session, and tells issued ones from others.
 
     The signed form is `<id>.<signature>`: the id is 22 URL-safe characters (128 random bits),
-    the signature HMAC-SHA-256 of the id under the key, in URL-safe base64 (43 characters).
-    Only the id stands for the phone; the signature proves the kiosk issued it.
+    the signature HMAC-SHA-256 of the id, in URL-safe base64 (43 characters), under a key
+    derived from the session's pairing key (`session_key`). So no key of its own is stored, an
+    id counts in its own session only, and when a session ends (its pairing key is replaced)
+    its ids stop counting with it. Only the id stands for the phone; the signature proves the
+    kiosk issued it.
     """
 
-    def __init__(self, key: str | bytes):
-        self._key = key.encode("utf-8") if isinstance(key, str) else key
+    def __init__(self, session_key: str | bytes):
+        if isinstance(session_key, str):
+            session_key = session_key.encode("utf-8")
+        self._key = hmac.new(session_key, _CONTEXT, hashlib.sha256).digest()
 
     def _signature(self, phone_id: str) -> str:
-        digest = hmac.new(self._key, _CONTEXT + phone_id.encode("ascii"), hashlib.sha256)
+        digest = hmac.new(self._key, phone_id.encode("ascii"), hashlib.sha256)
         return base64.urlsafe_b64encode(digest.digest()).decode("ascii").rstrip("=")
 
     def issue(self) -> str:

@@ -23,6 +23,7 @@ from workshop.messages import Command
 from workshop.messages import ConsentChoice
 from workshop.messages import Respond
 from workshop.messages import Signal
+from workshop.phone_ids import PhoneIds
 from workshop.presence import Presence
 from workshop.reports import Reports
 from workshop.results import HIDDEN
@@ -242,6 +243,14 @@ class Kiosk(Reports, Retention):
             record.state.code, _hash_token(token), self.clock(), CONSOLE_TOKENS_KEPT
         )
         return token
+
+    def issue_phone_id(self, code: str) -> str:
+        """A new phone id for this session, signed so that only ids the kiosk issued count."""
+        return PhoneIds(self.record(code).pair_key).issue()
+
+    def phone_id(self, code: str, signed: str | None) -> str | None:
+        """The phone id inside `signed` if the kiosk issued it for this session, else None."""
+        return PhoneIds(self.record(code).pair_key).verify(signed)
 
     def respondent(self, code: str, pid: str) -> str:
         """The keyed hash that stands for a phone in stored answers; the pid is never stored."""

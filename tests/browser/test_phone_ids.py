@@ -35,7 +35,8 @@ def test_a_phone_joins_by_the_qr_link_answers_reloads_and_sees_its_answer(pages)
     link = join_link_from_the_screen(pages)
     console = pages.console()
     phone, context = scan(pages, link, "phone")
-    cookies = [c for c in context.cookies() if c["name"] == PHONE_COOKIE]
+    name = f"{PHONE_COOKIE}_{pages.session['code']}"
+    cookies = [c for c in context.cookies() if c["name"] == name]
     assert len(cookies) == 1
     assert cookies[0]["httpOnly"] and cookies[0]["sameSite"] == "Lax" and cookies[0]["path"] == "/"
     assert PHONE_COOKIE not in phone.evaluate("document.cookie"), "no script can read the id"
@@ -52,9 +53,9 @@ def test_a_phone_joins_by_the_qr_link_answers_reloads_and_sees_its_answer(pages)
     phone.reload()
     expect(phone.locator(".scale-row button.selected")).to_have_text("4")
     expect(phone.locator("#received")).to_contain_text("Received")
-    assert [c["value"] for c in context.cookies() if c["name"] == PHONE_COOKIE] == [
-        cookies[0]["value"]
-    ], "a reload keeps the id"
+    assert [c["value"] for c in context.cookies() if c["name"] == name] == [cookies[0]["value"]], (
+        "a reload keeps the id"
+    )
     pages.shot(phone, "phone-answer-after-reload-390x844")
 
 
@@ -63,8 +64,9 @@ def test_a_second_browser_is_a_second_phone(pages):
     console = pages.console()
     first, first_context = scan(pages, link, "first-phone")
     second, second_context = scan(pages, link, "second-phone")
+    name = f"{PHONE_COOKIE}_{pages.session['code']}"
     ids = [
-        next(c["value"] for c in context.cookies() if c["name"] == PHONE_COOKIE)
+        next(c["value"] for c in context.cookies() if c["name"] == name)
         for context in (first_context, second_context)
     ]
     assert ids[0] != ids[1]
@@ -101,7 +103,9 @@ def test_a_browser_that_loses_its_cookie_is_told_what_to_do(pages):
     page.reload()
     page.wait_for_selector("body[data-connected=true]")
     expect(page.locator("#step-title")).to_have_text("Welcome")
-    assert [c["name"] for c in page.context.cookies()] == [PHONE_COOKIE]
+    assert [c["name"] for c in page.context.cookies()] == [
+        f"{PHONE_COOKIE}_{pages.session['code']}"
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from participant.identity import PHONE_COOKIE
+from participant.identity import phone_cookie_name
 from tests.conftest import ADMIN_KEY
 
 
@@ -36,20 +36,24 @@ class Browsers:
         self.clients = {}
 
     def get(self, name: str, code: str, address: str = "127.0.0.1"):
-        """The Flask test client of browser `name`, holding a phone id from the kiosk."""
+        """The Flask test client of browser `name`, holding a phone id for session `code`."""
         client = self.clients.get(name)
         if client is None:
             client = self.clients[name] = self.app.test_client()
             client.environ_base["REMOTE_ADDR"] = address
-        if client.get_cookie(PHONE_COOKIE) is None:
+        if client.get_cookie(phone_cookie_name(code)) is None:
             page = client.get(f"/j/{code}", follow_redirects=True)
             assert page.status_code == 200, page.text
         return client
 
-    def phone_id(self, name: str) -> str:
-        """The raw phone id inside browser `name`'s cookie."""
-        signed = self.clients[name].get_cookie(PHONE_COOKIE).value
-        return self.app.extensions["attune.phone_ids"].verify(signed)
+    def signed(self, name: str, code: str) -> str:
+        """The cookie value (signed phone id) browser `name` holds for session `code`."""
+        return self.clients[name].get_cookie(phone_cookie_name(code)).value
+
+    def phone_id(self, name: str, code: str) -> str:
+        """The raw phone id inside browser `name`'s cookie for session `code`."""
+        with self.app.app_context():
+            return self.app.extensions["attune.kiosk"].phone_id(code, self.signed(name, code))
 
 
 class Role:

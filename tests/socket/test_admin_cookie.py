@@ -174,7 +174,7 @@ def test_nothing_in_the_database_makes_a_cookie(app, session):
     assert cookie_of(client) not in json.dumps([tuple(row) for row in stored])
 
 
-def test_requests_without_the_cookie_never_read_sign_ins(app, connect, session, console):
+def test_requests_without_the_cookie_never_read_sign_ins(app, join, session, console):
     store = app.extensions["attune.store"]
     looked_up = []
     real = store.get_sign_in
@@ -184,7 +184,7 @@ def test_requests_without_the_cookie_never_read_sign_ins(app, connect, session, 
         return real(id_hash)
 
     store.get_sign_in = counting
-    phone = connect("/participant", {"code": session["code"], "pid": "phone-one-0123456789"})
+    phone = join(session["code"], "phone-one")
     console.command("next")
     assert phone.ack("respond", {"prompt_id": "mood-before", "value": 3})["ok"]
     client = app.test_client()

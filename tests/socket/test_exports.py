@@ -133,7 +133,7 @@ def test_export_holds_nothing_that_identifies_a_phone(
         .get(f"/api/sessions/{session['code']}/export.json", headers=bearer(session))
         .text
     )
-    assert browsers.phone_id("phone-0") not in text
+    assert browsers.phone_id("phone-0", session["code"]) not in text
     store = app.extensions["attune.store"]
     respondents = {a.respondent for a in store.answers(session["code"])}
     assert all(r not in text for r in respondents)

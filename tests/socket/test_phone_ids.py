@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from app import create_app
-from participant.identity import PHONE_COOKIE
+from participant.identity import phone_cookie_name
 from tests.conftest import ADMIN_KEY
 from tests.conftest import TINY
 from tests.socket.conftest import Browsers
@@ -68,21 +68,34 @@ def test_ids_in_auth_count_for_nothing_one_cookie_is_one_phone_and_one_vote(
     assert console.received("state")[-1]["results"]["count"] == 1
 
 
-def test_a_forged_or_foreign_id_is_refused(tmp_path, clock, app, session, connect):
-    other = tmp_path / "other"
-    other.mkdir()
+def test_a_forged_or_foreign_id_is_refused(tmp_path, clock, app, session, connect, browsers):
+    code = session["code"]
+    other = start_session(app)["code"]
+    browsers.get("elsewhere", other)
+    other_signed = browsers.signed("elsewhere", other)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    another_kiosk = kiosk(elsewhere, clock)
+    with another_kiosk.app_context():
+        foreign = another_kiosk.extensions["attune.kiosk"].issue_phone_id(
+            start_session(another_kiosk)["code"]
+        )
     forged = [
         "phone-one-0123456789",  # an id of the phone's own making
         "AAAAAAAAAAAAAAAAAAAAAA." + "A" * 43,  # well formed, signed by nobody
-        kiosk(other, clock).extensions["attune.phone_ids"].issue(),  # another kiosk's
+        other_signed,  # a genuine id of another session of this kiosk
+        foreign,  # a genuine id of another kiosk
     ]
     for cookie in forged:
         browser = app.test_client()
-        browser.set_cookie(PHONE_COOKIE, cookie)
+        browser.set_cookie(phone_cookie_name(code), cookie)
         # With an id of its own in `auth` too, as phones sent before the kiosk issued them.
-        auth = {"code": session["code"], "pid": "forged-phone-0123456789"}
+        auth = {"code": code, "pid": "forged-phone-0123456789"}
         assert not connect("/participant", auth, browser=browser).connected
-    assert app.extensions["attune.address_share"].held(session["code"], "127.0.0.1") == 0
+    assert app.extensions["attune.address_share"].held(code, "127.0.0.1") == 0
+    # The other session's own phone is fine in its own session.
+    own = browsers.get("elsewhere", other)
+    assert connect("/participant", {"code": other}, browser=own).connected
 
 
 def test_a_phone_keeps_its_answers_across_reconnects_and_a_restart(tmp_path, clock):
@@ -103,13 +116,14 @@ def test_a_phone_keeps_its_answers_across_reconnects_and_a_restart(tmp_path, clo
     assert dict(again.received())["mine"]["answers"] == {"mood-before": 5}
     stranger = Role(socketio, app, "/participant", {"code": code}, browsers.get("other", code))
     assert dict(stranger.received())["mine"]["answers"] == {}
-    signed = browsers.clients["phone"].get_cookie(PHONE_COOKIE).value
+    signed = browsers.signed("phone", code)
     app.extensions["attune.store"].close()
 
-    # A restart: the key that signs phone ids is kept, so the same cookie is the same phone.
+    # A restart: ids are signed under the session's own key, which is kept with the session,
+    # so the same cookie is the same phone (on every process of a cluster too).
     restarted = kiosk(tmp_path, clock)
     browser = restarted.test_client()
-    browser.set_cookie(PHONE_COOKIE, signed)
+    browser.set_cookie(phone_cookie_name(code), signed)
     back = Role(
         restarted.extensions["socketio"], restarted, "/participant", {"code": code}, browser
     )
@@ -118,26 +132,46 @@ def test_a_phone_keeps_its_answers_across_reconnects_and_a_restart(tmp_path, clo
 
 
 def test_the_phone_page_gives_an_httponly_lax_cookie_and_keeps_a_valid_one(app, session):
+    code = session["code"]
+    name = phone_cookie_name(code)
+    service = app.extensions["attune.kiosk"]
     browser = app.test_client()
-    page = browser.get(f"/j/{session['code']}")
+    page = browser.get(f"/j/{code}")
     assert page.status_code == 200
     cookie = page.headers["Set-Cookie"]
+    assert cookie.startswith(f"attune_phone_{code}=")
     attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
     assert {"httponly", "path", "max-age", "samesite"} <= attributes
     assert "SameSite=Lax" in cookie and "Path=/;" in cookie + ";" and "Max-Age=2592000" in cookie
     assert "secure" not in attributes, "the kiosk is reached over plain HTTP here"
     assert "no-store" in page.headers["Cache-Control"]
-    signed = browser.get_cookie(PHONE_COOKIE).value
-    assert app.extensions["attune.phone_ids"].verify(signed)
+    signed = browser.get_cookie(name).value
+    assert service.phone_id(code, signed)
 
     # A valid id is kept (and its month renewed); a forged one is replaced by a real one.
-    again = browser.get(f"/j/{session['code']}")
-    assert f"{PHONE_COOKIE}={signed};" in again.headers["Set-Cookie"]
-    browser.set_cookie(PHONE_COOKIE, "phone-one-0123456789")
-    replaced = browser.get(f"/j/{session['code']}")
-    fresh = browser.get_cookie(PHONE_COOKIE).value
+    again = browser.get(f"/j/{code}")
+    assert f"{name}={signed};" in again.headers["Set-Cookie"]
+    browser.set_cookie(name, "phone-one-0123456789")
+    replaced = browser.get(f"/j/{code}")
+    fresh = browser.get_cookie(name).value
     assert replaced.status_code == 200 and fresh != signed
-    assert app.extensions["attune.phone_ids"].verify(fresh)
+    assert service.phone_id(code, fresh)
+
+
+def test_ids_count_in_their_session_until_it_ends(app, session, connect, browsers, console):
+    code = session["code"]
+    console.command("next")
+    phone = connect("/participant", {"code": code}, browser=browsers.get("phone", code))
+    assert phone.ack("respond", SCALE)["ok"]
+    assert console.command("end")["ok"]
+    # The session's key is replaced when it ends: its ids stop counting, so nothing a phone
+    # holds pairs it with its answers any more; a phone coming back is shown the end.
+    assert app.extensions["attune.kiosk"].phone_id(code, browsers.signed("phone", code)) is None
+    back = connect("/participant", {"code": code}, browser=browsers.get("phone", code))
+    received = dict(back.received())
+    assert received["state"]["session"]["ended"] is True
+    assert received["mine"]["answers"] == {}
+    assert back.ack("respond", SCALE)["ok"] is False
 
 
 def test_over_https_the_cookie_is_secure(tmp_path, clock):
@@ -165,8 +199,8 @@ def test_nothing_that_identifies_a_phone_is_written(tmp_path, clock):
         assert phone.ack("respond", {**SCALE, "value": 2 + i})["ok"]
         phone.client.disconnect(namespace="/participant")
     identifying = [
-        *(browsers.phone_id(f"phone-{i}") for i in range(2)),
-        *(browsers.clients[f"phone-{i}"].get_cookie(PHONE_COOKIE).value for i in range(2)),
+        *(browsers.phone_id(f"phone-{i}", code) for i in range(2)),
+        *(browsers.signed(f"phone-{i}", code) for i in range(2)),
         "10.77.1.23",
         "10.77.1.24",
     ]

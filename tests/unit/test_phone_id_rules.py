@@ -18,7 +18,7 @@ class Seconds:
 
 
 def test_an_issued_id_verifies_and_is_a_valid_protocol_phone_id():
-    ids = PhoneIds("kiosk-key")
+    ids = PhoneIds(b"session-key")
     signed = ids.issue()
     phone_id = ids.verify(signed)
     assert phone_id is not None and len(phone_id) == 22
@@ -48,13 +48,26 @@ def _flip(text: str, at: int) -> str:
     ],
 )
 def test_anything_the_kiosk_did_not_sign_is_refused(forge):
-    ids = PhoneIds("kiosk-key")
+    ids = PhoneIds(b"session-key")
     assert ids.verify(forge(ids.issue())) is None
 
 
-def test_another_kiosks_ids_are_refused():
-    assert PhoneIds("kiosk-key").verify(PhoneIds("another-key").issue()) is None
-    assert PhoneIds(b"kiosk-key").verify(PhoneIds("kiosk-key").issue()) is not None
+def test_another_sessions_ids_are_refused():
+    assert PhoneIds(b"session-key").verify(PhoneIds(b"another-session-key").issue()) is None
+    assert PhoneIds(b"session-key").verify(PhoneIds("session-key").issue()) is not None
+
+
+def test_the_signature_is_not_a_hash_the_session_stores():
+    # Answers carry HMAC(session key, id); the cookie's signature is made under a key derived
+    # from the session key, so it never equals the stored hash of that (or any) id.
+    import hashlib
+    import hmac
+
+    key = b"session-key"
+    signed = PhoneIds(key).issue()
+    phone_id, signature = signed.split(".")
+    stored = hmac.new(key, phone_id.encode(), hashlib.sha256).hexdigest()[:32]
+    assert stored not in signed and phone_id not in signature
 
 
 def test_the_default_share_is_generous_and_grows_with_the_room():
