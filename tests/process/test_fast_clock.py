@@ -21,6 +21,7 @@ import websocket
 from tests.conftest import TINY
 from tests.live import LiveServer
 from tests.live import SocketClient as Client
+from tests.live import phone_cookie
 from tests.process.test_direct_fanout import _messages
 from tests.process.test_direct_fanout import _stats
 from tests.process.test_direct_fanout import small_buffers  # noqa: F401 (a fixture)
@@ -59,9 +60,15 @@ def kiosks(tmp_path):
 
 
 def _open(live, namespace: str, auth: dict) -> websocket.WebSocket:
-    """A raw websocket client joined to a namespace, its welcome messages read."""
+    """A raw websocket client joined to a namespace, its welcome messages read.
+
+    A phone first opens its phone page for the id the kiosk issues, as a browser does.
+    """
+    cookie = phone_cookie(live.url, auth["code"]) if namespace == "/participant" else None
     ws = websocket.create_connection(
-        f"ws://127.0.0.1:{live.port}/socket.io/?EIO=4&transport=websocket", timeout=10
+        f"ws://127.0.0.1:{live.port}/socket.io/?EIO=4&transport=websocket",
+        timeout=10,
+        cookie=cookie,
     )
     assert ws.recv().startswith("0{")
     ws.send(f"40{namespace}," + json.dumps(auth))
@@ -120,7 +127,7 @@ def _roles(live) -> dict[str, tuple[str, dict]]:
     assert console.call("command", {"action": "next"})["version"] == 2
     console.close()
     return {
-        "/participant": {"code": code, "pid": "clock-phone-0123456789"},
+        "/participant": {"code": code},
         "/screen": {"code": code},
         "/facilitator": {"code": code, "token": session["facilitator_token"]},
     }
@@ -183,12 +190,7 @@ def test_a_ping_without_an_ack_id_or_with_broken_json_goes_on_as_before(kiosks):
 @pytest.mark.parametrize("transports", [["polling"], ["polling", "websocket"]])
 def test_long_polling_and_upgrading_clients_get_their_clock_answered(live, transports):
     session = live.create_session("tiny")
-    phone = Client(
-        live.url,
-        "/participant",
-        {"code": session["code"], "pid": "polling-phone-0123456789"},
-        transports=transports,
-    )
+    phone = Client.phone(live.url, session["code"], transports=transports)
     before = requests.get(f"{live.url}/healthz", timeout=5).json()["clock_pings"]
     for t0 in (5, 6.5, 7):
         reply = phone.call("clock", {"t0": t0})
@@ -252,9 +254,10 @@ def test_a_clock_answer_never_overtakes_a_queued_broadcast(small_buffers):  # no
         f"ws://127.0.0.1:{live.port}/socket.io/?EIO=4&transport=websocket",
         timeout=10,
         sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 2048),),
+        cookie=phone_cookie(live.url, code),
     )
     assert stalled.recv().startswith("0{")
-    stalled.send("40/participant," + json.dumps({"code": code, "pid": "stalled-0123456789"}))
+    stalled.send("40/participant," + json.dumps({"code": code}))
 
     def move(count: int) -> None:
         done = 0
