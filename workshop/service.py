@@ -39,6 +39,7 @@ from workshop.retention import Retention
 from workshop.script import ScalePrompt
 from workshop.script import Workshop
 from workshop.session import ANSWERS_DELETED
+from workshop.session import SESSION_ENDED
 from workshop.session import CommandError
 from workshop.session import SessionState
 from workshop.session import advance
@@ -286,12 +287,24 @@ class Kiosk(Reports, Retention):
             return self._moderate(code, command.answer_id, hide=command.action == "hide_response")
         if command.action == "delete_answers":
             if normalize_code(command.confirm) != code:
-                raise CommandError(f"to delete every answer, confirm with the join code {code}")
+                raise CommandError(
+                    f"Nothing was deleted: the code typed does not match. Type the join code "
+                    f"{code} to delete every answer."
+                )
             self.erase_answers(code)
             return self.state(code)
         workshop = self.workshop_of(code)
-        new = self._save(code, lambda state: apply_command(state, workshop, command, self.clock()))
-        if command.action == "end" and new.ended:
+        ended_here = False
+
+        def transition(state: SessionState) -> SessionState:
+            nonlocal ended_here
+            new = apply_command(state, workshop, command, self.clock())
+            ended_here = new.ended and not state.ended
+            return new
+
+        new = self._save(code, transition)
+        if ended_here:
+            # Only the command that ended it: a second End must not unlink (and recount) again.
             self._on_end(code)
         return new
 
@@ -299,7 +312,7 @@ class Kiosk(Reports, Retention):
         """Hide a words answer from the room, or show (approve) it. The state is unchanged."""
         state = self.state(code)
         if state.ended:
-            raise CommandError("the session has ended; start a new one from the console home")
+            raise CommandError(SESSION_ENDED)
         answer = self.store.set_answer_status(code, answer_id, HIDDEN if hide else SHOWN)
         if answer is None:
             raise CommandError("no answer has this id; it may have been changed by its author")

@@ -21,6 +21,12 @@ from workshop.timer import Timer
 
 ANSWERS_DELETED = "the facilitator deleted this session's answers; answers are closed"
 
+# What a console is told when it drives a session that is over; names the page that exists.
+SESSION_ENDED = (
+    "This session has ended. To run the workshop again, start a new session from the "
+    "facilitator home (/home)."
+)
+
 
 class CommandError(ValueError):
     """A command that cannot be applied now; the message tells the facilitator why."""
@@ -289,7 +295,9 @@ def apply_command(
     :raise CommandError: the command does not fit the session as it stands.
     """
     if state.ended:
-        raise CommandError("the session has ended; start a new one from the console home")
+        if command.action == "end":
+            return state  # ending twice (a second tab, a double click) changes nothing
+        raise CommandError(SESSION_ENDED)
     action = command.action
     last = len(workshop.steps) - 1
     if action == "next":

@@ -163,6 +163,7 @@ def view_for_facilitator(state: SessionState, ctx: SessionContext) -> dict:
     step = workshop.steps[state.step_index]
     view["session"]["join_url"] = ctx.join_url
     view["session"]["created_ms"] = state.created_ms
+    view["session"]["ended_ms"] = state.ended_ms
     view["step"]["notes"] = step.notes
     view["step"]["auto_advance"] = step.auto_advance
     view["results"] = ctx.results_console

@@ -14,6 +14,7 @@ const headers = token ? { Authorization: `Bearer ${token}` } : {};
 let state = null;
 const timing = new TimingPanel($("#timing"), { waiting: "Ready: press Start (or Space)" });
 let agendaKey = null;
+let shownStep = null; // the step whose notes are on screen, to start a new step's at its top
 
 const { clock, call } = connect("/facilitator", { code, token }, {
   onState(next) {
@@ -40,10 +41,36 @@ const { clock, call } = connect("/facilitator", { code, token }, {
   },
 });
 
+/** A message as a sentence: capital first letter, closing full stop. */
+function sentence(text) {
+  const trimmed = String(text || "").trim();
+  if (!trimmed) return "";
+  const first = trimmed[0].toUpperCase() + trimmed.slice(1);
+  return /[.!?…]$/.test(first) ? first : `${first}.`;
+}
+
+/** Show `text` on a status line; `tone` is "problem", "done" or "" (plain). */
+function tell(line, text, tone = "") {
+  line.classList.toggle("problem", tone === "problem");
+  line.classList.toggle("done", tone === "done");
+  setText(line, sentence(text));
+  if (text) line.scrollIntoView({ block: "nearest" });
+}
+
+// Whatever scrolls into view (a message, a focused button) stops above the dock, not under it.
+const dock = $("#dock");
+new ResizeObserver(() => {
+  document.documentElement.style.scrollPaddingBottom = `${dock.offsetHeight}px`;
+}).observe(dock);
+
 const status = $("#status");
 function say(text, problem = false) {
-  status.classList.toggle("problem", problem);
-  setText(status, text);
+  tell(status, text, problem ? "problem" : "");
+}
+
+/** The status line beside the answers' buttons: in the ended panel once the session is over. */
+function answersStatus() {
+  return state && state.session.ended ? $("#ended-status") : $("#links-status");
 }
 
 async function command(action, fields = {}) {
@@ -57,7 +84,16 @@ async function command(action, fields = {}) {
 
 function render() {
   const { step, session } = state;
-  setText($("#step-count"), session.ended ? "The session has ended" : `Step ${step.index + 1} of ${step.count}${step.auto_advance ? " · moves on by itself when the countdown ends" : ""}`);
+  main.classList.toggle("session-ended", session.ended);
+  $("#live-step").hidden = session.ended;
+  $("#ended-panel").hidden = !session.ended;
+  if (session.ended) showEnded();
+  if (shownStep !== null && shownStep !== step.index && !session.ended) {
+    // A new step's notes start at their top, wherever the last step's were scrolled to.
+    window.scrollTo({ top: 0 });
+  }
+  shownStep = step.index;
+  setText($("#step-count"), `Step ${step.index + 1} of ${step.count}${step.auto_advance ? " · moves on by itself when the countdown ends" : ""}`);
   setText($("#step-title"), step.title);
   setText($("#step-text"), step.text);
   setText($("#notes"), step.notes || "(no notes for this step)");
@@ -68,7 +104,11 @@ function render() {
   setText(join, session.join_url);
   // The projector page, spelled out in full so it can be typed on the projector's laptop.
   setText($("#screen-link"), session.join_url.replace(/\/j\/([^/]+)$/, "/s/$1"));
-  $("#report-link").href = `/f/${code}/report${token ? `#${encodeURIComponent(token)}` : ""}`;
+  const report = `/f/${code}/report${token ? `#${encodeURIComponent(token)}` : ""}`;
+  $("#report-link").href = report;
+  $("#ended-report").href = report;
+  // Nothing is left to delete. (The downloads stay: they say in words why there is nothing.)
+  for (const button of document.querySelectorAll("[data-delete]")) button.disabled = Boolean(session.answers_deleted);
   renderAgenda();
   timing.show(step);
   const prompt = step.prompt;
@@ -146,12 +186,22 @@ function renderAgenda() {
   const key = `${state.version}`;
   if (agendaKey === key) return;
   agendaKey = key;
+  const ended = state.session.ended;
   list.replaceChildren(
     ...state.agenda.map((item) => {
-      const li = el("li", { className: item.index === state.step.index ? "current" : item.index < state.step.index ? "past" : "" });
+      // Once ended the agenda is a record: no current step, and nothing to jump to.
+      const here = item.index === state.step.index;
+      const className = ended ? (here ? "last-step" : "") : here ? "current" : item.index < state.step.index ? "past" : "";
+      const li = el("li", { className });
       const button = el(
         "button",
-        { type: "button", "aria-current": item.index === state.step.index ? "step" : undefined, onclick: () => command("goto", { index: item.index }) },
+        {
+          type: "button",
+          disabled: ended,
+          "aria-current": here && !ended ? "step" : undefined,
+          title: here && ended ? "The session ended on this step" : undefined,
+          onclick: () => command("goto", { index: item.index }),
+        },
         el("span", { className: "user-text", text: `${item.index + 1}. ${item.title}` }),
         item.planned_ms
           ? el("span", { className: "planned", text: mmss(item.planned_ms) })
@@ -165,6 +215,11 @@ function renderAgenda() {
 
 function updatePlan() {
   if (!state) return;
+  if (state.session.ended) {
+    const took = state.session.ended_ms ? mmss(Math.max(0, state.session.ended_ms - state.session.created_ms)) : "–";
+    setText($("#plan-total"), `Ended after ${took} · plan ${mmss(state.workshop.planned_ms)} of timed steps`);
+    return;
+  }
   const plannedSoFar = state.agenda.slice(0, state.step.index).reduce((sum, item) => sum + (item.planned_ms || 0), 0);
   const running = Math.max(0, clock.now() - state.session.created_ms);
   const drift = running - plannedSoFar;
@@ -197,7 +252,8 @@ function showResults() {
 
 function showCare() {
   const box = $("#care");
-  const care = state.care || {};
+  // An ended session has no room to care for: its last counts would only look live.
+  const care = (!state.session.ended && state.care) || {};
   const lines = [];
   if (care.need_moment) {
     lines.push(el("p", { className: "care-line gentle", text: `${care.need_moment} ${care.need_moment === 1 ? "person needs" : "people need"} a moment` }));
@@ -219,8 +275,23 @@ function showCare() {
   box.replaceChildren(...lines);
 }
 
+/** The ended panel: when it ended, where, and what is left to do. */
+function showEnded() {
+  const { session, step } = state;
+  const at = session.ended_ms ? new Date(session.ended_ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : null;
+  setText(
+    $("#ended-summary"),
+    `${at ? `It ended at ${at}` : "It ended"} on step ${step.index + 1} of ${step.count} (${step.title}). ` +
+      "Phones and the projector show a goodbye, and no more answers are taken.",
+  );
+  $("#ended-exports").hidden = Boolean(session.answers_deleted);
+  $("#ended-delete").hidden = Boolean(session.answers_deleted);
+  $("#ended-deleted").hidden = !session.answers_deleted;
+  updatePlan();
+}
+
 function frame() {
-  if (state) timing.update(state.step, clock.now());
+  if (state && !state.session.ended) timing.update(state.step, clock.now());
   requestAnimationFrame(frame);
 }
 requestAnimationFrame(frame);
@@ -247,7 +318,7 @@ function startOrPause() {
 }
 
 document.addEventListener("keydown", (event) => {
-  if (!state || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (!state || state.session.ended || event.ctrlKey || event.metaKey || event.altKey) return;
   if (event.target.closest("input, textarea, select, [contenteditable]")) return;
   if (event.repeat) {
     // A held key is one press: holding → must not skip through the whole agenda.
@@ -269,12 +340,39 @@ document.addEventListener("keyup", (event) => {
   if (event.key === " " && !event.target.closest("input, textarea, select, [contenteditable]")) event.preventDefault();
 });
 
-$("#end").addEventListener("click", () => {
-  if (window.confirm("End the session for everyone? Answers close and phones show a goodbye.")) command("end");
+$("#end").addEventListener("click", async () => {
+  const line = $("#links-status");
+  if (!window.confirm("End the session for everyone? Answers close and phones show a goodbye.")) {
+    tell(line, "");
+    return;
+  }
+  const ack = await call("command", { action: "end" });
+  tell(line, ack.ok ? "" : ack.error, ack.ok ? "" : "problem");
 });
-$("#delete-answers").addEventListener("click", () => {
+
+async function deleteAnswers() {
+  const line = answersStatus();
   const typed = window.prompt(`This erases every answer of this session for good. Type the join code ${code} to confirm.`);
-  if (typed) command("delete_answers", { confirm: typed });
-});
-$("#export-csv").addEventListener("click", async () => say(await download(`/api/sessions/${code}/export.csv`, headers, `attune-${code}.csv`), true));
-$("#export-json").addEventListener("click", async () => say(await download(`/api/sessions/${code}/export.json`, headers, `attune-${code}.json`), true));
+  if (typed === null) {
+    tell(line, ""); // cancelled: an earlier complaint no longer applies
+    return;
+  }
+  if (!typed.trim()) {
+    tell(line, `Nothing was deleted: type the join code ${code} to confirm.`, "problem");
+    return;
+  }
+  const ack = await call("command", { action: "delete_answers", confirm: typed });
+  if (ack.ok) {
+    tell(answersStatus(), "Deleted: every answer and consent choice of this session is gone for good.", "done");
+  } else {
+    tell(answersStatus(), ack.error, "problem");
+  }
+}
+for (const button of document.querySelectorAll("[data-delete]")) button.addEventListener("click", deleteAnswers);
+for (const button of document.querySelectorAll("[data-export]")) {
+  const kind = button.dataset.export;
+  button.addEventListener("click", async () => {
+    const problem = await download(`/api/sessions/${code}/export.${kind}`, headers, `attune-${code}.${kind}`);
+    tell(answersStatus(), problem, problem ? "problem" : "");
+  });
+}

@@ -164,9 +164,10 @@ class Pages:
         page.wait_for_selector("body[data-connected=true]")
         return page
 
-    def shot(self, page, name):
+    def shot(self, page, name, full_page=True):
+        """Save a screenshot to test-artifacts/; `full_page=False` keeps to the window."""
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
     def close(self):
         for context in self.contexts:

@@ -27,8 +27,8 @@ def test_delete_answers_needs_the_join_code_and_then_erases_them(pages, session)
 
     pages.expect_dialog("console", typed="WRONG2")
     delete.click()
-    expect(console.locator("#status")).to_contain_text(
-        f"to delete every answer, confirm with the join code {session['code']}"
+    expect(console.locator("#links-status")).to_contain_text(
+        f"Type the join code {session['code']} to delete every answer."
     )
     expect(console.locator("#answers")).to_have_text("1")
 
@@ -38,7 +38,7 @@ def test_delete_answers_needs_the_join_code_and_then_erases_them(pages, session)
     expect(console.locator("#answers")).to_have_text("0")
     # The answers are gone for good: the download says so in words.
     console.get_by_role("button", name="Answers CSV").click()
-    expect(console.locator("#status")).to_contain_text("this session's answers were deleted")
+    expect(console.locator("#links-status")).to_contain_text("answers were deleted")
     refused = [e for e in pages.errors if "410" in e]
     assert len(refused) == 1, pages.errors
     pages.errors.remove(refused[0])
@@ -59,7 +59,7 @@ def test_end_session_asks_first_then_ends_it_for_every_page(pages):
 
     pages.expect_dialog("console")
     end.click()
-    expect(console.locator("#step-count")).to_have_text("The session has ended")
+    expect(console.get_by_role("heading", name="This session has ended")).to_be_visible()
     expect(phone.locator("#ended")).to_contain_text("The session has ended")
     expect(screen.locator("#ended")).to_contain_text("Thank you")
     expect(console.get_by_role("button", name="Next →")).to_be_disabled()

@@ -122,6 +122,11 @@ def test_end_closes_prompts_pauses_the_timer_and_refuses_more(start, tiny):
         apply_command(ended, tiny, cmd("next"), NOW)
 
 
+def test_ending_an_ended_session_changes_nothing(start, tiny):
+    ended = apply_command(start, tiny, cmd("end"), NOW + 1_000)
+    assert apply_command(ended, tiny, cmd("end"), NOW + 9_000) is ended
+
+
 def test_auto_advance_only_when_the_countdown_has_ended(start, tiny):
     state = at(start, tiny, SAVOUR)
     assert advance_if_due(state, tiny, NOW + 99_999) is state  # not started
