@@ -35,6 +35,28 @@ function signed(value) {
   return `${rounded > 0 ? "+" : rounded < 0 ? "−" : "±"}${Math.abs(rounded)}`;
 }
 
+// A bar's count label: 26px bold digits centred on the bar (see .chart-histogram .count).
+const COUNT_FONT = 26;
+
+/** The box a count label takes, with a little room around it, in chart units. */
+function countLabelBox(centre, baseline, count) {
+  const half = (String(count).length * COUNT_FONT * 0.62) / 2 + 6;
+  return { left: centre - half, right: centre + half, top: baseline - COUNT_FONT * 0.8 - 4, bottom: baseline + COUNT_FONT * 0.25 + 4 };
+}
+
+/** The pieces [y1, y2] of a vertical line at `x` from `top` to `bottom` that miss every box. */
+function lineAround(x, top, bottom, boxes) {
+  const cuts = boxes.filter((b) => x >= b.left && x <= b.right).sort((a, b) => a.top - b.top);
+  const pieces = [];
+  let y = top;
+  for (const box of cuts) {
+    if (box.top > y) pieces.push([y, Math.min(box.top, bottom)]);
+    y = Math.max(y, box.bottom);
+  }
+  if (y < bottom) pieces.push([y, bottom]);
+  return pieces;
+}
+
 /** A scale as a histogram: one bar per value, end labels under the ends, the mean marked. */
 export function histogram(results) {
   const bins = results.histogram || [];
@@ -51,6 +73,7 @@ export function histogram(results) {
     role: "img",
     "aria-label": `${plural(results.count, "answer", "answers")}, mean ${results.mean ?? "none"}`,
   });
+  const labelBaseline = (bin) => bottom - ((bottom - top) * bin.count) / most - 8;
   bins.forEach((bin, i) => {
     const x = gap + i * (barWidth + gap);
     const barHeight = ((bottom - top) * bin.count) / most;
@@ -63,17 +86,19 @@ export function histogram(results) {
         rx: 6,
         class: "bar",
       }),
-      svg("text", { x: x + barWidth / 2, y: bottom - barHeight - 8, class: "count" }, bin.count),
+      svg("text", { x: x + barWidth / 2, y: labelBaseline(bin), class: "count" }, bin.count),
       svg("text", { x: x + barWidth / 2, y: bottom + 28, class: "tick" }, bin.value),
     );
   });
   if (results.mean !== null && results.mean !== undefined && bins.length > 1) {
     const span = results.max - results.min;
     const x = gap + barWidth / 2 + ((results.mean - results.min) / span) * (width - 2 * gap - barWidth);
-    chart.append(
-      svg("line", { x1: x, x2: x, y1: 30, y2: bottom, class: "mean-line" }),
-      svg("text", { x, y: 22, class: "mean-label" }, `mean ${results.mean}`),
-    );
+    // The line breaks around every count label it would cross, so each count stays legible.
+    const labels = bins.map((bin, i) => countLabelBox(gap + i * (barWidth + gap) + barWidth / 2, labelBaseline(bin), bin.count));
+    for (const [y1, y2] of lineAround(x, 30, bottom, labels)) {
+      chart.append(svg("line", { x1: x, x2: x, y1, y2, class: "mean-line" }));
+    }
+    chart.append(svg("text", { x, y: 22, class: "mean-label" }, `mean ${results.mean}`));
   }
   const wrapper = html("figure", "chart-figure");
   wrapper.append(chart);

@@ -7,6 +7,7 @@ import { $, el, setText } from "./dom.js";
 import { Outbox } from "./outbox.js";
 import { renderRoomResults } from "./results.js";
 import { PHASE_CUES, WakeLock, chime, enableSound, soundOn, tone, vibrate } from "./sound.js";
+import { SoundOffer } from "./sound-offer.js";
 import { breathPhase } from "./timer.js";
 import { TimingPanel } from "./widgets.js";
 
@@ -24,6 +25,7 @@ let state = null;
 let mine = { answers: {}, consent: {}, need_moment: false, done: [] };
 let promptKey = null; // which prompt the form on screen belongs to (kept while typing)
 const timing = new TimingPanel($("#timing"));
+const soundOffer = new SoundOffer($("#sound-offer"), code);
 let lastSeconds = null;
 let lastPhase = null;
 let eyesClosed = false;
@@ -64,7 +66,7 @@ function render(stepChanged) {
   $("#ended").hidden = !session.ended;
   $("#live").hidden = session.ended;
   $(".phone-tools").hidden = session.ended;
-  if (session.ended) $("#sound-offer").hidden = true;
+  soundOffer.update(step, session.ended);
   setText($("#step-count"), `Step ${step.index + 1} of ${step.count}`);
   setText($("#step-title"), step.title);
   setText($("#step-text"), step.text);
@@ -550,13 +552,6 @@ $("#eyes").addEventListener("click", async () => {
   setEyesClosed(true);
 });
 $("#eyes-closed").addEventListener("click", () => setEyesClosed(false));
-
-if (!sessionStorage.getItem("attune.sound-offered")) $("#sound-offer").hidden = false;
-$("#sound-on").addEventListener("click", async () => {
-  await enableSound();
-  sessionStorage.setItem("attune.sound-offered", "1");
-  $("#sound-offer").hidden = true;
-});
 
 // ---------- The frame loop: everything time-based, from server time ----------
 

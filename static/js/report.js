@@ -54,7 +54,7 @@ function showPrompts(report) {
   }
   for (const prompt of report.prompts) {
     const section = document.createElement("section");
-    section.className = "report-prompt";
+    section.className = `report-prompt kind-${prompt.results ? prompt.results.kind : "none"}`;
     const title = document.createElement("h3");
     title.textContent = `Step ${prompt.step_index + 1}: ${prompt.question}`;
     title.dir = "auto";

@@ -38,10 +38,13 @@ const { clock } = connect("/screen", { code }, {
   },
 });
 
-/** lobby (join instructions), stage (the step), or ended. */
+/** lobby (join instructions), stage (the step), farewell (the last words), or ended. */
 function modeOf({ step, session }) {
   if (session.ended) return "ended";
-  if (step.index === 0 || (!step.timer && !step.prompt)) return "lobby";
+  const plain = !step.timer && !step.prompt;
+  // The last step is a goodbye: its words alone, with no invitation to join.
+  if (plain && step.index > 0 && step.index === step.count - 1) return "farewell";
+  if (step.index === 0 || plain) return "lobby";
   return "stage";
 }
 
@@ -58,7 +61,7 @@ function render(changed) {
   showCount();
   setText($("#step-count"), session.ended ? "Session ended" : `Step ${step.index + 1} of ${step.count}`);
   $("#lobby").hidden = mode !== "lobby";
-  $("#stage").hidden = mode !== "stage";
+  $("#stage").hidden = mode !== "stage" && mode !== "farewell";
   $("#ended").hidden = mode !== "ended";
   $("#corner-qr").hidden = mode !== "stage";
   // The lobby names the workshop at the start, and the step (a pause, a goodbye) later on.
@@ -93,6 +96,11 @@ function showResults(results) {
   if (show) renderRoomResults(box, results, { wall: WALL });
   else box.replaceChildren();
 }
+
+// The projector going full screen (or any resize) changes what fits: lay the results out again.
+window.addEventListener("resize", () => {
+  if (state) showResults(state.results);
+});
 
 function frame() {
   if (state && state.step.timer && !state.session.ended) {
