@@ -87,8 +87,9 @@ def test_im_done_can_be_undone_and_the_count_follows(pages):
 
 
 def test_turn_on_sound_plays_a_tone_and_is_not_offered_again(pages):
-    pages.console()
+    console = pages.console()
     phone = pages.phone(before=lambda page: page.add_init_script(SPIES))
+    go_to(console, HUG)  # offered where a chime would ring: a step with a countdown
     offer = phone.get_by_role("button", name="Turn on sound")
     expect(offer).to_be_visible()
     offer.click()
