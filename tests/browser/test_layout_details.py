@@ -15,6 +15,7 @@ from tests.browser.conftest import ARTIFACTS
 from tests.browser.conftest import PHONE
 from tests.browser.geometry import overlap
 from tests.browser.geometry import place
+from tests.browser.test_core import extra_phones
 
 # calm-and-connect: its prompts' steps, and the last one
 CHECK_IN, SYMBOL, TAKE_HOME, CHECK_IN_AGAIN, CLOSING = 2, 10, 11, 12, 13
@@ -34,16 +35,7 @@ def room(kiosk, session, phones: int):
         auth={"code": code, "token": session["facilitator_token"]},
         transports=["websocket"],
     )
-    clients = []
-    for i in range(phones):
-        client = socketio.Client()
-        client.connect(
-            kiosk.url,
-            namespaces=["/participant"],
-            auth={"code": code, "pid": f"layout-phone-{i}-0123456789"},
-            transports=["websocket"],
-        )
-        clients.append(client)
+    clients = extra_phones(kiosk, session, phones)
 
     def command(action, **fields):
         ack = console.call("command", {"action": action, **fields}, namespace="/facilitator")
