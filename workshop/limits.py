@@ -7,6 +7,7 @@ memory only and never written anywhere).
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable
@@ -103,6 +104,7 @@ class GuessBrake:
         self.max_keys = max_keys
         self._drain_per_second = allowed / window
         self._misses: dict[str, _Bucket] = {}
+        self._swept = clock()
         self._lock = threading.Lock()
 
     def _level(self, bucket: _Bucket, now: float) -> float:
@@ -111,10 +113,12 @@ class GuessBrake:
     def wait(self, key: str) -> float:
         """Seconds until a try of `key` may be checked; 0.0 when it may be checked now."""
         with self._lock:
+            now = self.clock()
+            self._sweep(now)
             bucket = self._misses.get(key)
             if bucket is None:
                 return 0.0
-            over = self._level(bucket, self.clock()) - (self.allowed - 1)
+            over = self._level(bucket, now) - (self.allowed - 1)
             return over / self._drain_per_second if over > 0 else 0.0
 
     def blocked(self, key: str) -> bool:
@@ -125,21 +129,29 @@ class GuessBrake:
         """Count a wrong secret of `key`."""
         with self._lock:
             now = self.clock()
+            self._sweep(now)
             bucket = self._misses.get(key)
             if bucket is None:
-                if len(self._misses) >= self.max_keys:
-                    self._forget_drained(now)
                 bucket = self._misses[key] = _Bucket(0.0, now)
             bucket.tokens = self._level(bucket, now) + 1
             bucket.updated = now
 
+    def _sweep(self, now: float) -> None:
+        # Drained buckets are forgotten about once a window (no address is kept longer than
+        # its misses count), or as soon as the table is full.
+        if now - self._swept >= self.window or len(self._misses) >= self.max_keys:
+            self._forget_drained(now)
+
     def _forget_drained(self, now: float) -> None:
-        # Drained buckets carry no information. If every key is still filling (a guesser with
-        # very many addresses), the longest-tracked one goes, so memory stays bounded.
+        # Drained buckets carry no information. If the table is still nine-tenths full (a
+        # guesser with very many addresses), the longest-tracked keys go, down to that: memory
+        # stays bounded, and the next full sweep is a tenth of the table's inserts away.
+        self._swept = now
         for key in [k for k, b in self._misses.items() if self._level(b, now) == 0]:
             del self._misses[key]
-        if len(self._misses) >= self.max_keys:
-            del self._misses[next(iter(self._misses))]
+        excess = len(self._misses) - self.max_keys * 9 // 10
+        for key in list(itertools.islice(self._misses, max(0, excess))):
+            del self._misses[key]
 
     def __len__(self) -> int:
         return len(self._misses)

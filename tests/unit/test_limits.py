@@ -70,3 +70,13 @@ def test_guess_brake_memory_is_bounded():
     clock.now += 11
     brake.miss("late")
     assert len(brake) == 1, "drained keys carry nothing and go first"
+
+
+def test_guess_brake_forgets_an_address_once_its_misses_are_forgiven():
+    clock = Seconds()
+    brake = GuessBrake(allowed=20, window=60, clock=clock)
+    for _ in range(20):
+        brake.miss("addr")
+    clock.now += 61
+    brake.miss("other")
+    assert len(brake) == 1, "addr is no longer held"
