@@ -87,7 +87,14 @@ class TooManyGuesses(Exception):
 
     def http_error(self) -> TooManyRequests:
         """A 429 for `abort`: the error page says it in words and reloads itself then."""
-        return TooManyRequests(description=self.words, retry_after=self.seconds)
+        # The error page adds when it tries again by itself (error.html).
+        return WaitAMoment(description=f"{self.reason}.", retry_after=self.seconds)
+
+
+class WaitAMoment(TooManyRequests):
+    """429 with a heading people read ("Too Many Requests" is the protocol's name for it)."""
+
+    name = "Wait a moment"
 
 
 def install(app, brake: GuessBrake) -> None:
