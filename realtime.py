@@ -371,6 +371,7 @@ def _clock_answer(service: Kiosk, code: str | None, data, server_ms: Callable[[]
 
 # Why an ended session's code admits no new phone or screen (the pages show it, no retry).
 SESSION_ENDED = "This session has ended. Thank you for taking part"
+
 TOO_MANY_MESSAGES = "too many messages; wait a moment and try again"
 STORE_FAILED = "the server could not save this; please try again in a moment"
 
