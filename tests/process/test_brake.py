@@ -56,6 +56,11 @@ def try_connect(url, namespace, auth, headers=None) -> dict | None:
         ws.close(timeout=0)
 
 
+def cookies_of(browser: requests.Session) -> dict:
+    """A `Cookie` header with everything the kiosk's pages gave this client."""
+    return {"Cookie": "; ".join(f"{name}={value}" for name, value in browser.cookies.items())}
+
+
 def guess(url, times=25, headers=None) -> list[int]:
     """`times` wrong join codes on the phone page, each from a fresh client; their statuses."""
     return [
@@ -77,7 +82,7 @@ def test_after_25_wrong_codes_every_right_secret_still_gets_in(kiosk):
     code, token = session["code"], session["facilitator_token"]
     room = requests.Session()  # a phone that opened the join link before the guessing began
     assert room.get(f"{kiosk.url}/j/{code}", timeout=10).status_code == 200
-    pass_cookie = f"{PASS_COOKIE_PREFIX}{code}={room.cookies[PASS_COOKIE_PREFIX + code]}"
+    assert PASS_COOKIE_PREFIX + code in room.cookies
 
     assert guess(kiosk.url) == [404] * 20 + [429] * 5
     refused = requests.get(f"{kiosk.url}/j/{WRONG[0]}", timeout=10)
@@ -89,9 +94,9 @@ def test_after_25_wrong_codes_every_right_secret_still_gets_in(kiosk):
         assert room.get(f"{kiosk.url}{path}", timeout=10).status_code == 200, path
     typed = room.get(f"{kiosk.url}/?code={code.lower()}", allow_redirects=False, timeout=10)
     assert typed.status_code == 302
-    with_pass = {"Cookie": pass_cookie}
-    phone = {"code": code, "pid": "room-phone-0123456789"}
-    assert try_connect(kiosk.url, "/participant", phone, with_pass) is None
+    # Its handshakes carry what the page gave it: the pass, and the phone's id.
+    with_pass = cookies_of(room)
+    assert try_connect(kiosk.url, "/participant", {"code": code}, with_pass) is None
     assert try_connect(kiosk.url, "/screen", {"code": code}, with_pass) is None
     # The console's token and the admin key have budgets of their own: let in at once.
     assert try_connect(kiosk.url, "/facilitator", {"code": code, "token": token}) is None
@@ -119,20 +124,21 @@ def test_a_newcomer_with_the_right_code_gets_in_once_the_budget_has_room(tmp_pat
         assert guess(kiosk.url) == [404] * 20 + [429] * 5
         # Not checked while the budget is spent (saying "right" would tell a guesser at full
         # speed); refused in words, with when to try again.
-        newcomer = {"code": code, "pid": "new-phone-01234567890"}
         guess(kiosk.url, 1)
-        refusal = try_connect(kiosk.url, "/participant", newcomer)
+        refusal = try_connect(kiosk.url, "/participant", {"code": code})
         assert (
             refusal["message"] == "Too many wrong join codes were tried from your network just now"
         )
         assert 1000 <= refusal["data"]["retry_after_ms"] <= 3000
         guess(kiosk.url, 1)
-        page = requests.get(f"{kiosk.url}/j/{code}", timeout=10)
+        newcomer = requests.Session()
+        page = newcomer.get(f"{kiosk.url}/j/{code}", timeout=10)
         assert page.status_code == 429 and "tries again by itself" in page.text
         # With no more wrong codes, the next try gets in: no minute-long lockout.
         time.sleep(int(page.headers["Retry-After"]))
-        assert try_connect(kiosk.url, "/participant", newcomer) is None
-        assert requests.get(f"{kiosk.url}/j/{code}", timeout=10).status_code == 200
+        assert try_connect(kiosk.url, "/screen", {"code": code}) is None
+        assert newcomer.get(f"{kiosk.url}/j/{code}", timeout=10).status_code == 200
+        assert try_connect(kiosk.url, "/participant", {"code": code}, cookies_of(newcomer)) is None
     finally:
         kiosk.kill()
 
@@ -205,9 +211,7 @@ def test_unknown_codes_count_as_misses_on_every_endpoint(behind_a_proxy):
     # And on the sockets: wrong codes on the phone's namespace slow the screen's too.
     client = {"X-Forwarded-For": "198.51.100.60"}
     for i in range(20):
-        refusal = try_connect(
-            kiosk.url, "/participant", {"code": WRONG[i], "pid": "p" * 20}, client
-        )
+        refusal = try_connect(kiosk.url, "/participant", {"code": WRONG[i]}, client)
         assert refusal["message"].startswith("unknown join code")
     refusal = try_connect(kiosk.url, "/screen", {"code": right}, client)
     assert refusal["data"]["retry_after_ms"] >= 1000
@@ -226,7 +230,7 @@ def test_an_ended_sessions_code_refuses_a_new_phone(kiosk):
     assert console.call("command", {"action": "end"}, namespace="/facilitator", timeout=10)["ok"]
     console.disconnect()
 
-    refusal = try_connect(kiosk.url, "/participant", {"code": code, "pid": "late-phone-012345678"})
+    refusal = try_connect(kiosk.url, "/participant", {"code": code})
     assert refusal["message"] == "This session has ended. Thank you for taking part"
     assert "retry_after_ms" not in refusal["data"]
     page = requests.get(f"{kiosk.url}/j/{code}", timeout=10)
