@@ -31,7 +31,6 @@ from flask import send_from_directory  # noqa: E402
 from flask_compress import Compress  # noqa: E402
 from flask_socketio import SocketIO  # noqa: E402
 from werkzeug.exceptions import HTTPException  # noqa: E402
-from werkzeug.middleware.proxy_fix import ProxyFix  # noqa: E402
 
 from facilitator.events import FacilitatorNamespace  # noqa: E402
 from facilitator.events import ScreenNamespace  # noqa: E402
@@ -41,6 +40,7 @@ from facilitator.home import blueprint as home_blueprint  # noqa: E402
 from facilitator.views import blueprint as facilitator_blueprint  # noqa: E402
 from fanout import install as install_direct_fanout  # noqa: E402
 from fastclock import install as install_fast_clock  # noqa: E402
+from guessing import install as install_guessing  # noqa: E402
 from participant.events import ParticipantNamespace  # noqa: E402
 from participant.views import blueprint as participant_blueprint  # noqa: E402
 from realtime import FACILITATOR_NS  # noqa: E402
@@ -50,15 +50,18 @@ from realtime import Broadcaster  # noqa: E402
 from security import SECURITY_HEADERS  # noqa: E402
 from security import HostGuard  # noqa: E402
 from security import NestingLimitedJSON  # noqa: E402
+from security import TrustedProxies  # noqa: E402
 from security import cap_request_bodies  # noqa: E402
 from security import cap_socketio_bodies  # noqa: E402
 from security import cap_websocket_messages  # noqa: E402
 from security import origin_checker  # noqa: E402
 from security import own_host_names  # noqa: E402
 from security import refuse_deep_messages  # noqa: E402
+from security import trusted_networks  # noqa: E402
 from workshop.admin import AdminAccess  # noqa: E402
 from workshop.admin import forget_clear_secrets  # noqa: E402
 from workshop.limits import GuessBrake  # noqa: E402
+from workshop.limits import monotonic_seconds  # noqa: E402
 from workshop.phone_ids import AddressShare  # noqa: E402
 from workshop.phone_ids import default_phones_per_address  # noqa: E402
 from workshop.script import WorkshopError  # noqa: E402
@@ -100,6 +103,12 @@ DEFAULTS = {
     "ALLOWED_HOSTS": "",  # extra host names, comma-separated (a reverse proxy's name)
     "ALLOWED_ORIGINS": "",  # extra browser origins for Socket.IO, comma-separated
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers count
+    # Addresses (or CIDR networks) those proxies connect from; empty: this machine (loopback).
+    "TRUSTED_PROXY_ADDRESSES": "",
+    # The guessing brake: wrong join codes (or console links, or admin keys) an address may
+    # try at once, and the seconds in which that many are forgiven again (guessing.py).
+    "GUESS_LIMIT": 20,
+    "GUESS_WINDOW": 60,
     "RETENTION_DAYS": 30,  # answers are deleted this long after a session (0: when it ends)
     # redis://... : several processes share broadcasts (Flask-SocketIO's message queue),
     # presence and signals through Redis; the database must then be PostgreSQL.
@@ -123,6 +132,9 @@ ENV_KEYS = (
     "ALLOWED_HOSTS",
     "ALLOWED_ORIGINS",
     "TRUSTED_PROXIES",
+    "TRUSTED_PROXY_ADDRESSES",
+    "GUESS_LIMIT",
+    "GUESS_WINDOW",
     "RETENTION_DAYS",
     "MESSAGE_QUEUE",
     "DIRECT_FANOUT",
@@ -142,6 +154,8 @@ INT_KEYS = (
     "MAX_BODY_BYTES",
     "HEADER_TIMEOUT",
     "FAST_CLOCK",
+    "GUESS_LIMIT",
+    "GUESS_WINDOW",
 )
 
 
@@ -237,10 +251,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.wsgi_app = HostGuard(
         app.wsgi_app, own_host_names(settings["PUBLIC_URL"], settings["ALLOWED_HOSTS"])
     )
-    if settings["TRUSTED_PROXIES"]:
-        # Behind a reverse proxy: take the client address, scheme and host from its headers.
-        hops = settings["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    # Outside the Host guard, so that a trusted proxy's X-Forwarded-Host is what it checks;
+    # forwarded headers from anyone else are dropped before anything reads them.
+    app.wsgi_app = TrustedProxies(
+        app.wsgi_app,
+        settings["TRUSTED_PROXIES"],
+        trusted_networks(settings["TRUSTED_PROXY_ADDRESSES"]),
+    )
     socketio.on_namespace(ParticipantNamespace(PARTICIPANT_NS))
     socketio.on_namespace(FacilitatorNamespace(FACILITATOR_NS))
     socketio.on_namespace(ScreenNamespace(SCREEN_NS))
@@ -256,7 +273,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["attune.broadcaster"] = Broadcaster(
         app, socketio, service, lease=cluster.lease if cluster else None
     )
-    app.extensions["attune.guess_brake"] = GuessBrake()
+    # Tests may pass GUESS_CLOCK: monotonic seconds they move by hand.
+    brake = GuessBrake(
+        settings["GUESS_LIMIT"],
+        settings["GUESS_WINDOW"],
+        clock=settings.get("GUESS_CLOCK") or monotonic_seconds,
+    )
+    install_guessing(app, brake)
     app.extensions["attune.address_share"] = AddressShare(settings["PHONES_PER_ADDRESS"])
     # Venue Wi-Fi is often weak: pages, styles and scripts go out compressed (about a third).
     app.config["COMPRESS_MIMETYPES"] = [
@@ -302,9 +325,12 @@ def create_app(config: dict | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         """JSON errors for the API, a readable page for people."""
+        # A 429 says when to try again (the guessing brake); its page reloads itself then.
+        retry_after = getattr(error, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else {}
         if request.path.startswith("/api/"):
-            return jsonify({"ok": False, "error": error.description}), error.code
-        return render_template("error.html", error=error), error.code
+            return jsonify({"ok": False, "error": error.description}), error.code, headers
+        return render_template("error.html", error=error), error.code, headers
 
     with app.app_context():
         for record in store.list_sessions():

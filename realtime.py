@@ -19,9 +19,10 @@ from flask_socketio import Namespace
 from flask_socketio import SocketIO
 from flask_socketio import emit
 
+from guessing import TooManyGuesses
+from guessing import session_for_code
 from security import MAX_JSON_DEPTH
 from security import NESTED_TOO_DEEP
-from workshop.limits import GuessBrake
 from workshop.limits import RateLimiter
 from workshop.messages import BadMessage
 from workshop.messages import ClockPing
@@ -287,20 +288,25 @@ class AttuneNamespace(Namespace):
             # Extra positional arguments (or binary attachments) for a handler that takes one.
             return error(f"{event} takes one JSON object")
 
-    def admit(self, code: str, unknown_message: str) -> str:
-        """The canonical code of a session a connection may join, slowing down guessers.
+    def admit(self, code: str, unknown_message: str, signed_in: bool = False) -> str:
+        """The canonical code of a session a connection may join, under the guessing brake.
 
-        :raise ConnectionRefusedError: this device guessed too often lately, or the code is
-            unknown (which counts as a guess).
+        `signed_in`: the browser is signed in on the facilitator home, which opens every
+        session, ended ones too, without the brake.
+
+        :raise ConnectionRefusedError: too many wrong codes from this address just now (with
+            `retry_after_ms`, so the page tries again), the code is unknown (a miss), or the
+            session has ended (an old code admits nobody new).
         """
-        brake = guess_brake()
-        if brake.blocked(client_address()):
-            raise ConnectionRefusedError(TOO_MANY_GUESSES)
         try:
-            return kiosk().state(code).code
+            state = session_for_code(code, trusted=signed_in)
+        except TooManyGuesses as refusal:
+            raise ConnectionRefusedError(refusal.reason, refusal.socket_data) from None
         except UnknownSession:
-            brake.miss(client_address())
             raise ConnectionRefusedError(unknown_message) from None
+        if state.ended and not signed_in:
+            raise ConnectionRefusedError(SESSION_ENDED, {"ended": True})
+        return state.code
 
     def on_clock(self, data=None):
         """Clock sync: echo `t0` with the server time, and the session's current version.
@@ -363,17 +369,9 @@ def _clock_answer(service: Kiosk, code: str | None, data, server_ms: Callable[[]
     return reply
 
 
-def guess_brake() -> GuessBrake:
-    """The brake on join-code guessing of the running app."""
-    return current_app.extensions["attune.guess_brake"]
+# Why an ended session's code admits no new phone or screen (the pages show it, no retry).
+SESSION_ENDED = "This session has ended. Thank you for taking part"
 
-
-def client_address() -> str:
-    """The remote address, for the guessing brake only: kept in memory, never written."""
-    return request.remote_addr or "unknown"
-
-
-TOO_MANY_GUESSES = "too many wrong codes from this device; wait a minute and try again"
 TOO_MANY_MESSAGES = "too many messages; wait a moment and try again"
 STORE_FAILED = "the server could not save this; please try again in a moment"
 

@@ -11,6 +11,7 @@ nests.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import socket
@@ -21,6 +22,7 @@ from engineio import json as engineio_json
 from flask import request
 from werkzeug.exceptions import LengthRequired
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 log = logging.getLogger("attune.security")
 
@@ -101,6 +103,89 @@ class HostGuard:
         return self.app(environ, start_response)
 
 
+# Headers by which a proxy tells where a request came from; only a trusted proxy's count.
+FORWARDED_HEADERS = (
+    "HTTP_FORWARDED",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PREFIX",
+    "HTTP_X_REAL_IP",
+)
+# Where proxies are trusted from when KIOSK_TRUSTED_PROXY_ADDRESSES is empty: this machine.
+LOOPBACK = ("127.0.0.0/8", "::1")
+
+
+def trusted_networks(value) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The networks reverse proxies connect from: KIOSK_TRUSTED_PROXY_ADDRESSES, else loopback.
+
+    Entries are addresses (`10.0.0.5`) or networks (`10.0.0.0/24`, `fd00::/8`).
+
+    :raise ValueError: an entry is neither, with a message that names it.
+    """
+    networks = []
+    for item in _split_list(value) or LOOPBACK:
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"KIOSK_TRUSTED_PROXY_ADDRESSES: {item!r} is neither an address nor a network "
+                "such as 10.0.0.0/24"
+            ) from None
+    return networks
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(text.strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    # A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d.
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+class TrustedProxies:
+    """WSGI middleware: `X-Forwarded-*` counts only when a trusted proxy sent it.
+
+    With `hops` proxies in front (KIOSK_TRUSTED_PROXIES), a request is taken at the proxies'
+    word (werkzeug's ProxyFix: client address, scheme and host) only when it arrives from one
+    of `networks` and, with several proxies, the addresses the inner ones forwarded for are in
+    `networks` too. From anyone else (a phone on the venue's Wi-Fi that reaches the kiosk
+    directly, a page whose name was rebound to the kiosk) the headers are removed before
+    anything reads them: they can neither pass the Host check nor change whom the guessing
+    brake counts. With `hops` 0 they are removed from every request.
+    """
+
+    def __init__(self, app, hops: int, networks):
+        self.app = app
+        self.hops = hops
+        self.networks = list(networks)
+        self.fixed = ProxyFix(app, x_for=hops, x_proto=hops, x_host=hops) if hops else None
+
+    def __call__(self, environ, start_response):
+        if self.fixed is not None and self._from_proxies(environ):
+            return self.fixed(environ, start_response)
+        for name in FORWARDED_HEADERS:
+            environ.pop(name, None)
+        return self.app(environ, start_response)
+
+    def _trusted(self, text: str) -> bool:
+        address = _ip(text)
+        return address is not None and any(address in network for network in self.networks)
+
+    def _from_proxies(self, environ) -> bool:
+        if not self._trusted(environ.get("REMOTE_ADDR", "")):
+            return False
+        # Each proxy behind the first appended the address it was reached from: the hops
+        # between the client and the proxy that reached us must be proxies of ours too.
+        chain = [a for a in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        inner = chain[max(0, len(chain) - (self.hops - 1)) :] if self.hops > 1 else []
+        return all(self._trusted(address) for address in inner)
+
+
 def origin_checker(public_url: str, extra_origins):
     """A `cors_allowed_origins` callable: the kiosk's own origin, the public URL's, and extras.
 
@@ -117,12 +202,9 @@ def origin_checker(public_url: str, extra_origins):
         origin = origin.rstrip("/").lower()
         if origin in allowed:
             return True
+        # Behind a trusted proxy, TrustedProxies has already put its scheme and host here.
         host = environ.get("HTTP_HOST", "").lower()
-        schemes = {environ.get("wsgi.url_scheme", "http")}
-        forwarded = environ.get("HTTP_X_FORWARDED_PROTO")
-        if forwarded:
-            schemes.add(forwarded.split(",")[0].strip().lower())
-        return any(origin == f"{scheme}://{host}" for scheme in schemes)
+        return origin == f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
 
     return check
 

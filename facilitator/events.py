@@ -9,12 +9,12 @@ from flask_socketio import join_room
 
 from facilitator.home import is_admin
 from facilitator.home import sign_in_ended
-from realtime import TOO_MANY_GUESSES
+from guessing import CONSOLE_TOKEN
+from guessing import TooManyGuesses
+from guessing import guarded
 from realtime import AttuneNamespace
 from realtime import broadcaster
-from realtime import client_address
 from realtime import error
-from realtime import guess_brake
 from realtime import kiosk
 from realtime import ok
 from workshop.messages import COMMAND_ADAPTER
@@ -45,28 +45,35 @@ class FacilitatorNamespace(AttuneNamespace):
         except BadMessage as problem:
             raise ConnectionRefusedError(f"cannot open the console: {problem}") from None
         service = kiosk()
-        brake = guess_brake()
-        if brake.blocked(client_address()):
-            raise ConnectionRefusedError(TOO_MANY_GUESSES)
-        # One refusal for both cases, so the console link cannot be used to probe for codes.
         # A browser signed in on the facilitator home may open any console without a token.
         signed_in = is_admin() and service.exists(credentials.code)
-        if not signed_in and not service.check_token(credentials.code, credentials.token):
-            brake.miss(client_address())
-            if not credentials.token and sign_in_ended():
-                raise ConnectionRefusedError(
-                    "your sign-in on this browser has ended: sign in again on the kiosk's "
-                    "/home page with the admin key, then open this console from there"
-                )
+        if not signed_in:
             if not credentials.token:
+                if sign_in_ended():
+                    raise ConnectionRefusedError(
+                        "your sign-in on this browser has ended: sign in again on the kiosk's "
+                        "/home page with the admin key, then open this console from there"
+                    )
                 raise ConnectionRefusedError(
                     "this console opens with its full link (printed when the session was "
                     "created), or from the kiosk's /home page after signing in with the admin key"
                 )
-            raise ConnectionRefusedError(
-                "this console link is not valid: open the full link printed when the "
-                "session was created"
-            )
+            # One refusal for both cases, so the console link cannot be used to probe for codes.
+            # The token is 192 random bits: it is always checked, and a valid one always gets
+            # in; wrong ones count, and are told to wait once there were too many.
+            try:
+                valid = guarded(
+                    CONSOLE_TOKEN,
+                    lambda: service.check_token(credentials.code, credentials.token),
+                    unguessable=True,
+                )
+            except TooManyGuesses as refusal:
+                raise ConnectionRefusedError(refusal.reason, refusal.socket_data) from None
+            if not valid:
+                raise ConnectionRefusedError(
+                    "this console link is not valid: open the full link printed when the "
+                    "session was created"
+                )
         code = service.state(credentials.code).code
         self.sessions[request.sid] = code
         self.codes[request.sid] = code
@@ -106,7 +113,9 @@ class ScreenNamespace(AttuneNamespace):
             raise ConnectionRefusedError(f"cannot open the screen: {problem}") from None
         service = kiosk()
         code = self.admit(
-            credentials.code, "unknown session code: open the screen link printed for the session"
+            credentials.code,
+            "unknown session code: open the screen link printed for the session",
+            signed_in=is_admin(),
         )
         self.codes[request.sid] = code
         join_room(code)

@@ -12,6 +12,9 @@ from flask import jsonify
 from flask import request
 
 from facilitator.home import is_admin
+from guessing import CONSOLE_TOKEN
+from guessing import TooManyGuesses
+from guessing import guarded
 from realtime import kiosk
 from workshop.service import UnknownSession
 
@@ -19,20 +22,30 @@ blueprint = Blueprint("exports", __name__)
 
 
 def _authorised(code: str) -> tuple[str | None, tuple | None]:
-    """The session's canonical code if the request carries its facilitator token."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    """The session's canonical code if the request carries its facilitator token.
+
+    Without the home's cookie, an unknown code and a wrong token get the same 401, so these
+    URLs tell nothing about which codes exist; a wrong token counts as a guess, and once there
+    were too many from this address the answer is 429 (a valid token is always let in).
+    """
     service = kiosk()
-    try:
-        canonical = service.state(code).code
-    except UnknownSession:
-        return None, (jsonify({"ok": False, "error": "no session has this code"}), 404)
     if is_admin():
-        return canonical, None
-    if scheme.lower() != "bearer" or not service.check_token(canonical, token.strip()):
+        try:
+            return service.state(code).code, None
+        except UnknownSession:
+            return None, (jsonify({"ok": False, "error": "no session has this code"}), 404)
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip() if scheme.lower() == "bearer" else ""
+    try:
+        valid = bool(token) and guarded(
+            CONSOLE_TOKEN, lambda: service.check_token(code, token), unguessable=True
+        )
+    except TooManyGuesses as refusal:
+        return None, (jsonify({"ok": False, "error": refusal.words}), 429, refusal.headers)
+    if not valid:
         message = "send the facilitator token as 'Authorization: Bearer <token>'"
         return None, (jsonify({"ok": False, "error": message}), 401)
-    return canonical, None
+    return service.state(code).code, None
 
 
 def _gone(code: str):

@@ -23,8 +23,9 @@ from flask import url_for
 from flask.sessions import SecureCookieSession
 from flask.sessions import SessionInterface
 
-from realtime import client_address
-from realtime import guess_brake
+from guessing import ADMIN_KEY
+from guessing import TooManyGuesses
+from guessing import guarded
 from realtime import kiosk
 from security import origin_checker
 from workshop.admin import AdminAccess
@@ -60,7 +61,7 @@ def sign_in_ended() -> bool:
     return bool(session.get(SIGN_IN)) and not is_admin()
 
 
-def _login_page(wrong: bool = False):
+def _login_page(wrong: bool = False, refusal: TooManyGuesses | None = None):
     """The admin-key form, saying why it is shown when that is not obvious."""
     ended = sign_in_ended()
     if ended:
@@ -68,6 +69,7 @@ def _login_page(wrong: bool = False):
     return render_template(
         "home_login.html",
         wrong=wrong,
+        refusal=refusal,
         ended=ended and not wrong,
         key_source=admin_access().source(),
         hours=admin_access().lifetime_ms // 3_600_000,
@@ -151,17 +153,16 @@ def home():
 def login():
     """Check the admin key once and remember this browser.
 
-    :raise 429: too many wrong keys from this device.
+    :raise 429: too many wrong keys from this address just now (the key is not checked).
     """
     _same_origin_post()
-    brake = guess_brake()
-    if brake.blocked(client_address()):
-        abort(429, description="Too many wrong keys from this device; wait a minute.")
     given = request.form.get("admin_key", "").strip()
     access = admin_access()
-    sign_in_id = access.sign_in(given)
+    try:
+        sign_in_id = guarded(ADMIN_KEY, lambda: access.sign_in(given)) if given else None
+    except TooManyGuesses as refusal:
+        return _login_page(refusal=refusal), 429, refusal.headers
     if sign_in_id is None:
-        brake.miss(client_address())
         return _login_page(wrong=True), 401
     # Signing in again replaces this browser's earlier sign-in rather than leaving it valid.
     access.sign_out(session.get(SIGN_IN))

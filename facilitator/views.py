@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from flask import Blueprint
-from flask import abort
 from flask import jsonify
 from flask import render_template
 from flask import request
 
 from facilitator.home import admin_access
+from facilitator.home import is_admin
+from guessing import ADMIN_KEY
+from guessing import TooManyGuesses
+from guessing import guarded
+from guessing import session_or_abort
+from participant.views import ended_page
 from realtime import kiosk
 from workshop.messages import BadMessage
 from workshop.messages import CreateSession
 from workshop.messages import parse
-from workshop.service import UnknownSession
 from workshop.service import UnknownWorkshop
 
 blueprint = Blueprint("facilitator", __name__)
@@ -27,13 +31,12 @@ def _bearer() -> str | None:
     return value.strip()
 
 
-def _is_admin() -> bool:
-    given = _bearer()
-    return given is not None and admin_access().key_matches(given)
+def _admin_key_matches(given: str) -> bool:
+    return admin_access().key_matches(given)
 
 
-def _json_error(status: int, message: str):
-    return jsonify({"ok": False, "error": message}), status
+def _json_error(status: int, message: str, headers: dict | None = None):
+    return jsonify({"ok": False, "error": message}), status, headers or {}
 
 
 @blueprint.post("/api/sessions")
@@ -41,9 +44,15 @@ def create_session():
     """Start a session of a workshop. Needs `Authorization: Bearer <admin key>`.
 
     :raise 401: no or wrong admin key.
+    :raise 429: too many wrong admin keys from this address just now (the key is not checked).
     :raise 400: the body is not `{"workshop": "<id>"}` or names no known workshop.
     """
-    if not _is_admin():
+    given = _bearer()
+    try:
+        right = given is not None and guarded(ADMIN_KEY, lambda: _admin_key_matches(given))
+    except TooManyGuesses as refusal:
+        return _json_error(429, refusal.words, refusal.headers)
+    if not right:
         return _json_error(
             401, "send the admin key as 'Authorization: Bearer <key>' (printed at start-up)"
         )
@@ -97,30 +106,34 @@ def list_workshops():
     )
 
 
-def _session_or_404(code: str) -> str:
-    try:
-        return kiosk().state(code).code
-    except UnknownSession:
-        abort(404, description="No session has this code.")
-
-
 @blueprint.get("/s/<code>")
 def screen(code: str):
-    """The projector page of a session. :raise 404: no such session."""
-    canonical = _session_or_404(code)
+    """The projector page of a session; an ended one's only for a signed-in browser.
+
+    :raise 404: no such session.
+    :raise 429: too many wrong codes from this address just now.
+    """
+    signed_in = is_admin()
+    state = session_or_abort(code, trusted=signed_in)
+    if state.ended and not signed_in:
+        return ended_page()
     service = kiosk()
     return render_template(
         "screen.html",
-        code=canonical,
-        title=service.workshop_of(canonical).title,
-        join_url=service.join_url(canonical),
+        code=state.code,
+        title=service.workshop_of(state.code).title,
+        join_url=service.join_url(state.code),
     )
 
 
 def _titled_page(template: str, code: str):
-    """A page of one session that needs only its code and its workshop's title."""
-    canonical = _session_or_404(code)
-    return render_template(template, code=canonical, title=kiosk().workshop_of(canonical).title)
+    """A facilitator page of one session (ended ones too) that needs its code and title.
+
+    The page holds no secret: its data comes with the token or the home's cookie. Its code is
+    still checked under the guessing brake, since "no such session" would tell a guesser.
+    """
+    state = session_or_abort(code, trusted=is_admin())
+    return render_template(template, code=state.code, title=kiosk().workshop_of(state.code).title)
 
 
 @blueprint.get("/f/<code>")
@@ -128,6 +141,7 @@ def console(code: str):
     """The console page; the token is read from the link's fragment by the page's script.
 
     :raise 404: no such session.
+    :raise 429: too many wrong codes from this address just now.
     """
     return _titled_page("console.html", code)
 
@@ -137,5 +151,6 @@ def report(code: str):
     """The printable report of a session; its data comes from report.json with the token.
 
     :raise 404: no such session.
+    :raise 429: too many wrong codes from this address just now.
     """
     return _titled_page("report.html", code)

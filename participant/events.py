@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import current_app
 from flask import request
 from flask_socketio import ConnectionRefusedError
 from flask_socketio import emit
 from flask_socketio import join_room
 
+from guessing import client_address
 from participant.identity import address_share
 from participant.identity import phone_id
 from realtime import AttuneNamespace
 from realtime import broadcaster
-from realtime import client_address
 from realtime import error
 from realtime import kiosk
 from realtime import ok
@@ -24,7 +22,6 @@ from workshop.messages import ParticipantAuth
 from workshop.messages import Respond
 from workshop.messages import Signal
 from workshop.messages import parse
-from workshop.phone_ids import PHONE_ID_BYTES
 from workshop.results import AnswerError
 from workshop.service import UnknownSession
 
@@ -58,13 +55,10 @@ class ParticipantNamespace(AttuneNamespace):
         code = self.admit(
             credentials.code, "unknown join code: check the code on the screen and try again"
         )
+        # `admit` let in no ended session, so an id that does not count was never issued here.
         pid = phone_id(code)
         if pid is None:
-            if not service.state(code).ended:
-                raise ConnectionRefusedError(NO_PHONE_ID)
-            # An ended session takes no answers and has a new key, under which no earlier id
-            # counts: a phone coming back to it is shown that it ended, under a throwaway id.
-            pid = secrets.token_urlsafe(PHONE_ID_BYTES)
+            raise ConnectionRefusedError(NO_PHONE_ID)
         who = service.respondent(code, pid)
         limit = current_app.config["MAX_PARTICIPANTS"]
         if service.presence.count(code) >= limit and not service.presence.has(code, who):

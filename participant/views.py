@@ -8,7 +8,6 @@ import qrcode
 import qrcode.image.svg
 from flask import Blueprint
 from flask import Response
-from flask import abort
 from flask import make_response
 from flask import redirect
 from flask import render_template
@@ -16,14 +15,15 @@ from flask import request
 from flask import url_for
 from werkzeug.exceptions import TooManyRequests
 
+from guessing import TooManyGuesses
+from guessing import client_address
+from guessing import session_for_code
+from guessing import session_or_abort
 from participant.identity import address_share
 from participant.identity import keep_phone_cookie
 from participant.identity import signed_phone_id
-from realtime import client_address
-from realtime import guess_brake
 from realtime import kiosk
 from workshop.service import UnknownSession
-from workshop.service import normalize_code
 
 blueprint = Blueprint("participant", __name__)
 
@@ -41,38 +41,27 @@ def qr_svg(data: str) -> bytes:
     return buffer.getvalue()
 
 
-def _existing_code(code: str) -> str:
-    """The canonical form of a session code.
-
-    :raise 404: no such session.
-    :raise 429: this device has tried too many wrong codes lately.
-    """
-    brake = guess_brake()
-    if brake.blocked(client_address()):
-        abort(429, description="Too many wrong codes from this device; wait a minute.")
-    try:
-        return kiosk().state(code).code
-    except UnknownSession:
-        brake.miss(client_address())
-        abort(404, description="No session has this code. Check the code on the screen.")
+def ended_page():
+    """What an ended session's code opens: a goodbye in words, and no connection."""
+    return render_template("ended.html"), 410
 
 
 @blueprint.get("/")
 def landing():
     """The landing page: type the join code shown on the screen."""
     typed = request.args.get("code", "")
-    if typed:
-        code = normalize_code(typed)[:12]
-        brake = guess_brake()
-        if brake.blocked(client_address()):
-            abort(429, description="Too many wrong codes from this device; wait a minute.")
-        try:
-            kiosk().state(code)
-        except UnknownSession:
-            brake.miss(client_address())
-            return render_template("landing.html", typed=typed[:12], unknown=True), 404
-        return redirect(url_for("participant.phone", code=code))
-    return render_template("landing.html", typed="", unknown=False)
+    if not typed:
+        return render_template("landing.html", typed="", unknown=False)
+    try:
+        state = session_for_code(typed)
+    except TooManyGuesses as refusal:
+        page = render_template("landing.html", typed=typed[:12], unknown=False, refusal=refusal)
+        return page, 429, {"Retry-After": str(refusal.seconds)}
+    except UnknownSession:
+        return render_template("landing.html", typed=typed[:12], unknown=True), 404
+    if state.ended:
+        return ended_page()
+    return redirect(url_for("participant.phone", code=state.code))
 
 
 @blueprint.get("/j/<code>")
@@ -80,13 +69,17 @@ def phone(code: str):
     """The phone page of a session, with the phone's id from the kiosk in a cookie.
 
     A browser without a valid id gets a new one, unless its address had its share of new ids
-    this hour (429, said in words).
+    this hour (429, said in words). An ended session's page says so and opens no connection.
 
     :raise 404: no session has this code.
+    :raise 429: too many wrong codes from this address just now.
     """
-    canonical = _existing_code(code)
-    if canonical != code:
-        return redirect(url_for("participant.phone", code=canonical))
+    state = session_or_abort(code)
+    if state.code != code:
+        return redirect(url_for("participant.phone", code=state.code))
+    if state.ended:
+        return ended_page()
+    canonical = state.code
     signed = signed_phone_id(canonical)
     if signed is None:
         share = address_share()
@@ -125,7 +118,8 @@ def qr(code: str):
     """The QR code of a session's join link.
 
     :raise 404: no session has this code.
+    :raise 429: too many wrong codes from this address just now.
     """
-    canonical = _existing_code(code)
+    canonical = session_or_abort(code).code
     svg = qr_svg(kiosk().join_url(canonical))
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"})

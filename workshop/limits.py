@@ -1,12 +1,13 @@
-"""Rate limits: token buckets per connection, and a brake on guessing join codes.
+"""Rate limits: token buckets per connection, and a brake on guessing secrets.
 
 Pure and clock-driven like the rest of the domain; the transport decides what the keys are
-(connection ids, and for guessing the remote address, which is held in memory only and never
-written anywhere).
+(connection ids; for guessing, the kind of secret and the remote address, which is held in
+memory only and never written anywhere).
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable
@@ -75,10 +76,17 @@ class RateLimiter:
 
 
 class GuessBrake:
-    """Slows join-code guessing: after `allowed` misses in `window` seconds, refuse for a while.
+    """Slows guessing: a key may miss `allowed` times at once, then once per `window / allowed` s.
 
-    Misses are counted per key (the remote address); a right code does not reset the count,
-    so a guesser cannot interleave a known code to keep going.
+    A leaky bucket of misses per key (the transport makes the key from the kind of secret and
+    the remote address). A miss fills the bucket by one; it drains at `allowed / window` misses
+    a second. While it is full, `wait` says how long until it has room for one more miss, and
+    the transport refuses that key's tries without checking them, so a guesser learns nothing
+    from a refused try. A right secret costs nothing and empties nothing: a room that types its
+    code right is never slowed by it, and a guesser cannot interleave a known code to go faster.
+
+    So a key learns whether at most `allowed` secrets are right in a burst and `allowed` per
+    `window` after that, however it spreads its tries.
     """
 
     def __init__(
@@ -86,29 +94,64 @@ class GuessBrake:
         allowed: int = 20,
         window: float = 60.0,
         clock: Callable[[], float] = monotonic_seconds,
+        max_keys: int = 100_000,
     ):
+        if allowed < 1 or window <= 0:
+            raise ValueError("the guessing brake needs allowed >= 1 and window > 0")
         self.allowed = allowed
         self.window = window
         self.clock = clock
-        self._misses: dict[str, list[float]] = {}
+        self.max_keys = max_keys
+        self._drain_per_second = allowed / window
+        self._misses: dict[str, _Bucket] = {}
+        self._swept = clock()
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> list[float]:
-        misses = [t for t in self._misses.get(key, []) if now - t < self.window]
-        if misses:
-            self._misses[key] = misses
-        else:
-            self._misses.pop(key, None)
-        return misses
+    def _level(self, bucket: _Bucket, now: float) -> float:
+        return max(0.0, bucket.tokens - (now - bucket.updated) * self._drain_per_second)
 
-    def blocked(self, key: str) -> bool:
-        """Whether this key has missed too often lately."""
-        with self._lock:
-            return len(self._recent(key, self.clock())) >= self.allowed
-
-    def miss(self, key: str) -> None:
-        """Count a wrong code from this key."""
+    def wait(self, key: str) -> float:
+        """Seconds until a try of `key` may be checked; 0.0 when it may be checked now."""
         with self._lock:
             now = self.clock()
-            self._recent(key, now)
-            self._misses.setdefault(key, []).append(now)
+            self._sweep(now)
+            bucket = self._misses.get(key)
+            if bucket is None:
+                return 0.0
+            over = self._level(bucket, now) - (self.allowed - 1)
+            return over / self._drain_per_second if over > 0 else 0.0
+
+    def blocked(self, key: str) -> bool:
+        """Whether a try of `key` must wait before it may be checked."""
+        return self.wait(key) > 0
+
+    def miss(self, key: str) -> None:
+        """Count a wrong secret of `key`."""
+        with self._lock:
+            now = self.clock()
+            self._sweep(now)
+            bucket = self._misses.get(key)
+            if bucket is None:
+                bucket = self._misses[key] = _Bucket(0.0, now)
+            bucket.tokens = self._level(bucket, now) + 1
+            bucket.updated = now
+
+    def _sweep(self, now: float) -> None:
+        # Drained buckets are forgotten about once a window (no address is kept longer than
+        # its misses count), or as soon as the table is full.
+        if now - self._swept >= self.window or len(self._misses) >= self.max_keys:
+            self._forget_drained(now)
+
+    def _forget_drained(self, now: float) -> None:
+        # Drained buckets carry no information. If the table is still nine-tenths full (a
+        # guesser with very many addresses), the longest-tracked keys go, down to that: memory
+        # stays bounded, and the next full sweep is a tenth of the table's inserts away.
+        self._swept = now
+        for key in [k for k, b in self._misses.items() if self._level(b, now) == 0]:
+            del self._misses[key]
+        excess = len(self._misses) - self.max_keys * 9 // 10
+        for key in list(itertools.islice(self._misses, max(0, excess))):
+            del self._misses[key]
+
+    def __len__(self) -> int:
+        return len(self._misses)

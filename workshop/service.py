@@ -253,6 +253,20 @@ class Kiosk(Reports, Retention):
         """The phone id inside `signed` if the kiosk issued it for this session, else None."""
         return PhoneIds(self.record(code).pair_key).verify(signed)
 
+    def join_pass(self, code: str) -> str:
+        """What every browser let in with this code may show instead of being checked again.
+
+        An HMAC under the session's own key, which never leaves the kiosk: the same for every
+        phone of the session (it names nobody), unforgeable without the key, and void once the
+        session ends (its key is replaced then).
+
+        :raise UnknownSession: no session has this code.
+        """
+        key = self.record(code).pair_key
+        # The same key hashes phone ids (`respondent`); a NUL, which no phone id may hold,
+        # keeps the two apart.
+        return hmac.new(key, b"\x00attune join pass", hashlib.sha256).hexdigest()[:32]
+
     def respondent(self, code: str, pid: str) -> str:
         """The keyed hash that stands for a phone in stored answers; the pid is never stored."""
         key = self.record(code).pair_key

@@ -7,12 +7,18 @@ import { $ } from "./dom.js";
 
 const RESYNC_MS = 60_000;
 
+/**
+ * Connect to `namespace` with `auth`. `onState(state)` gets every applied snapshot, `events`
+ * more handlers by name; `onRefused(message, retryInSeconds)` hears a refusal (retryInSeconds
+ * is 0 when this page will not try again) and returns true when it shows it itself.
+ */
 export function connect(namespace, auth, { onState, events = {}, onRefused }) {
   const socket = io(namespace, { auth, reconnectionDelayMax: 5000 });
   const clock = new ServerClock();
   const notice = $("#notice");
   let version = -1;
   let resync = null;
+  let retry = null; // the next attempt after a refusal that said when to try again
 
   function show(text, problem = false) {
     if (!notice) return;
@@ -31,6 +37,7 @@ export function connect(namespace, auth, { onState, events = {}, onRefused }) {
   }
 
   socket.on("connect", async () => {
+    clearTimeout(retry);
     show("");
     document.body.dataset.connected = "true";
     await syncAndCatchUp(6);
@@ -46,11 +53,20 @@ export function connect(namespace, auth, { onState, events = {}, onRefused }) {
     document.body.dataset.connected = "false";
     if (socket.active) {
       show("Reconnecting…");
-    } else {
-      // Refused by the server (unknown code, wrong link, full room): say why, stop trying.
-      show(error.message, true);
-      if (onRefused) onRefused(error.message);
+      return;
     }
+    // Refused by the server (unknown code, wrong link, an ended session, too many wrong codes
+    // from this network just now): say why in its words. socket.io does not try a refused
+    // connection again; this page does when the server says waiting helps, after that long and
+    // up to as much again at random, so that a room's phones do not all come back at once.
+    const after = Number(error.data && error.data.retry_after_ms) || 0;
+    const delay = after > 0 ? after * (1 + Math.random()) : 0;
+    clearTimeout(retry);
+    if (delay) retry = setTimeout(() => socket.connect(), delay);
+    const seconds = Math.round(delay / 1000);
+    // A page may show the refusal in its own place.
+    if (onRefused && onRefused(error.message, seconds)) show("");
+    else show(delay ? `${error.message}. This page tries again by itself in ${seconds} seconds.` : error.message, true);
   });
   socket.on("notice", (payload) => {
     if (payload && payload.kind === "restarting") show("The kiosk is restarting; hold on…");

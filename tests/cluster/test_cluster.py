@@ -4,6 +4,7 @@ Everything here is real: redis-server, PostgreSQL and nginx from Debian's packag
 kiosk as `python app.py` processes, nginx running deploy/nginx.conf.
 """
 
+import http.client
 import threading
 import time
 from pathlib import Path
@@ -28,7 +29,8 @@ class Cluster:
             LiveServer(
                 dsn,
                 workshop=FAST,
-                env={"KIOSK_MESSAGE_QUEUE": redis_url},
+                # As docs/deploy.md sets them up: nginx, on this machine, is the trusted proxy.
+                env={"KIOSK_MESSAGE_QUEUE": redis_url, "KIOSK_TRUSTED_PROXIES": "1"},
                 log=workdir / f"kiosk-{i}.log",
                 public_url=public,
             )
@@ -185,3 +187,35 @@ def test_killing_a_process_moves_its_phones_without_losing_answers(cluster):
     assert results["count"] == 10
     for client in [console, *phones]:
         client.close()
+
+
+def status_from(address: str, url: str, path: str, headers: dict) -> int:
+    """GET `path` through nginx from a given loopback address (Linux routes all of 127/8)."""
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(
+        host, int(port), timeout=10, source_address=(address, 0)
+    )
+    try:
+        connection.request("GET", path, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_through_nginx_the_brake_counts_each_clients_own_address(cluster):
+    code = cluster.kiosks[0].create_session("fast")["code"]
+    url = cluster.nginx.url
+    # nginx overwrites X-Forwarded-For with the address it sees: a made-up one changes nothing.
+    statuses = [
+        status_from(
+            "127.0.0.2",
+            url,
+            f"/j/WRNG2{letter}",
+            {"User-Agent": "Guesser/1", "X-Forwarded-For": f"203.0.113.{i}"},
+        )
+        for i, letter in enumerate("ABCDEFGHJKMNPQRSTUVWXYZ34")
+    ]
+    assert statuses == [404] * 20 + [429] * 5
+    assert status_from("127.0.0.2", url, f"/j/{code}", {"User-Agent": "Guesser/1"}) == 429
+    # Another phone behind the same nginx, whichever process it reaches, is not slowed by it.
+    assert status_from("127.0.0.3", url, f"/j/{code}", {"User-Agent": "Guesser/1"}) == 200

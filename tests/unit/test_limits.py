@@ -44,3 +44,39 @@ def test_guess_brake_blocks_after_too_many_misses_and_forgets_with_time():
     assert brake.blocked("addr") and not brake.blocked("other")
     clock.now += 61
     assert not brake.blocked("addr")
+
+
+def test_guess_brake_forgives_one_miss_every_window_over_allowed():
+    clock = Seconds()
+    brake = GuessBrake(allowed=20, window=60, clock=clock)
+    for _ in range(20):
+        assert brake.wait("addr") == 0
+        brake.miss("addr")
+    assert brake.wait("addr") == 3.0, "one more try every 60 / 20 seconds"
+    clock.now += 2
+    assert brake.blocked("addr")
+    clock.now += 1
+    assert not brake.blocked("addr")
+    brake.miss("addr")
+    assert brake.wait("addr") == 3.0, "each miss past the budget costs another 3 s"
+
+
+def test_guess_brake_memory_is_bounded():
+    clock = Seconds()
+    brake = GuessBrake(allowed=2, window=10, clock=clock, max_keys=50)
+    for i in range(500):
+        brake.miss(f"addr-{i}")
+    assert len(brake) <= 50
+    clock.now += 11
+    brake.miss("late")
+    assert len(brake) == 1, "drained keys carry nothing and go first"
+
+
+def test_guess_brake_forgets_an_address_once_its_misses_are_forgiven():
+    clock = Seconds()
+    brake = GuessBrake(allowed=20, window=60, clock=clock)
+    for _ in range(20):
+        brake.miss("addr")
+    clock.now += 61
+    brake.miss("other")
+    assert len(brake) == 1, "addr is no longer held"

@@ -1,0 +1,209 @@
+"""The one guard every check of a secret goes through, and the pass that spares a room.
+
+Three secrets can be guessed at the kiosk: join codes (6 characters, about 8.9 x 10^8 of
+them), console tokens (192 random bits) and the admin key. Every check of one goes through
+`guarded`, which keeps a budget of misses per kind of secret and remote address
+(`workshop.limits.GuessBrake`: 20 at once, then one every 3 s by default). The brake keys on
+what fails: a right secret costs nothing, so typing the right code after any number of wrong
+ones gets in as soon as the budget has room for one more try, and one kind's misses never slow
+another (wrong join codes do not slow the admin key).
+
+While a budget is spent, tries of that kind from that address are refused without being
+checked: a refused try tells nothing about the secret, so a guesser learns whether at most 20
+codes are right per minute, however it spreads its tries. Checking a try anyway and admitting
+it when right would tell the guesser "right" or "wrong" at full speed, which is no brake at
+all. Console tokens are the exception: 192 random bits cannot be found at any speed, so they
+are always checked and a valid one is always let in; wrong ones still count, and are answered
+"too many" once the budget is spent.
+
+Join codes also have a pass, so that a room behind one address (a venue's NAT, a proxy) is not
+held up by someone guessing on the same network: a browser that was let in with a code gets a
+cookie holding `Kiosk.join_pass`, an HMAC under the session's own key. Every browser of a session
+gets the same value (it names nobody), it cannot be made without the key, which never leaves the
+kiosk, and it proves that the code was already checked, so its reloads and reconnects skip the
+budget.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import abort
+from flask import current_app
+from flask import g
+from flask import request
+from werkzeug.exceptions import TooManyRequests
+
+from workshop.limits import GuessBrake
+from workshop.service import UnknownSession
+from workshop.service import normalize_code
+from workshop.session import SessionState
+
+T = TypeVar("T")
+
+JOIN_CODE = "join code"
+CONSOLE_TOKEN = "console link"
+ADMIN_KEY = "admin key"
+
+# What a refused try says, per kind of secret: in words, without the wait (added where shown).
+REFUSALS = {
+    JOIN_CODE: "Too many wrong join codes were tried from your network just now",
+    CONSOLE_TOKEN: "Too many wrong console links were tried from your network just now",
+    ADMIN_KEY: "Too many wrong admin keys were tried from your network just now",
+}
+
+PASS_COOKIE_PREFIX = "attune_pass_"
+# A pass only saves a check; a day covers any workshop and its reloads.
+PASS_MAX_AGE_SECONDS = 24 * 3600
+
+
+class TooManyGuesses(Exception):
+    """This address has spent its budget of misses for this kind of secret; try again later."""
+
+    def __init__(self, kind: str, retry_after: float):
+        super().__init__(REFUSALS[kind])
+        self.kind = kind
+        self.reason = REFUSALS[kind]
+        # Whole seconds, at least one: what people read and what `Retry-After` carries.
+        self.seconds = max(1, math.ceil(retry_after))
+
+    @property
+    def socket_data(self) -> dict:
+        """The `data` of a Socket.IO `connect_error`: pages try again after this long."""
+        return {"retry_after_ms": self.seconds * 1000}
+
+    @property
+    def words(self) -> str:
+        """What happened and when to try again, for a page or an API error."""
+        return f"{self.reason}. Wait {self.seconds} seconds and try again."
+
+    @property
+    def headers(self) -> dict:
+        """`Retry-After` for an HTTP answer."""
+        return {"Retry-After": str(self.seconds)}
+
+    def http_error(self) -> TooManyRequests:
+        """A 429 for `abort`: the error page says it in words and reloads itself then."""
+        # The error page adds when it tries again by itself (error.html).
+        return WaitAMoment(description=f"{self.reason}.", retry_after=self.seconds)
+
+
+class WaitAMoment(TooManyRequests):
+    """429 with a heading people read ("Too Many Requests" is the protocol's name for it)."""
+
+    name = "Wait a moment"
+
+
+def install(app, brake: GuessBrake) -> None:
+    """Give the app its brake and hand out passes on the responses that earned one."""
+    app.extensions["attune.guess_brake"] = brake
+    app.after_request(_hand_out_pass)
+
+
+def guess_brake() -> GuessBrake:
+    """The guessing brake of the running app."""
+    return current_app.extensions["attune.guess_brake"]
+
+
+def client_address() -> str:
+    """The remote address, for the guessing brake only: kept in memory, never written.
+
+    Behind a reverse proxy this is the address the proxy forwarded, and only when the request
+    came from one of `KIOSK_TRUSTED_PROXY_ADDRESSES` (security.TrustedProxies).
+    """
+    return request.remote_addr or "unknown"
+
+
+def guarded(kind: str, check: Callable[[], T], unguessable: bool = False) -> T:
+    """Check a secret of `kind` under the brake; returns what `check()` returned.
+
+    `check` returns something true for a right secret and something false for a wrong one,
+    which counts as a miss of this address. Callers pass only tries that name a secret (an
+    empty key guesses nothing).
+
+    :raise TooManyGuesses: this address's budget for `kind` is spent; the secret was not
+        checked. With `unguessable` it is checked anyway and only a wrong one is refused so.
+    """
+    brake = guess_brake()
+    key = f"{kind} {client_address()}"
+    wait = brake.wait(key)
+    if wait > 0 and not unguessable:
+        raise TooManyGuesses(kind, wait)
+    found = check()
+    if not found:
+        brake.miss(key)
+        if wait > 0:
+            raise TooManyGuesses(kind, wait)
+    return found
+
+
+def _holds_pass(kiosk, code: str) -> bool:
+    given = request.cookies.get(PASS_COOKIE_PREFIX + code, "")
+    if not given:
+        return False
+    try:
+        expected = kiosk.join_pass(code)
+    except UnknownSession:
+        return False  # then checked like any other try, and counted
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def session_for_code(code: str, trusted: bool = False) -> SessionState:
+    """The session a join code names, checked under the brake (ended sessions included).
+
+    A browser holding the session's pass, or `trusted` (signed in on the facilitator home, who
+    may open every session anyway), is not slowed. A live session's code earns this request's
+    response a pass.
+
+    :raise TooManyGuesses: this address tried too many wrong codes just now (not checked).
+    :raise UnknownSession: no session has this code (counted as a miss).
+    """
+    wanted = normalize_code(code)[:12]
+    kiosk = current_app.extensions["attune.kiosk"]
+    if trusted or _holds_pass(kiosk, wanted):
+        state = kiosk.state(wanted)
+    else:
+        state = guarded(JOIN_CODE, lambda: _state_or_none(kiosk, wanted))
+        if state is None:
+            raise UnknownSession(code)
+    if not state.ended:
+        g.attune_pass = state.code
+    return state
+
+
+def session_or_abort(code: str, trusted: bool = False) -> SessionState:
+    """`session_for_code` for pages: refusals become the error pages people read.
+
+    :raise 429: too many wrong codes from this address just now (the page tries again).
+    :raise 404: no session has this code.
+    """
+    try:
+        return session_for_code(code, trusted)
+    except TooManyGuesses as refusal:
+        raise refusal.http_error() from None
+    except UnknownSession:
+        abort(404, description="No session has this code. Check the code on the screen.")
+
+
+def _state_or_none(kiosk, code: str) -> SessionState | None:
+    try:
+        return kiosk.state(code)
+    except UnknownSession:
+        return None
+
+
+def _hand_out_pass(response):
+    code = g.pop("attune_pass", None)
+    if code is not None and response.status_code < 400:
+        response.set_cookie(
+            PASS_COOKIE_PREFIX + code,
+            current_app.extensions["attune.kiosk"].join_pass(code),
+            max_age=PASS_MAX_AGE_SECONDS,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["PUBLIC_URL"].startswith("https://"),
+        )
+    return response
