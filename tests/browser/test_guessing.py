@@ -105,7 +105,8 @@ def test_the_code_of_an_ended_session_shows_a_goodbye_and_opens_no_connection(br
     console = braked_pages.console()
     braked_pages.expect_dialog("console")
     console.get_by_role("button", name="End session…").click()
-    expect(console.locator("#step-count")).to_have_text("The session has ended")
+    expect(console.locator("#ended-panel")).to_be_visible()
+    expect(console.locator("#ended-heading")).to_have_text("This session has ended")
 
     late, _ = braked_pages.open("", "late", PHONE)
     sockets = []

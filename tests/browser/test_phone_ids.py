@@ -103,9 +103,9 @@ def test_a_browser_that_loses_its_cookie_is_told_what_to_do(pages):
     page.reload()
     page.wait_for_selector("body[data-connected=true]")
     expect(page.locator("#step-title")).to_have_text("Welcome")
-    assert [c["name"] for c in page.context.cookies()] == [
-        f"{PHONE_COOKIE}_{pages.session['code']}"
-    ]
+    # One phone id, for this session (the guessing brake's pass may sit beside it).
+    phone_ids = [c["name"] for c in page.context.cookies() if c["name"].startswith(PHONE_COOKIE)]
+    assert phone_ids == [f"{PHONE_COOKIE}_{pages.session['code']}"]
 
 
 @pytest.fixture(scope="module")
