@@ -32,6 +32,15 @@ from flask_compress import Compress  # noqa: E402
 from flask_socketio import SocketIO  # noqa: E402
 from werkzeug.exceptions import HTTPException  # noqa: E402
 
+from descriptors import Ceiling  # noqa: E402
+from descriptors import DescriptorCount  # noqa: E402
+from descriptors import TransportFloor  # noqa: E402
+from descriptors import hard_open_file_limit  # noqa: E402
+from descriptors import open_file_limit  # noqa: E402
+from descriptors import per_phone_descriptors  # noqa: E402
+from descriptors import plan  # noqa: E402
+from descriptors import pool_allowance  # noqa: E402
+from descriptors import raise_open_file_limit  # noqa: E402
 from facilitator.events import FacilitatorNamespace  # noqa: E402
 from facilitator.events import ScreenNamespace  # noqa: E402
 from facilitator.exports import blueprint as exports_blueprint  # noqa: E402
@@ -58,6 +67,7 @@ from security import origin_checker  # noqa: E402
 from security import own_host_names  # noqa: E402
 from security import refuse_deep_messages  # noqa: E402
 from security import trusted_networks  # noqa: E402
+from websocket_driver import install as install_websocket_driver  # noqa: E402
 from workshop.admin import AdminAccess  # noqa: E402
 from workshop.admin import forget_clear_secrets  # noqa: E402
 from workshop.limits import GuessBrake  # noqa: E402
@@ -242,11 +252,30 @@ def create_app(config: dict | None = None) -> Flask:
         message_queue=settings["MESSAGE_QUEUE"] or None,
         json=NestingLimitedJSON(),
     )
+    # First the driver that ends each websocket cleanly; the next two subclass it.
+    install_websocket_driver(socketio)
     cap_websocket_messages(socketio, settings["MAX_MESSAGE_BYTES"])
     cap_socketio_bodies(socketio, settings["MAX_MESSAGE_BYTES"])
     refuse_deep_messages(socketio)
     cap_request_bodies(app, settings["MAX_BODY_BYTES"])
     direct_writer = install_direct_fanout(socketio) if settings["DIRECT_FANOUT"] else None
+    descriptors = DescriptorCount()
+    limit = settings.get("OPEN_FILES") or open_file_limit()
+    if limit:
+        # Measured now, with the store open; the listening socket is opened later, by `run`.
+        ceiling = plan(
+            limit,
+            per_phone=per_phone_descriptors(socketio.server.eio),
+            in_use=(descriptors.now() or 0) + 1,
+            pools=pool_allowance(settings["DB"], cluster is not None),
+        )
+    else:
+        ceiling = None  # pragma: no cover - no open-file limit on this system
+    app.extensions["attune.ceiling"] = ceiling
+    app.extensions["attune.descriptors"] = descriptors
+    # Before engine.io: a connection that cannot be served is refused before its upgrade.
+    floor = TransportFloor(app.wsgi_app, limit, descriptors)
+    app.wsgi_app = floor
     # Outermost, so that Socket.IO requests are checked too.
     app.wsgi_app = HostGuard(
         app.wsgi_app, own_host_names(settings["PUBLIC_URL"], settings["ALLOWED_HOSTS"])
@@ -258,7 +287,8 @@ def create_app(config: dict | None = None) -> Flask:
         settings["TRUSTED_PROXIES"],
         trusted_networks(settings["TRUSTED_PROXY_ADDRESSES"]),
     )
-    socketio.on_namespace(ParticipantNamespace(PARTICIPANT_NS))
+    participants = ParticipantNamespace(PARTICIPANT_NS)
+    socketio.on_namespace(participants)
     socketio.on_namespace(FacilitatorNamespace(FACILITATOR_NS))
     socketio.on_namespace(ScreenNamespace(SCREEN_NS))
     fast_clock = (
@@ -299,9 +329,19 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz():
-        """Liveness: the process answers and its store is readable."""
+        """Liveness (the process answers, its store is readable) and how full it is."""
         store.get_meta("schema")
         health: dict = {"ok": True}
+        health["descriptors"] = {
+            "limit": limit,
+            "open": descriptors.now(),
+            "per_phone": ceiling.per_phone if ceiling else None,
+            "reserved": ceiling.reserved if ceiling else None,
+            "phone_ceiling": ceiling.phones if ceiling else None,
+            "phones": len(participants.members),
+            "turned_away": participants.turned_away,
+            "refused_at_transport": floor.refused,
+        }
         if direct_writer is not None:
             health["broadcasts"] = direct_writer.stats()
         if fast_clock is not None:
@@ -466,6 +506,28 @@ def terminal_safe(text: str, keep_newlines: bool = False) -> str:
     return "".join(shown)
 
 
+def capacity_notice(ceiling: Ceiling | None, wanted: int, hard_limit: int | None) -> str:
+    """The start-up lines saying the open-file limit admits fewer phones than the session cap.
+
+    Empty when it admits at least `wanted` (KIOSK_MAX_PARTICIPANTS) phones.
+    """
+    if ceiling is None or ceiling.phones >= wanted:
+        return ""
+    needed = ceiling.limit_for(wanted)
+    lines = [
+        f"This machine allows about {ceiling.phones:,} phones (open-file limit "
+        f"{ceiling.limit:,}); raise `ulimit -n` to {needed:,} for more.",
+        f"  KIOSK_MAX_PARTICIPANTS is {wanted:,}. Phones beyond {ceiling.phones:,} are told "
+        "the room is full; the console and the screen always get in.",
+    ]
+    if hard_limit is not None and hard_limit < needed:
+        lines.append(
+            f"  The hard limit is {hard_limit:,}: raise it first (docs/deploy.md, "
+            '"Open files"), then start the kiosk again.'
+        )
+    return "\n".join(lines)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """Command-line options; each also reads its KIOSK_* environment variable."""
     parser = argparse.ArgumentParser(description="Run the Attune workshop kiosk.")
@@ -567,6 +629,8 @@ def new_admin_key(overrides: dict) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Start the kiosk with gevent, open the launch session and print its links."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    # Every phone holds a descriptor or two: take all the open files the system allows.
+    raise_open_file_limit()
     # gevent, and long-lived objects kept out of full garbage collections (realtime.py).
     overrides: dict = {"ASYNC_MODE": "gevent", "FREEZE_GC": True}
     for key, value in (
@@ -609,6 +673,11 @@ def main(argv: list[str] | None = None) -> int:
         f"Scan to join:\n{terminal_qr(service.join_url(code))}",
         flush=True,
     )
+    notice = capacity_notice(
+        app.extensions["attune.ceiling"], app.config["MAX_PARTICIPANTS"], hard_open_file_limit()
+    )
+    if notice:
+        print(f"{notice}\n", flush=True)
     socketio: SocketIO = app.extensions["socketio"]
     store = app.extensions["attune.store"]
 

@@ -45,6 +45,10 @@ AUTO_ADVANCE_POLL_SECONDS = 0.5
 # A phone that has not come back this long after its last connection closed has left: its
 # quiet signals are dropped. Long enough for a tab switch or a Wi-Fi hiccup.
 DEPARTURE_GRACE_SECONDS = 60
+# A refused connection's transport is closed this long after the refusal was sent, unless the
+# client closed it first (the pages do) or joined another namespace on it meanwhile: a client
+# that ignores the refusal must not keep holding a descriptor.
+REFUSED_CLOSE_SECONDS = 0.5
 
 
 def kiosk() -> Kiosk:
@@ -268,7 +272,11 @@ class AttuneNamespace(Namespace):
             self.codes.pop(sid, None)
             return result
         if event == "connect":
-            return super().trigger_event(event, *args)
+            try:
+                return super().trigger_event(event, *args)
+            except ConnectionRefusedError:
+                self._close_refused(sid)
+                raise
         if not self.limiter.allow(sid):
             return error(TOO_MANY_MESSAGES)
         if event == NESTED_TOO_DEEP:  # its JSON was set aside unread (security.py)
@@ -287,6 +295,12 @@ class AttuneNamespace(Namespace):
         except TypeError:
             # Extra positional arguments (or binary attachments) for a handler that takes one.
             return error(f"{event} takes one JSON object")
+
+    def _close_refused(self, sid: str) -> None:
+        server = self.socketio.server
+        eio_sid = server.manager.eio_sid_from_sid(sid, self.namespace)
+        if eio_sid is not None:
+            self.socketio.start_background_task(_close_if_unused, server, eio_sid)
 
     def admit(self, code: str, unknown_message: str, signed_in: bool = False) -> str:
         """The canonical code of a session a connection may join, under the guessing brake.
@@ -374,6 +388,19 @@ SESSION_ENDED = "This session has ended. Thank you for taking part"
 
 TOO_MANY_MESSAGES = "too many messages; wait a moment and try again"
 STORE_FAILED = "the server could not save this; please try again in a moment"
+
+
+def _close_if_unused(server, eio_sid: str) -> None:
+    """Close an engine.io connection after a refusal, unless it is in use by then."""
+    server.sleep(REFUSED_CLOSE_SECONDS)
+    connection = server.eio.sockets.get(eio_sid)
+    if connection is None or connection.closed:
+        return  # the client closed it, as the pages do
+    for namespace in list(server.manager.get_namespaces()):
+        if server.manager.sid_from_eio_sid(eio_sid, namespace) is not None:
+            return  # it joined another namespace on the same connection
+    # Not waiting for the queue to drain: a client that went away would never drain it.
+    connection.close(wait=False, reason=server.eio.reason.SERVER_DISCONNECT)
 
 
 def broadcaster() -> Broadcaster:

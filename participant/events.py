@@ -8,6 +8,8 @@ from flask_socketio import ConnectionRefusedError
 from flask_socketio import emit
 from flask_socketio import join_room
 
+from descriptors import RETRY_AFTER_MS
+from descriptors import ROOM_FULL
 from guessing import client_address
 from participant.identity import address_share
 from participant.identity import phone_id
@@ -44,6 +46,8 @@ class ParticipantNamespace(AttuneNamespace):
         super().__init__(namespace)
         # connection id -> (session code, pid); the pid is needed to hash answers.
         self.members: dict[str, tuple[str, str]] = {}
+        # Phones refused because this process holds as many as its open files allow.
+        self.turned_away = 0
 
     def on_connect(self, auth=None):
         """Join the session's room, then receive its state and this phone's own answers."""
@@ -51,6 +55,17 @@ class ParticipantNamespace(AttuneNamespace):
             credentials = parse(ParticipantAuth, auth)
         except BadMessage as problem:
             raise ConnectionRefusedError(f"cannot join: {problem}") from None
+        # First, before anything is read or built for it: the process's own ceiling. Every
+        # connection counts (a second tab too), so that what is kept for consoles and screens
+        # stays kept; a phone that comes back after a blip is let in once its old connection
+        # has timed out, which its retry outlasts.
+        ceiling = current_app.extensions.get("attune.ceiling")
+        if ceiling is not None and len(self.members) >= ceiling.phones:
+            self.turned_away += 1
+            raise ConnectionRefusedError(
+                ROOM_FULL,
+                {"retry_after_ms": RETRY_AFTER_MS, "reason": "kiosk", "limit": ceiling.phones},
+            )
         service = kiosk()
         code = self.admit(
             credentials.code, "unknown join code: check the code on the screen and try again"
@@ -63,7 +78,7 @@ class ParticipantNamespace(AttuneNamespace):
         limit = current_app.config["MAX_PARTICIPANTS"]
         if service.presence.count(code) >= limit and not service.presence.has(code, who):
             raise ConnectionRefusedError(
-                f"this session is full ({limit} phones); ask the facilitator to raise the limit"
+                ROOM_FULL, {"retry_after_ms": RETRY_AFTER_MS, "reason": "session", "limit": limit}
             )
         share = address_share()
         if not share.take(request.sid, code, client_address(), who):

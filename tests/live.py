@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -42,6 +43,7 @@ class LiveServer:
         public_url: str | None = None,
         script: str = "app.py",
         args: list[str] | None = None,
+        open_files: tuple[int, int] | None = None,
     ):
         self.db = db
         self.script = script
@@ -53,6 +55,8 @@ class LiveServer:
         self.env = env or {}
         self.process: subprocess.Popen | None = None
         self.log = log or Path(db).with_suffix(".log")
+        # (soft, hard) RLIMIT_NOFILE the process starts with, as `ulimit -S -n` / `-H -n` set.
+        self.open_files = open_files
 
     def start(self, timeout: float = 30.0) -> LiveServer:
         """Start the process and wait until /healthz answers."""
@@ -72,9 +76,20 @@ class LiveServer:
             command += ["--workshop", str(self.workshop)]
         command += self.args
         env = {**os.environ, "KIOSK_ADMIN_KEY": ADMIN_KEY, **self.env}
+        limits = self.open_files
+
+        def set_limits() -> None:
+            if limits is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, limits)
+
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=set_limits if limits is not None else None,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
