@@ -6,6 +6,10 @@ import { ServerClock } from "./clock.js";
 import { $ } from "./dom.js";
 
 const RESYNC_MS = 60_000;
+// socket.io's own reconnection backoff, and the slower one while the kiosk is out of room.
+const RETRY_MS = 1000;
+const RETRY_MAX_MS = 5000;
+const BUSY_RETRY_MS = 15_000;
 
 /**
  * Connect to `namespace` with `auth`. `onState(state)` gets every applied snapshot, `events`
@@ -13,7 +17,7 @@ const RESYNC_MS = 60_000;
  * is 0 when this page will not try again) and returns true when it shows it itself.
  */
 export function connect(namespace, auth, { onState, events = {}, onRefused }) {
-  const socket = io(namespace, { auth, reconnectionDelayMax: 5000 });
+  const socket = io(namespace, { auth, reconnectionDelay: RETRY_MS, reconnectionDelayMax: RETRY_MAX_MS });
   const clock = new ServerClock();
   const notice = $("#notice");
   let version = -1;
@@ -38,6 +42,7 @@ export function connect(namespace, auth, { onState, events = {}, onRefused }) {
 
   socket.on("connect", async () => {
     clearTimeout(retry);
+    socket.io.reconnectionDelay(RETRY_MS).reconnectionDelayMax(RETRY_MAX_MS);
     show("");
     document.body.dataset.connected = "true";
     await syncAndCatchUp(6);
@@ -52,7 +57,14 @@ export function connect(namespace, auth, { onState, events = {}, onRefused }) {
   socket.on("connect_error", (error) => {
     document.body.dataset.connected = "false";
     if (socket.active) {
-      show("Reconnecting…");
+      // The transport failed: the network, a restart, or a kiosk out of connections (503,
+      // before any upgrade). socket.io tries again by itself; a full kiosk is asked less often.
+      if (error.description === 503) {
+        socket.io.reconnectionDelay(BUSY_RETRY_MS).reconnectionDelayMax(2 * BUSY_RETRY_MS);
+        show("The kiosk has no room for another connection right now; this page tries again by itself.", true);
+      } else {
+        show("Reconnecting…");
+      }
       return;
     }
     // Refused by the server (unknown code, wrong link, an ended session, too many wrong codes

@@ -36,7 +36,18 @@ const { socket, clock, call } = connect("/participant", { code }, {
     if (next.session.answers_deleted && !(state && state.session.answers_deleted)) forgetDeletedAnswers();
     state = next;
     if (stepChanged) clearAnswerNotice("received");
+    $("#refused").hidden = true;
     render(stepChanged);
+  },
+  onRefused(message, retryInSeconds) {
+    // A phone that was in the room keeps its step on screen; the banner says what happened.
+    if (state) return false;
+    setText($("#refused-message"), message);
+    setText($("#refused-next"), retryInSeconds ? `This page tries again by itself in ${retryInSeconds} seconds: keep it open.` : "");
+    $("#refused").hidden = false;
+    $("#live").hidden = true;
+    $(".phone-tools").hidden = true;
+    return true;
   },
   events: {
     mine(payload) {
