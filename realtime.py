@@ -47,8 +47,9 @@ AUTO_ADVANCE_POLL_SECONDS = 0.5
 DEPARTURE_GRACE_SECONDS = 60
 # A refused connection's transport is closed this long after the refusal was sent, unless the
 # client closed it first (the pages do) or joined another namespace on it meanwhile: a client
-# that ignores the refusal must not keep holding a descriptor.
+# that ignores the refusal must not keep holding a descriptor. Long-polling gets longer.
 REFUSED_CLOSE_SECONDS = 0.5
+REFUSED_POLLING_CLOSE_SECONDS = 10.0
 
 
 def kiosk() -> Kiosk:
@@ -391,9 +392,18 @@ STORE_FAILED = "the server could not save this; please try again in a moment"
 
 
 def _close_if_unused(server, eio_sid: str) -> None:
-    """Close an engine.io connection after a refusal, unless it is in use by then."""
+    """Close an engine.io connection after a refusal, unless it is in use by then.
+
+    A websocket is closed after `REFUSED_CLOSE_SECONDS`. A long-polling connection (a page's
+    first requests go that way) holds no descriptor between its requests, and its page closes
+    it within moments; closing it under the page's feet would fail the page's next request,
+    so it gets `REFUSED_POLLING_CLOSE_SECONDS`, for clients that never close.
+    """
     server.sleep(REFUSED_CLOSE_SECONDS)
     connection = server.eio.sockets.get(eio_sid)
+    if connection is not None and not (connection.upgraded and not connection.upgrading):
+        server.sleep(REFUSED_POLLING_CLOSE_SECONDS - REFUSED_CLOSE_SECONDS)
+        connection = server.eio.sockets.get(eio_sid)
     if connection is None or connection.closed:
         return  # the client closed it, as the pages do
     for namespace in list(server.manager.get_namespaces()):

@@ -33,6 +33,8 @@ def test_a_phone_that_finds_the_room_full_is_told_so_and_gets_in_when_a_place_fr
     expect(first.locator("#step-title")).to_have_text("Welcome")
 
     second, _ = full_pages.open("", "second", PHONE)
+    failed = []
+    second.on("response", lambda r: r.status >= 400 and failed.append((r.request.method, r.url)))
     second.goto(f"{full_pages.kiosk.url}/j/{full_pages.session['code']}")
     refused = second.locator("#refused")
     expect(refused.get_by_role("heading")).to_have_text(ROOM_FULL)
@@ -48,3 +50,21 @@ def test_a_phone_that_finds_the_room_full_is_told_so_and_gets_in_when_a_place_fr
     expect(second.locator("#step-title")).to_have_text("Welcome")
     expect(refused).to_be_hidden()
     expect(second.get_by_role("button", name="I need a moment")).to_be_visible()
+    _forgive_the_refused_connections_last_poll(full_pages, failed)
+
+
+def _forgive_the_refused_connections_last_poll(pages, failed):
+    """Allow one browser error that socket.io-client's own close causes, and nothing else.
+
+    When a refusal arrives by long-polling, socket.io-client closes its connection with a
+    `close` POST and then, in the same turn, starts its next poll; now and then the kiosk has
+    closed the session by the time that GET arrives, and answers it `400` (unknown session),
+    which Chromium logs. The page is unaffected: it already stopped using that connection.
+    """
+    polls = [url for method, url in failed if method == "GET" and "transport=polling" in url]
+    assert len(polls) == len(failed) <= 1, failed
+    if polls:
+        pages.errors.remove(
+            "second: Failed to load resource: the server responded with a status of 400 "
+            "(BAD REQUEST)"
+        )
