@@ -1,10 +1,11 @@
 """Open files: how many phones one process can hold, and refusing the rest before anything breaks.
 
-Every connected phone holds file descriptors: its websocket's socket (two under gevent when
-simple-websocket duplicates it, see `per_phone_descriptors`). A process may have at most its
-soft `RLIMIT_NOFILE` open, and most shells start with 1024 (macOS with less). Past it,
-`accept()` and `dup()` fail with EMFILE: a phone gets a 500 from deep inside the websocket
-upgrade, and nothing is left for the facilitator's console or the projector screen.
+Every connected phone holds file descriptors: its websocket's socket (one with
+`websocket_driver`; two with simple-websocket's own gevent driver, which duplicates it). A
+process may have at most its soft `RLIMIT_NOFILE` open, and most shells start with 1024 (macOS
+with less). Past it, `accept()` and `dup()` fail with EMFILE: a phone gets a 500 from deep
+inside the websocket upgrade, and nothing is left for the facilitator's console or the
+projector screen.
 
 So, in order:
 
@@ -273,10 +274,13 @@ class TransportFloor:
 def per_phone_descriptors(eio) -> int:
     """Descriptors one connected phone holds with this engine.io server's websocket driver.
 
-    Under gevent, simple-websocket `dup()`s the connection's socket (so that its reader and
-    pywsgi's handler never wait on the same socket object) and pywsgi keeps the original open
-    for the connection's whole life: two. With the other drivers, one.
+    A driver may say so itself (`descriptors_per_connection`: `websocket_driver`'s, 1).
+    Otherwise, under gevent, simple-websocket `dup()`s the connection's socket and pywsgi keeps
+    the original open for the connection's whole life: two. With the other drivers, one.
     """
+    declared = getattr(eio._async.get("websocket"), "descriptors_per_connection", None)
+    if declared:
+        return int(declared)
     return 2 if eio.async_mode == "gevent" else 1
 
 

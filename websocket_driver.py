@@ -1,9 +1,22 @@
-"""engine.io's websocket driver under gevent, ending each connection cleanly and in time.
+"""engine.io's websocket driver under gevent: one descriptor per connection, ended cleanly.
 
 engine.io runs a websocket inside the WSGI request that upgraded it: simple-websocket sends the
 `101 Switching Protocols` itself, on the raw socket, reads frames in a greenlet of its own, and
-the request returns only when the websocket has ended. Three things go wrong at the end, and
-each holds descriptors (or worse) after the phone is gone:
+the request returns only when the websocket has ended.
+
+One descriptor. Under gevent, simple-websocket `dup()`s the connection's socket and works on
+the copy, while pywsgi keeps the original open for the connection's whole life: two
+descriptors per phone, so a process runs out of open files at half the phones it could hold.
+It duplicates (simple-websocket 0.10.1, its issue #24) so that pywsgi's handler, which goes on
+reading the original for a next request once the application returns, never waits on the same
+gevent socket object as the websocket's reader: gevent refuses two greenlets waiting to read one
+socket (ConcurrentObjectUseError). Here the websocket works on the original socket itself, and
+the request never lets pywsgi read it again (below): the reader's wait is cancelled by closing
+the socket, through gevent, before the request returns, and pywsgi only finds it closed. While
+the websocket lives, pywsgi's handler is inside the application and touches nothing.
+
+The end of a connection. Three things go wrong there, and each holds descriptors (or worse)
+after the phone is gone:
 
 - When the kiosk closes a connection (a ping timeout, a refused phone, a restart), it sends a
   close frame and then waits for the client's answer, for ever: a phone that left the Wi-Fi
@@ -28,7 +41,10 @@ from __future__ import annotations
 import logging
 import socket
 
+import simple_websocket
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+from simple_websocket.ws import Base as WebSocketBase
+from wsproto import ConnectionType
 
 log = logging.getLogger("attune.websocket")
 
@@ -36,18 +52,47 @@ log = logging.getLogger("attune.websocket")
 CLOSE_GRACE_SECONDS = 2.0
 
 
+class _OwnSocketServer(simple_websocket.Server):
+    """simple-websocket's server side, on the connection's own socket rather than a `dup()`."""
+
+    def __init__(self, environ, sock, **kwargs):
+        # What `simple_websocket.Server.__init__` sets, but for the socket it would duplicate.
+        self.environ = environ
+        self.subprotocols = []
+        self.mode = "gevent"
+        WebSocketBase.__init__(self, sock, connection_type=ConnectionType.SERVER, **kwargs)
+
+
+def connection_socket(environ):
+    """The gevent socket of a pywsgi request (what simple-websocket would `dup()`), or None."""
+    if not environ.get("SERVER_SOFTWARE", "").startswith("gevent"):
+        return None
+    stream = environ.get("wsgi.input")
+    if not hasattr(stream, "raw") and hasattr(stream, "rfile"):
+        stream = stream.rfile
+    return getattr(getattr(stream, "raw", None), "_sock", None)
+
+
 def _ending_cleanly(driver):
-    """A subclass of engine.io's websocket driver whose connections end with the websocket."""
+    """A subclass of engine.io's websocket driver: one descriptor, ending with the websocket."""
 
     class CleanEndWebSocket(driver):
+        # Read by `descriptors.per_phone_descriptors` (and by the kiosk's phone ceiling).
+        descriptors_per_connection = 1
+
         def __init__(self, handler, server, *args, **kwargs):
             super().__init__(handler, server, *args, **kwargs)
             self._eio = server
             self._ended = False
 
         def __call__(self, environ, start_response):
+            sock = connection_socket(environ)
             try:
-                result = super().__call__(environ, start_response)
+                if sock is None:  # pragma: no cover - not pywsgi: simple-websocket's own way
+                    result = super().__call__(environ, start_response)
+                else:
+                    self.ws = _OwnSocketServer(environ, sock, **self.server_args)
+                    result = self.app(self)
             finally:
                 self._ended = True
             ws = getattr(self, "ws", None)

@@ -291,9 +291,10 @@ def test_a_kept_alive_connection_that_asks_nothing_more_is_closed_after_a_few_se
     assert 3 < waited < 8, f"closed by the kiosk after {waited:.1f} s"
 
 
-def test_a_phone_holds_the_descriptors_the_kiosk_plans_with(live):
+def test_a_phone_holds_one_descriptor_as_the_kiosk_plans(live):
     code = live.create_session("tiny")["code"]
     planned = _health(live)["per_phone"]
+    assert planned == 1, "one descriptor per phone (websocket_driver: no dup() of the socket)"
     time.sleep(0.5)  # the kiosk has closed the connections of the requests above
     before = _open_files(live)
     room = Room(live.port, code)
