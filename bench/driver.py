@@ -91,6 +91,11 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[min(rank, len(ordered)) - 1]
 
 
+def open_files(pid: int) -> int:
+    """Descriptors a process has open, from /proc/<pid>/fd."""
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
 def rss_kb(pid: int) -> int:
     """Resident set size of a process, from /proc/<pid>/status (VmRSS, kB)."""
     with open(f"/proc/{pid}/status") as status:
@@ -160,6 +165,9 @@ class Target:
 
     def stop(self) -> None: ...
 
+    def size_for(self, n: int) -> None:
+        """Let `n` phones in (called before `start`); nothing to do for most servers."""
+
     @property
     def pid(self) -> int: ...
 
@@ -199,6 +207,12 @@ class AttuneTarget(Target):
         self.port = self.server.port
         self.code = ""
         self.token = ""
+
+    def size_for(self, n: int) -> None:
+        # A session takes KIOSK_MAX_PARTICIPANTS phones (5,000 by default): a bigger room
+        # raises it, as a facilitator expecting one would.
+        if n > 5000:
+            self.server.env["KIOSK_MAX_PARTICIPANTS"] = str(n)
 
     def start(self) -> None:
         self.server.start()
@@ -469,6 +483,7 @@ async def run_target(target: Target, n: int, generator: Generator, cfg: Config) 
     """Start `target`, drive `n` phones through every phase, stop it; return the figures."""
     rng = random.Random(cfg.seed * 1_000_003 + n)
     result: dict = {"target": target.name, "kind": target.kind, "n": n}
+    target.size_for(n)
     target.start()
     facilitator = None
     try:
@@ -483,6 +498,7 @@ async def run_target(target: Target, n: int, generator: Generator, cfg: Config) 
         result["phone_ids_s"] = time.monotonic() - issued
         await asyncio.sleep(0.5)
         rss_idle = rss_kb(target.pid)
+        files_idle = open_files(target.pid)
 
         # -- join rush ---------------------------------------------------------------
         specs = [
@@ -542,7 +558,16 @@ async def run_target(target: Target, n: int, generator: Generator, cfg: Config) 
             "rss_idle_mb": rss_idle / 1024,
             "rss_full_mb": rss_full / 1024,
             "kb_per_phone": (rss_full - rss_idle) / max(1, connected),
+            # Open files held per connected phone: the process's open-file limit divided by
+            # this is how many phones it can ever take.
+            "fds_per_phone": (open_files(target.pid) - files_idle) / max(1, connected),
         }
+        if target.kind == "attune":
+            try:
+                health = requests.get(f"http://127.0.0.1:{target.port}/healthz", timeout=30)
+                result["descriptors"] = health.json().get("descriptors")
+            except (requests.RequestException, ValueError):
+                result["descriptors"] = None
 
         # -- clock sync (Attune only: the floors have no clock event) ----------------
         if target.kind == "attune" and cfg.clock_samples:

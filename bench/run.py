@@ -34,6 +34,7 @@ from bench.pageweight import cold_load
 from bench.profile import Profiler
 from bench.report import markdown
 from bench.report import noise
+from descriptors import raise_open_file_limit
 from tests.live import LiveServer
 
 RESULTS = ROOT / "bench" / "results"
@@ -174,6 +175,9 @@ def _stop_on_sigterm(signum, _frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # Every phone is a socket in a generator process and one (or two) in the server: all of
+    # them inherit this process's open-file limit, raised as far as the hard limit allows.
+    open_files = raise_open_file_limit()
     cpus = sorted(os.sched_getaffinity(0))
     pin = not args.no_pin and len(cpus) >= 2
     out = Path(args.out)
@@ -201,9 +205,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     load_before = _load()
     print(
-        f"Attune load benchmark: sizes {sizes}, servers {kinds}; load average {load_before}",
+        f"Attune load benchmark: sizes {sizes}, servers {kinds}; load average {load_before}; "
+        f"open files per process {open_files or 'unlimited'}",
         flush=True,
     )
+    if open_files and max(sizes) * 2 + 64 > open_files:
+        print(
+            f"  Note: {max(sizes):,} phones need more open files than {open_files:,} in a server "
+            "that holds two per phone (the Flask-SocketIO floor): its joins will fail near "
+            f"{open_files // 2:,}. Raise the hard limit (docs/deploy.md) to compare it there.",
+            flush=True,
+        )
     payloads = prepare(cfg)
     meta = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
@@ -212,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         if argv is None and os.environ.get("MAKELEVEL")
         else "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv),
         "load_before": load_before,
+        "open_files": open_files,
         "server_cpus": cfg.server_cpus or "any",
         "generator_cpus": cfg.generator_cpus or "any",
         "workers": cfg.workers,
