@@ -260,7 +260,7 @@ def create_app(config: dict | None = None) -> Flask:
     cap_request_bodies(app, settings["MAX_BODY_BYTES"])
     direct_writer = install_direct_fanout(socketio) if settings["DIRECT_FANOUT"] else None
     descriptors = DescriptorCount()
-    limit = settings.get("OPEN_FILES") or open_file_limit()
+    limit = open_file_limit()
     if limit:
         # Measured now, with the store open; the listening socket is opened later, by `run`.
         ceiling = plan(

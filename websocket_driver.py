@@ -87,28 +87,37 @@ def _ending_cleanly(driver):
 
         def __call__(self, environ, start_response):
             sock = connection_socket(environ)
+            if sock is None:  # pragma: no cover - not pywsgi: simple-websocket's own way
+                try:
+                    return super().__call__(environ, start_response)
+                finally:
+                    self._ended = True
             try:
-                if sock is None:  # pragma: no cover - not pywsgi: simple-websocket's own way
-                    result = super().__call__(environ, start_response)
-                else:
-                    self.ws = _OwnSocketServer(environ, sock, **self.server_args)
-                    result = self.app(self)
-            finally:
+                # The handshake: on failure nothing was sent yet, and an HTTP answer is due.
+                self.ws = _OwnSocketServer(environ, sock, **self.server_args)
+            except BaseException:
                 self._ended = True
-            ws = getattr(self, "ws", None)
-            if ws is None:
-                return result  # pragma: no cover - no handshake happened: an HTTP answer is due
+                raise
+            try:
+                self.app(self)
+            finally:
+                # Also when engine.io failed: pywsgi must not go on with a socket whose
+                # reader may still be waiting on it.
+                self._ended = True
+                self._let_go(environ)
+            # The 101 went out: nothing HTTP may follow. A tuple is returned as is by
+            # engine.io (a list would become a `200` with a payload).
+            return ()
+
+        def _let_go(self, environ):
             wsgi_input = environ.get("wsgi.input")
             if wsgi_input is not None:
                 # pywsgi looks at this stream after each request: closed, it closes the
                 # connection instead of waiting for another request on it. Closed first, so
                 # that closing the socket below is not put off by the stream's hold on it.
                 wsgi_input.close()
-            # Wakes the websocket's reader if it still waits (engine.io gave up first).
-            ws.sock.close()
-            # The 101 went out: nothing HTTP may follow. A tuple is returned as is by
-            # engine.io (a list would become a `200` with a payload).
-            return ()
+            # Through gevent, which wakes the websocket's reader if it still waits.
+            self.ws.sock.close()
 
         def close(self):
             """Send the close frame; cut the connection if the client has not closed soon."""
