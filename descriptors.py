@@ -17,8 +17,6 @@ So, in order:
   (page loads of phones that are joining, refused attempts);
 - the `/participant` namespace refuses a phone beyond that ceiling in words
   (`ROOM_FULL`), before it builds anything for it, and the refused connection is closed;
-- `IdleClosingHandler` closes kept-alive HTTP connections a browser no longer uses, which
-  would otherwise hold several descriptors per phone for minutes after its page loaded;
 - `TransportFloor` refuses a new Socket.IO connection of any kind, before its websocket
   upgrade, when the process is down to its last `TRANSPORT_FLOOR` descriptors, whatever ate
   them. At that level the namespace (phone, console or screen) is not known yet; the reserve
@@ -33,8 +31,6 @@ import os
 import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs
-
-from gevent.pywsgi import WSGIHandler
 
 # Consoles and projector screens kept room for, each with its page's connections while it
 # loads: a facilitator on two devices, a screen, a spare screen and a few reloads.
@@ -54,10 +50,6 @@ REDIS_CONNECTIONS = 16
 # Descriptors a new Socket.IO connection may never take: below this many free, every new
 # connection is refused at the HTTP level, before any upgrade or dup().
 TRANSPORT_FLOOR = 16
-# A kept-alive HTTP connection that sends no request for this long is closed. Browsers keep the
-# connections a page loaded with for minutes (Chromium: six per page, measured), each one a
-# descriptor; everything a page loads arrives within a second, and a websocket is not affected.
-KEEP_ALIVE_SECONDS = 5.0
 # Refusals for lack of room ask the phone to try again after about this long (it adds up to
 # as much again at random, so that a room's phones do not all come back in the same second).
 RETRY_AFTER_MS = 15_000
@@ -282,24 +274,3 @@ def per_phone_descriptors(eio) -> int:
     if declared:
         return int(declared)
     return 2 if eio.async_mode == "gevent" else 1
-
-
-class IdleClosingHandler(WSGIHandler):
-    """gevent's pywsgi handler, closing a connection that sends no request for a while.
-
-    pywsgi waits for the next request on a kept-alive connection for as long as the client
-    keeps it open. The timeout covers the wait for a request line and its headers; it is lifted
-    before the application runs, so a long-poll or a websocket is never cut by it.
-    """
-
-    idle_seconds = KEEP_ALIVE_SECONDS
-
-    def read_requestline(self):
-        """Wait at most `idle_seconds` for the next request line; then close the connection."""
-        self.socket.settimeout(self.idle_seconds)
-        return super().read_requestline()
-
-    def handle_one_response(self):
-        """Run the application without a timeout on its socket."""
-        self.socket.settimeout(None)
-        return super().handle_one_response()
