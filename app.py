@@ -261,18 +261,6 @@ def create_app(config: dict | None = None) -> Flask:
     direct_writer = install_direct_fanout(socketio) if settings["DIRECT_FANOUT"] else None
     descriptors = DescriptorCount()
     limit = open_file_limit()
-    if limit:
-        # Measured now, with the store open; the listening socket is opened later, by `run`.
-        ceiling = plan(
-            limit,
-            per_phone=per_phone_descriptors(socketio.server.eio),
-            in_use=(descriptors.now() or 0) + 1,
-            pools=pool_allowance(settings["DB"], cluster is not None),
-        )
-    else:
-        ceiling = None  # pragma: no cover - no open-file limit on this system
-    app.extensions["attune.ceiling"] = ceiling
-    app.extensions["attune.descriptors"] = descriptors
     # Before engine.io: a connection that cannot be served is refused before its upgrade.
     floor = TransportFloor(app.wsgi_app, limit, descriptors)
     app.wsgi_app = floor
@@ -298,6 +286,18 @@ def create_app(config: dict | None = None) -> Flask:
         if settings["FAST_CLOCK"]
         else None
     )
+    if limit:
+        # Measured now, with the store and everything else open; the listening socket is
+        # opened later, by `run`.
+        ceiling = plan(
+            limit,
+            per_phone=per_phone_descriptors(socketio.server.eio),
+            in_use=(descriptors.now() or 0) + 1,
+            pools=pool_allowance(settings["DB"], cluster is not None),
+        )
+    else:
+        ceiling = None  # pragma: no cover - no open-file limit on this system
+    app.extensions["attune.ceiling"] = ceiling
     app.extensions["attune.kiosk"] = service
     app.extensions["attune.store"] = store
     app.extensions["attune.broadcaster"] = Broadcaster(
