@@ -55,10 +55,10 @@ def test_a_phone_that_finds_the_room_full_is_told_so_and_gets_in_when_a_place_fr
     expect(second.locator("#step-title")).to_have_text("Welcome")
     expect(refused).to_be_hidden()
     expect(second.get_by_role("button", name="I need a moment")).to_be_visible()
-    _forgive_the_refused_connections_last_poll(full_pages, failed)
+    _forgive_the_refused_connections_last_poll(full_pages, "second", failed)
 
 
-def _forgive_the_refused_connections_last_poll(pages, failed):
+def _forgive_the_refused_connections_last_poll(pages, name, failed):
     """Allow one browser error that socket.io-client's own close causes, and nothing else.
 
     When a refusal arrives by long-polling, socket.io-client closes its connection with a
@@ -70,7 +70,7 @@ def _forgive_the_refused_connections_last_poll(pages, failed):
     assert len(polls) == len(failed) <= 1, failed
     if polls:
         pages.errors.remove(
-            "second: Failed to load resource: the server responded with a status of 400 "
+            f"{name}: Failed to load resource: the server responded with a status of 400 "
             "(BAD REQUEST)"
         )
 
@@ -132,8 +132,9 @@ def test_a_screen_on_a_kiosk_out_of_connections_says_so_and_gets_in_when_some_fr
 
 def test_a_console_with_a_wrong_link_is_told_why_and_does_not_keep_trying(pages):
     console, _ = pages.open("", "console", LAPTOP_1366)
-    asked = []
+    asked, failed = [], []
     console.on("request", lambda r: "/socket.io/" in r.url and asked.append(r.url))
+    console.on("response", lambda r: r.status >= 400 and failed.append((r.request.method, r.url)))
     console.goto(f"{pages.kiosk.url}/f/{pages.session['code']}#not-the-token")
     notice = console.locator("#notice")
     expect(notice).to_contain_text("console link is not valid")
@@ -142,3 +143,4 @@ def test_a_console_with_a_wrong_link_is_told_why_and_does_not_keep_trying(pages)
     handshakes = len([url for url in asked if "sid=" not in url])
     console.wait_for_timeout(3000)
     assert len([url for url in asked if "sid=" not in url]) == handshakes, "no new attempt"
+    _forgive_the_refused_connections_last_poll(pages, "console", failed)
