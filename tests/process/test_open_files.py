@@ -13,6 +13,7 @@ import resource
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -25,17 +26,27 @@ from descriptors import TRANSPORT_FLOOR
 from tests.conftest import TINY
 from tests.live import LiveServer
 from tests.live import SocketClient as Client
+from tests.live import phone_cookie
+
+# Every test phone comes from 127.0.0.1: no per-address share (as for the benchmark).
+ONE_ADDRESS = {"KIOSK_PHONES_PER_ADDRESS": "0"}
 
 # What a kiosk must never show or log, whatever the load.
 BREAKAGE = ("Too many open files", "EMFILE", "Traceback", "500 Internal Server Error")
 
 
 class Room:
-    """Raw websocket phones on an asyncio loop of their own, joined a batch at a time."""
+    """Raw websocket phones on an asyncio loop of their own, joined a batch at a time.
+
+    Each phone first opens its phone page for the id the kiosk issues it (a cookie), as a
+    person scanning the QR code does; the kiosks here run with KIOSK_PHONES_PER_ADDRESS=0,
+    since every test phone comes from one address.
+    """
 
     def __init__(self, port: int, code: str):
         self.port = port
         self.code = code
+        self.url = f"http://127.0.0.1:{port}"
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
@@ -46,9 +57,14 @@ class Room:
 
     def join(self, count: int, timeout: float = 30.0) -> None:
         """Open `count` more phones and wait until each is joined, refused or lost."""
-        asyncio.run_coroutine_threadsafe(self._join(count, timeout), self.loop).result(timeout + 5)
+        with ThreadPoolExecutor(8) as pool:
+            cookies = list(pool.map(lambda _: phone_cookie(self.url, self.code), range(count)))
+        asyncio.run_coroutine_threadsafe(self._join(cookies, timeout), self.loop).result(
+            timeout + 5
+        )
 
-    async def _join(self, count: int, timeout: float) -> None:
+    async def _join(self, cookies: list[str], timeout: float) -> None:
+        count = len(cookies)
         done = asyncio.Event()
         waiting = {"n": count}
 
@@ -69,17 +85,17 @@ class Room:
             self.lost.append(reason)
             settle()
 
-        start = len(self.phones)
         batch = []
-        for i in range(start, start + count):
+        for cookie in cookies:
             conn = Conn(
                 self.loop,
                 ("127.0.0.1", self.port),
                 "/participant",
-                {"code": self.code, "pid": f"phone-{i:06d}-0123456789"},
+                {"code": self.code},
                 on_joined=joined,
                 on_refused=refused,
                 on_lost=lost,
+                cookie=cookie,
             )
             batch.append(conn)
             self.phones.append(conn)
@@ -126,7 +142,7 @@ def test_a_soft_limit_of_1024_is_raised_and_more_phones_join_than_it_would_allow
         tmp_path / "soft.db",
         workshop=TINY,
         open_files=(1024, hard),
-        env={"KIOSK_MAX_PARTICIPANTS": "5000"},
+        env={"KIOSK_MAX_PARTICIPANTS": "5000", **ONE_ADDRESS},
     ).start()
     room = None
     try:
@@ -152,7 +168,9 @@ def test_a_soft_limit_of_1024_is_raised_and_more_phones_join_than_it_would_allow
 def test_with_a_hard_limit_of_1024_the_room_fills_then_phones_are_told_and_the_console_drives(
     tmp_path, open_files_for_the_test
 ):
-    server = LiveServer(tmp_path / "hard.db", workshop=TINY, open_files=(1024, 1024)).start()
+    server = LiveServer(
+        tmp_path / "hard.db", workshop=TINY, open_files=(1024, 1024), env=ONE_ADDRESS
+    ).start()
     room = None
     console = screen = None
     try:
@@ -183,11 +201,12 @@ def test_with_a_hard_limit_of_1024_the_room_fills_then_phones_are_told_and_the_c
 
         # A phone that ignores its refusal and keeps the connection open is let go of.
         stubborn = socket.create_connection(("127.0.0.1", server.port), timeout=5)
-        stubborn.sendall(upgrade_request("127.0.0.1", server.port))
+        cookie = phone_cookie(server.url, code)
+        stubborn.sendall(upgrade_request("127.0.0.1", server.port, cookie=cookie))
         received = b""
         while b"0{" not in received:
             received += stubborn.recv(4096)
-        payload = json.dumps({"code": code, "pid": "stubborn-phone-0123456"}).encode()
+        payload = json.dumps({"code": code}).encode()
         stubborn.sendall(client_frame(b"40/participant," + payload))
         stubborn.settimeout(10)
         started = time.monotonic()
