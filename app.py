@@ -32,46 +32,47 @@ from flask_compress import Compress  # noqa: E402
 from flask_socketio import SocketIO  # noqa: E402
 from werkzeug.exceptions import HTTPException  # noqa: E402
 
-from descriptors import Ceiling  # noqa: E402
-from descriptors import DescriptorCount  # noqa: E402
-from descriptors import TransportFloor  # noqa: E402
-from descriptors import hard_open_file_limit  # noqa: E402
-from descriptors import open_file_limit  # noqa: E402
-from descriptors import per_phone_descriptors  # noqa: E402
-from descriptors import plan  # noqa: E402
-from descriptors import pool_allowance  # noqa: E402
-from descriptors import raise_open_file_limit  # noqa: E402
 from facilitator.events import FacilitatorNamespace  # noqa: E402
 from facilitator.events import ScreenNamespace  # noqa: E402
 from facilitator.exports import blueprint as exports_blueprint  # noqa: E402
 from facilitator.home import AdminCookieSessions  # noqa: E402
 from facilitator.home import blueprint as home_blueprint  # noqa: E402
 from facilitator.views import blueprint as facilitator_blueprint  # noqa: E402
-from fanout import install as install_direct_fanout  # noqa: E402
-from fastclock import install as install_fast_clock  # noqa: E402
-from guessing import install as install_guessing  # noqa: E402
 from participant.events import ParticipantNamespace  # noqa: E402
 from participant.views import blueprint as participant_blueprint  # noqa: E402
-from realtime import FACILITATOR_NS  # noqa: E402
-from realtime import PARTICIPANT_NS  # noqa: E402
-from realtime import SCREEN_NS  # noqa: E402
-from realtime import Broadcaster  # noqa: E402
-from security import SECURITY_HEADERS  # noqa: E402
-from security import HostGuard  # noqa: E402
-from security import NestingLimitedJSON  # noqa: E402
-from security import TrustedProxies  # noqa: E402
-from security import cap_request_bodies  # noqa: E402
-from security import cap_socketio_bodies  # noqa: E402
-from security import cap_websocket_messages  # noqa: E402
-from security import origin_checker  # noqa: E402
-from security import own_host_names  # noqa: E402
-from security import refuse_deep_messages  # noqa: E402
-from security import trusted_networks  # noqa: E402
-from websocket_driver import install as install_websocket_driver  # noqa: E402
+from transport.descriptors import Ceiling  # noqa: E402
+from transport.descriptors import DescriptorCount  # noqa: E402
+from transport.descriptors import TransportFloor  # noqa: E402
+from transport.descriptors import hard_open_file_limit  # noqa: E402
+from transport.descriptors import open_file_limit  # noqa: E402
+from transport.descriptors import per_phone_descriptors  # noqa: E402
+from transport.descriptors import plan  # noqa: E402
+from transport.descriptors import pool_allowance  # noqa: E402
+from transport.descriptors import raise_open_file_limit  # noqa: E402
+from transport.fanout import install as install_direct_fanout  # noqa: E402
+from transport.fastclock import install as install_fast_clock  # noqa: E402
+from transport.guessing import install as install_guessing  # noqa: E402
+from transport.limits import GuessBrake  # noqa: E402
+from transport.limits import monotonic_seconds  # noqa: E402
+from transport.realtime import FACILITATOR_NS  # noqa: E402
+from transport.realtime import PARTICIPANT_NS  # noqa: E402
+from transport.realtime import SCREEN_NS  # noqa: E402
+from transport.realtime import Broadcaster  # noqa: E402
+from transport.security import SECURITY_HEADERS  # noqa: E402
+from transport.security import HostGuard  # noqa: E402
+from transport.security import NestingLimitedJSON  # noqa: E402
+from transport.security import TrustedProxies  # noqa: E402
+from transport.security import cap_request_bodies  # noqa: E402
+from transport.security import cap_socketio_bodies  # noqa: E402
+from transport.security import cap_websocket_messages  # noqa: E402
+from transport.security import origin_checker  # noqa: E402
+from transport.security import own_host_names  # noqa: E402
+from transport.security import refuse_deep_messages  # noqa: E402
+from transport.security import trusted_networks  # noqa: E402
+from transport.websocket_driver import install as install_websocket_driver  # noqa: E402
+from transport.wsgi_server import kiosk_handler  # noqa: E402
 from workshop.admin import AdminAccess  # noqa: E402
 from workshop.admin import forget_clear_secrets  # noqa: E402
-from workshop.limits import GuessBrake  # noqa: E402
-from workshop.limits import monotonic_seconds  # noqa: E402
 from workshop.phone_ids import AddressShare  # noqa: E402
 from workshop.phone_ids import default_phones_per_address  # noqa: E402
 from workshop.script import WorkshopError  # noqa: E402
@@ -80,7 +81,6 @@ from workshop.script import load_workshop  # noqa: E402
 from workshop.service import Kiosk  # noqa: E402
 from workshop.stores import open_store  # noqa: E402
 from workshop.timer import system_clock  # noqa: E402
-from wsgi_server import kiosk_handler  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 VENDOR_DIRS = {

@@ -34,8 +34,8 @@ from bench.pageweight import cold_load
 from bench.profile import Profiler
 from bench.report import markdown
 from bench.report import noise
-from descriptors import raise_open_file_limit
 from tests.live import LiveServer
+from transport.descriptors import raise_open_file_limit
 
 RESULTS = ROOT / "bench" / "results"
 

@@ -9,14 +9,14 @@ from flask_socketio import join_room
 
 from facilitator.home import is_admin
 from facilitator.home import sign_in_ended
-from guessing import CONSOLE_TOKEN
-from guessing import TooManyGuesses
-from guessing import guarded
-from realtime import AttuneNamespace
-from realtime import broadcaster
-from realtime import error
-from realtime import kiosk
-from realtime import ok
+from transport.guessing import CONSOLE_TOKEN
+from transport.guessing import TooManyGuesses
+from transport.guessing import guarded
+from transport.realtime import AttuneNamespace
+from transport.realtime import broadcaster
+from transport.realtime import error
+from transport.realtime import kiosk
+from transport.realtime import ok
 from workshop.messages import COMMAND_ADAPTER
 from workshop.messages import BadMessage
 from workshop.messages import FacilitatorAuth

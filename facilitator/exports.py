@@ -12,10 +12,10 @@ from flask import jsonify
 from flask import request
 
 from facilitator.home import is_admin
-from guessing import CONSOLE_TOKEN
-from guessing import TooManyGuesses
-from guessing import guarded
-from realtime import kiosk
+from transport.guessing import CONSOLE_TOKEN
+from transport.guessing import TooManyGuesses
+from transport.guessing import guarded
+from transport.realtime import kiosk
 from workshop.service import UnknownSession
 
 blueprint = Blueprint("exports", __name__)

@@ -23,11 +23,11 @@ from flask import url_for
 from flask.sessions import SecureCookieSession
 from flask.sessions import SessionInterface
 
-from guessing import ADMIN_KEY
-from guessing import TooManyGuesses
-from guessing import guarded
-from realtime import kiosk
-from security import origin_checker
+from transport.guessing import ADMIN_KEY
+from transport.guessing import TooManyGuesses
+from transport.guessing import guarded
+from transport.realtime import kiosk
+from transport.security import origin_checker
 from workshop.admin import AdminAccess
 from workshop.service import UnknownWorkshop
 

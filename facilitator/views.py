@@ -9,12 +9,12 @@ from flask import request
 
 from facilitator.home import admin_access
 from facilitator.home import is_admin
-from guessing import ADMIN_KEY
-from guessing import TooManyGuesses
-from guessing import guarded
-from guessing import session_or_abort
 from participant.views import ended_page
-from realtime import kiosk
+from transport.guessing import ADMIN_KEY
+from transport.guessing import TooManyGuesses
+from transport.guessing import guarded
+from transport.guessing import session_or_abort
+from transport.realtime import kiosk
 from workshop.messages import BadMessage
 from workshop.messages import CreateSession
 from workshop.messages import parse

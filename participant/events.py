@@ -8,16 +8,16 @@ from flask_socketio import ConnectionRefusedError
 from flask_socketio import emit
 from flask_socketio import join_room
 
-from descriptors import RETRY_AFTER_MS
-from descriptors import ROOM_FULL
-from guessing import client_address
 from participant.identity import address_share
 from participant.identity import phone_id
-from realtime import AttuneNamespace
-from realtime import broadcaster
-from realtime import error
-from realtime import kiosk
-from realtime import ok
+from transport.descriptors import RETRY_AFTER_MS
+from transport.descriptors import ROOM_FULL
+from transport.guessing import client_address
+from transport.realtime import AttuneNamespace
+from transport.realtime import broadcaster
+from transport.realtime import error
+from transport.realtime import kiosk
+from transport.realtime import ok
 from workshop.messages import BadMessage
 from workshop.messages import ConsentChoice
 from workshop.messages import ParticipantAuth

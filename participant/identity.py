@@ -12,7 +12,7 @@ from flask import Response
 from flask import current_app
 from flask import request
 
-from realtime import kiosk
+from transport.realtime import kiosk
 from workshop.phone_ids import AddressShare
 
 # One cookie per session, `attune_phone_<code>`: an id counts in its own session only.

@@ -15,14 +15,14 @@ from flask import request
 from flask import url_for
 from werkzeug.exceptions import TooManyRequests
 
-from guessing import TooManyGuesses
-from guessing import client_address
-from guessing import session_for_code
-from guessing import session_or_abort
 from participant.identity import address_share
 from participant.identity import keep_phone_cookie
 from participant.identity import signed_phone_id
-from realtime import kiosk
+from transport.guessing import TooManyGuesses
+from transport.guessing import client_address
+from transport.guessing import session_for_code
+from transport.guessing import session_or_abort
+from transport.realtime import kiosk
 from workshop.service import UnknownSession
 
 blueprint = Blueprint("participant", __name__)

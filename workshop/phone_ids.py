@@ -20,8 +20,7 @@ import re
 import secrets
 import threading
 from collections.abc import Callable
-
-from workshop.limits import monotonic_seconds
+from time import monotonic as monotonic_seconds
 
 # 128 random bits: 22 URL-safe characters, within the protocol's 16-64 character phone id.
 PHONE_ID_BYTES = 16

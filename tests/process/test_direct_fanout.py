@@ -15,11 +15,11 @@ import websocket
 from wsproto.frame_protocol import FrameProtocol
 from wsproto.frame_protocol import Opcode
 
-from fanout import text_frame
 from tests.conftest import TINY
 from tests.live import LiveServer
 from tests.live import SocketClient as Client
 from tests.live import phone_cookie
+from transport.fanout import text_frame
 
 
 def _messages(stream: bytes) -> list[str]:

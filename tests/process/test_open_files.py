@@ -21,12 +21,12 @@ import requests
 from bench.wire import Conn
 from bench.wire import client_frame
 from bench.wire import upgrade_request
-from descriptors import ROOM_FULL
-from descriptors import TRANSPORT_FLOOR
 from tests.conftest import TINY
 from tests.live import LiveServer
 from tests.live import SocketClient as Client
 from tests.live import phone_cookie
+from transport.descriptors import ROOM_FULL
+from transport.descriptors import TRANSPORT_FLOOR
 
 # Every test phone comes from 127.0.0.1: no per-address share (as for the benchmark).
 ONE_ADDRESS = {"KIOSK_PHONES_PER_ADDRESS": "0"}

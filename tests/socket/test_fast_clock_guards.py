@@ -13,9 +13,9 @@ from flask_socketio import Namespace
 from flask_socketio import SocketIO
 from socketio import packet as sio_packet
 
-import fanout
-import fastclock
 from participant.events import ParticipantNamespace
+from transport import fanout
+from transport import fastclock
 
 
 def _server(namespace=None):

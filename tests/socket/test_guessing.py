@@ -7,10 +7,10 @@ Every request of a test client comes from 127.0.0.1, one address: a room behind 
 import pytest
 
 from app import create_app
-from guessing import PASS_COOKIE_PREFIX
 from tests.conftest import ADMIN_KEY
 from tests.conftest import TINY
 from tests.socket.conftest import Role
+from transport.guessing import PASS_COOKIE_PREFIX
 
 WRONG = [f"WRNG{a}{b}" for a in "23456789" for b in "ABC"]  # 24 codes no session has
 

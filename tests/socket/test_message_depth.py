@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from security import NestedTooDeep
-from security import NestingLimitedJSON
-from security import nests_deeper_than
+from transport.security import NestedTooDeep
+from transport.security import NestingLimitedJSON
+from transport.security import nests_deeper_than
 
 # Strings full of what could fool a bracket counter: brackets, quotes, backslashes.
 tricky_text = st.text(alphabet='[]{}"\\ax\n\u00e9', max_size=12)

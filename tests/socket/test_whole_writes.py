@@ -7,7 +7,7 @@ gevent a nearly full socket takes part of it, and the rest was lost (a broken st
 import gevent
 from gevent import socket
 
-from fanout import WholeWrites
+from transport.fanout import WholeWrites
 
 FRAME = bytes(range(256)) * 4096  # 1 MiB: far more than a socket buffer holds
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from app import capacity_notice
-from descriptors import MIN_IN_FLIGHT
-from descriptors import PAGE_CONNECTIONS
-from descriptors import STAFF_PAGES
-from descriptors import plan
-from descriptors import pool_allowance
+from transport.descriptors import MIN_IN_FLIGHT
+from transport.descriptors import PAGE_CONNECTIONS
+from transport.descriptors import STAFF_PAGES
+from transport.descriptors import plan
+from transport.descriptors import pool_allowance
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,7 +83,7 @@ def test_the_count_of_open_descriptors_follows_files_opened_and_closed():
     _in_a_fresh_process(
         """
         import os
-        from descriptors import DescriptorCount
+        from transport.descriptors import DescriptorCount
 
         for counter in (DescriptorCount(max_age=0), DescriptorCount(max_age=0, listing_only=True)):
             before = counter.now()
@@ -101,7 +101,7 @@ def test_between_two_listings_the_count_adds_connections_let_in():
     _in_a_fresh_process(
         """
         import os
-        from descriptors import DescriptorCount
+        from transport.descriptors import DescriptorCount
 
         now = [0.0]
         counter = DescriptorCount(max_age=10, clock=lambda: now[0], listing_only=True)

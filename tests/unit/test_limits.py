@@ -1,7 +1,7 @@
 """Rate limits and the guessing brake, on a fake monotonic clock."""
 
-from workshop.limits import GuessBrake
-from workshop.limits import RateLimiter
+from transport.limits import GuessBrake
+from transport.limits import RateLimiter
 
 
 class Seconds:

@@ -19,11 +19,11 @@ from flask_socketio import Namespace
 from flask_socketio import SocketIO
 from flask_socketio import emit
 
-from guessing import TooManyGuesses
-from guessing import session_for_code
-from security import MAX_JSON_DEPTH
-from security import NESTED_TOO_DEEP
-from workshop.limits import RateLimiter
+from transport.guessing import TooManyGuesses
+from transport.guessing import session_for_code
+from transport.limits import RateLimiter
+from transport.security import MAX_JSON_DEPTH
+from transport.security import NESTED_TOO_DEEP
 from workshop.messages import BadMessage
 from workshop.messages import ClockPing
 from workshop.messages import parse

@@ -55,10 +55,10 @@ import time
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
-from fanout import DirectWriter
-from fanout import Outcome
-from fanout import text_frame
-from fanout import websocket_of
+from transport.fanout import DirectWriter
+from transport.fanout import Outcome
+from transport.fanout import text_frame
+from transport.fanout import websocket_of
 from workshop.service import Kiosk
 
 log = logging.getLogger("attune.fastclock")

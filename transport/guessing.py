@@ -37,7 +37,7 @@ from flask import g
 from flask import request
 from werkzeug.exceptions import TooManyRequests
 
-from workshop.limits import GuessBrake
+from transport.limits import GuessBrake
 from workshop.service import UnknownSession
 from workshop.service import normalize_code
 from workshop.session import SessionState
