@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
+import random
 import secrets
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -94,7 +97,8 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-_MAX_CONFLICT_RETRIES = 5
+# How long a change keeps retrying while other processes keep saving the same session first.
+CONFLICT_PATIENCE_SECONDS = 5.0
 
 # Console tokens issued after a session was created (one per `make run` start), newest kept.
 # A console tab keeps its token across restarts of the kiosk, so older ones stay valid; the
@@ -275,8 +279,17 @@ class Kiosk(Reports, Retention):
     # -- changes -------------------------------------------------------------------------
 
     def _save(self, code: str, transition: Callable[[SessionState], SessionState]) -> SessionState:
-        """Load, transform and save a state, retrying when another writer got there first."""
-        for _ in range(_MAX_CONFLICT_RETRIES):
+        """Load, transform and save a state, retrying when another writer got there first.
+
+        Another process of a cluster (a second console, an auto-advance) may save between our
+        load and our save. Each retry works on the state that won, so nothing is applied twice;
+        the waits grow and are jittered, so two processes racing on one session do not keep
+        colliding in step, and a busy machine gets seconds, not a fixed number of tries.
+
+        :raise CommandError: the session stayed contended for `CONFLICT_PATIENCE_SECONDS`.
+        """
+        deadline = time.monotonic() + CONFLICT_PATIENCE_SECONDS
+        for attempt in itertools.count():  # pragma: no branch - leaves by return or raise
             with self._lock:
                 state = self.record(code).state
                 new = transition(state)
@@ -285,9 +298,13 @@ class Kiosk(Reports, Retention):
                 try:
                     self.store.save_state(new, expected_version=state.version)
                 except VersionConflict:
-                    continue
-                return new
-        raise CommandError(f"session {code} is busy; try again")  # pragma: no cover
+                    pass
+                else:
+                    return new
+            if time.monotonic() >= deadline:
+                raise CommandError(f"session {code} is busy; try again")
+            time.sleep(random.uniform(0, min(0.002 * 2**attempt, 0.05)))
+        raise AssertionError("itertools.count() does not end")  # pragma: no cover
 
     def command(self, code: str, command: Command) -> SessionState:
         """Apply a facilitator command and persist it before returning.
