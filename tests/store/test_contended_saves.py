@@ -10,9 +10,9 @@ import pytest
 
 from tests.conftest import FakeClock
 from workshop.messages import COMMAND_ADAPTER
+from workshop.pg_store import PostgresStore
 from workshop.service import Kiosk
 from workshop.session import CommandError
-from workshop.pg_store import PostgresStore
 
 BREATHE = 2  # tiny.yaml's breathing step: it has a countdown that extra time lengthens
 
