@@ -221,6 +221,25 @@ class SocketClient:
     def call(self, event: str, payload: dict) -> dict:
         return self.sio.call(event, payload, namespace=self.namespace, timeout=10)
 
+    def call_until_acked(self, event: str, payload: dict, within: float = 30.0) -> dict:
+        """Send `payload` again until it is acked, as the phone page's outbox does.
+
+        A connection that breaks while a message is on its way loses the message or its ack
+        (in a cluster: a long-polling phone whose next request lands on a process that just
+        came back). The page keeps the message and sends it again on the new connection; so
+        does this. The payload should carry an `answer_id`, so a repeat counts once.
+        """
+        deadline = time.monotonic() + within
+        while True:
+            try:
+                if self.sio.connected and self.namespace in self.sio.namespaces:
+                    return self.sio.call(event, payload, namespace=self.namespace, timeout=5)
+            except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
+                pass  # lost with its connection: the next one gets it
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"{event} {payload} was never acked within {within} s")
+            time.sleep(0.2)
+
     def wait_state(self, predicate, timeout: float = 20.0) -> dict:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
