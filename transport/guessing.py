@@ -38,6 +38,7 @@ from flask import request
 from werkzeug.exceptions import TooManyRequests
 
 from transport.limits import GuessBrake
+from workshop.errors import AttuneError
 from workshop.service import UnknownSession
 from workshop.service import normalize_code
 from workshop.session import SessionState
@@ -60,7 +61,7 @@ PASS_COOKIE_PREFIX = "attune_pass_"
 PASS_MAX_AGE_SECONDS = 24 * 3600
 
 
-class TooManyGuesses(Exception):
+class TooManyGuesses(AttuneError):
     """This address has spent its budget of misses for this kind of secret; try again later."""
 
     def __init__(self, kind: str, retry_after: float):

@@ -24,6 +24,8 @@ from werkzeug.exceptions import LengthRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from workshop.errors import AttuneError
+
 log = logging.getLogger("attune.security")
 
 # The deepest a Socket.IO message's JSON may nest. The kiosk's own messages nest three or four
@@ -330,7 +332,7 @@ def nests_deeper_than(text: str, max_depth: int) -> bool:
     return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0) > max_depth
 
 
-class NestedTooDeep(ValueError):
+class NestedTooDeep(AttuneError, ValueError):
     """A JSON text nests deeper than the kiosk reads."""
 
 

@@ -33,6 +33,8 @@ import time
 import gevent
 from gevent import pywsgi
 
+from workshop.errors import AttuneError
+
 _REQUEST_TIMEOUT_RESPONSE = (
     b"HTTP/1.1 408 Request Timeout\r\n"
     b"Connection: close\r\n"
@@ -43,7 +45,7 @@ _REQUEST_TIMEOUT_RESPONSE = (
 )
 
 
-class HeadersTooSlow(socket.timeout):
+class HeadersTooSlow(AttuneError, socket.timeout):
     """The request line and headers did not arrive in time."""
 
 

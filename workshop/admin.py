@@ -24,6 +24,7 @@ import json
 import secrets
 from functools import cached_property
 
+from workshop.errors import AttuneError
 from workshop.store import SignIn
 from workshop.store import Store
 from workshop.timer import Clock
@@ -49,7 +50,7 @@ LAUNCH = "launch"
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32, "maxmem": 64 * 1024 * 1024}
 
 
-class KeyConfigured(RuntimeError):
+class KeyConfigured(AttuneError, RuntimeError):
     """KIOSK_ADMIN_KEY is set: it is the admin key, and the kiosk makes none of its own."""
 
 

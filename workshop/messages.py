@@ -17,6 +17,7 @@ from pydantic import StrictStr
 from pydantic import TypeAdapter
 from pydantic import ValidationError
 
+from workshop.errors import AttuneError
 from workshop.script import SLUG_PATTERN
 
 JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -226,7 +227,7 @@ class CreateSession(_Message):
     keep_aggregates: bool = True
 
 
-class BadMessage(ValueError):
+class BadMessage(AttuneError, ValueError):
     """A payload that does not fit its model; the message says what to change."""
 
 

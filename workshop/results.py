@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 import regex
 
+from workshop.errors import AttuneError
 from workshop.script import ChoicePrompt
 from workshop.script import ScalePrompt
 from workshop.script import WordsPrompt
 
 
-class AnswerError(ValueError):
+class AnswerError(AttuneError, ValueError):
     """An answer that does not fit its prompt; the message tells the participant why."""
 
 

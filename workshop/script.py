@@ -20,6 +20,8 @@ from pydantic import Field
 from pydantic import ValidationError
 from pydantic import model_validator
 
+from workshop.errors import AttuneError
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 
@@ -244,7 +246,7 @@ class Workshop(_Strict):
         return sum(step.timer_ms or 0 for step in self.steps)
 
 
-class WorkshopError(ValueError):
+class WorkshopError(AttuneError, ValueError):
     """A workshop file could not be loaded; the message names the file, step and field."""
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workshop.care import Care
+from workshop.errors import AttuneError
 from workshop.messages import JOIN_CODE_ALPHABET
 from workshop.messages import JOIN_CODE_LENGTH
 from workshop.messages import Command
@@ -62,11 +63,11 @@ from workshop.views import view_for_participant
 from workshop.views import view_for_screen
 
 
-class UnknownSession(LookupError):
+class UnknownSession(AttuneError, LookupError):
     """No session has this join code."""
 
 
-class UnknownWorkshop(LookupError):
+class UnknownWorkshop(AttuneError, LookupError):
     """No workshop has this id."""
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
 
+from workshop.errors import AttuneError
 from workshop.messages import Command
 from workshop.results import AnswerError
 from workshop.script import Workshop
@@ -28,7 +29,7 @@ SESSION_ENDED = (
 )
 
 
-class CommandError(ValueError):
+class CommandError(AttuneError, ValueError):
     """A command that cannot be applied now; the message tells the facilitator why."""
 
 

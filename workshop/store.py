@@ -18,15 +18,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
+from workshop.errors import AttuneError
 from workshop.results import Answer
 from workshop.session import SessionState
 
 
-class VersionConflict(RuntimeError):
+class VersionConflict(AttuneError, RuntimeError):
     """Someone else saved the session first; reload and apply the change again."""
 
 
-class StoreError(RuntimeError):
+class StoreError(AttuneError, RuntimeError):
     """The store could not write (disk full, read-only file); nothing was changed."""
 
 
