@@ -7,11 +7,10 @@ from flask_socketio import ConnectionRefusedError
 from flask_socketio import emit
 from flask_socketio import join_room
 
-from facilitator.home import is_admin
+from facilitator.home import admin_cookie_valid
 from facilitator.home import sign_in_ended
-from transport.guessing import CONSOLE_TOKEN
 from transport.guessing import TooManyGuesses
-from transport.guessing import guarded
+from transport.guessing import console_token_valid
 from transport.realtime import AttuneNamespace
 from transport.realtime import broadcaster
 from transport.realtime import error
@@ -46,7 +45,7 @@ class FacilitatorNamespace(AttuneNamespace):
             raise ConnectionRefusedError(f"cannot open the console: {problem}") from None
         service = kiosk()
         # A browser signed in on the facilitator home may open any console without a token.
-        signed_in = is_admin() and service.exists(credentials.code)
+        signed_in = admin_cookie_valid() and service.exists(credentials.code)
         if not signed_in:
             if not credentials.token:
                 if sign_in_ended():
@@ -59,16 +58,10 @@ class FacilitatorNamespace(AttuneNamespace):
                     "created), or from the kiosk's /home page after signing in with the admin key"
                 )
             # One refusal for both cases, so the console link cannot be used to probe for codes.
-            # The token is 192 random bits: it is always checked, and a valid one always gets
-            # in; wrong ones count, and are told to wait once there were too many.
             try:
-                valid = guarded(
-                    CONSOLE_TOKEN,
-                    lambda: service.check_token(credentials.code, credentials.token),
-                    unguessable=True,
-                )
+                valid = console_token_valid(credentials.code, credentials.token)
             except TooManyGuesses as refusal:
-                raise ConnectionRefusedError(refusal.reason, refusal.socket_data) from None
+                raise refusal.connection_refused() from None
             if not valid:
                 raise ConnectionRefusedError(
                     "this console link is not valid: open the full link printed when the "
@@ -115,7 +108,7 @@ class ScreenNamespace(AttuneNamespace):
         code = self.admit(
             credentials.code,
             "unknown session code: open the screen link printed for the session",
-            signed_in=is_admin(),
+            signed_in=admin_cookie_valid(),
         )
         self.codes[request.sid] = code
         join_room(code)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from flask import Blueprint
 from flask import Response
 from flask import jsonify
-from flask import request
 
-from facilitator.home import is_admin
-from transport.guessing import CONSOLE_TOKEN
+from facilitator.home import admin_cookie_valid
+from facilitator.views import json_error
 from transport.guessing import TooManyGuesses
-from transport.guessing import guarded
+from transport.guessing import bearer_token
+from transport.guessing import console_token_valid
 from transport.realtime import kiosk
 from workshop.service import UnknownSession
 
@@ -29,22 +29,18 @@ def _authorised(code: str) -> tuple[str | None, tuple | None]:
     were too many from this address the answer is 429 (a valid token is always let in).
     """
     service = kiosk()
-    if is_admin():
+    if admin_cookie_valid():
         try:
             return service.state(code).code, None
         except UnknownSession:
-            return None, (jsonify({"ok": False, "error": "no session has this code"}), 404)
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    token = token.strip() if scheme.lower() == "bearer" else ""
+            return None, json_error(404, "no session has this code")
     try:
-        valid = bool(token) and guarded(
-            CONSOLE_TOKEN, lambda: service.check_token(code, token), unguessable=True
-        )
+        valid = console_token_valid(code, bearer_token())
     except TooManyGuesses as refusal:
-        return None, (jsonify({"ok": False, "error": refusal.words}), 429, refusal.headers)
+        return None, json_error(429, refusal.words, refusal.headers)
     if not valid:
         message = "send the facilitator token as 'Authorization: Bearer <token>'"
-        return None, (jsonify({"ok": False, "error": message}), 401)
+        return None, json_error(401, message)
     return service.state(code).code, None
 
 
@@ -53,7 +49,7 @@ def _gone(code: str):
     if not kiosk().answers_deleted(code):
         return None
     message = "this session's answers were deleted; the report keeps only aggregate figures"
-    return jsonify({"ok": False, "error": message}), 410
+    return json_error(410, message)
 
 
 def _exportable(code: str) -> tuple[str | None, tuple | None]:

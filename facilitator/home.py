@@ -23,9 +23,8 @@ from flask import url_for
 from flask.sessions import SecureCookieSession
 from flask.sessions import SessionInterface
 
-from transport.guessing import ADMIN_KEY
 from transport.guessing import TooManyGuesses
-from transport.guessing import guarded
+from transport.guessing import admin_key_checked
 from transport.realtime import kiosk
 from transport.security import origin_checker
 from workshop.admin import AdminAccess
@@ -42,8 +41,8 @@ def admin_access() -> AdminAccess:
     return current_app.extensions["attune.admin"]
 
 
-def is_admin() -> bool:
-    """Whether this browser is signed in on the home page.
+def admin_cookie_valid() -> bool:
+    """Whether this browser is signed in on the home page: its admin cookie still counts.
 
     Its cookie's sign-in id must be stored, unexpired, and made under the admin key in force.
     Only a request that carries the cookie reads the store, once per request.
@@ -58,7 +57,7 @@ def is_admin() -> bool:
 
 def sign_in_ended() -> bool:
     """Whether this browser holds a sign-in cookie that no longer counts (so it can be told)."""
-    return bool(session.get(SIGN_IN)) and not is_admin()
+    return bool(session.get(SIGN_IN)) and not admin_cookie_valid()
 
 
 def _login_page(wrong: bool = False, refusal: TooManyGuesses | None = None):
@@ -137,7 +136,7 @@ def referrer_within_the_kiosk(response):
 @blueprint.get("/home")
 def home():
     """Workshops and sessions for an admin; the admin-key form for anyone else."""
-    if not is_admin():
+    if not admin_cookie_valid():
         return _login_page()
     service = kiosk()
     workshops = sorted(service.library.values(), key=lambda w: w.title)
@@ -159,7 +158,7 @@ def login():
     given = request.form.get("admin_key", "").strip()
     access = admin_access()
     try:
-        sign_in_id = guarded(ADMIN_KEY, lambda: access.sign_in(given)) if given else None
+        sign_in_id = admin_key_checked(given, access.sign_in)
     except TooManyGuesses as refusal:
         return _login_page(refusal=refusal), 429, refusal.headers
     if sign_in_id is None:
@@ -188,7 +187,7 @@ def start_session():
     :raise 400: unknown workshop or bad retention.
     """
     _same_origin_post()
-    if not is_admin():
+    if not admin_cookie_valid():
         abort(401, description="Enter the admin key on the home page first.")
     retention = request.form.get("retention_days", "").strip()
     try:
@@ -216,11 +215,11 @@ SIGN_IN_ID = re.compile(r"[A-Za-z0-9_-]{43}")
 class AdminCookieSessions(SessionInterface):
     """Flask's `session` is the admin cookie: a random sign-in id, nothing else.
 
-    The id is checked against the store (`is_admin`), which keeps only its hash, so the cookie
-    needs no signature and the kiosk keeps no signing key: nothing in the database lets anyone
-    make a cookie that works. Flask-SocketIO pushes a request context for every Socket.IO
-    event, and Flask opens the session of each; phones never hold the cookie, so they get an
-    empty session straight away, and opening one never reads the store.
+    The id is checked against the store (`admin_cookie_valid`), which keeps only its hash, so
+    the cookie needs no signature and the kiosk keeps no signing key: nothing in the database
+    lets anyone make a cookie that works. Flask-SocketIO pushes a request context for every
+    Socket.IO event, and Flask opens the session of each; phones never hold the cookie, so they
+    get an empty session straight away, and opening one never reads the store.
     """
 
     session_class = SecureCookieSession  # a dict that notes when it is changed

@@ -8,11 +8,11 @@ from flask import render_template
 from flask import request
 
 from facilitator.home import admin_access
-from facilitator.home import is_admin
+from facilitator.home import admin_cookie_valid
 from participant.views import ended_page
-from transport.guessing import ADMIN_KEY
 from transport.guessing import TooManyGuesses
-from transport.guessing import guarded
+from transport.guessing import admin_key_checked
+from transport.guessing import bearer_token
 from transport.guessing import session_or_abort
 from transport.realtime import kiosk
 from workshop.messages import BadMessage
@@ -23,19 +23,8 @@ from workshop.service import UnknownWorkshop
 blueprint = Blueprint("facilitator", __name__)
 
 
-def _bearer() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
-        return None
-    return value.strip()
-
-
-def _admin_key_matches(given: str) -> bool:
-    return admin_access().key_matches(given)
-
-
-def _json_error(status: int, message: str, headers: dict | None = None):
+def json_error(status: int, message: str, headers: dict | None = None):
+    """An error of the JSON API: `{"ok": false, "error": <what to do, in words>}`."""
     return jsonify({"ok": False, "error": message}), status, headers or {}
 
 
@@ -47,20 +36,19 @@ def create_session():
     :raise 429: too many wrong admin keys from this address just now (the key is not checked).
     :raise 400: the body is not `{"workshop": "<id>"}` or names no known workshop.
     """
-    given = _bearer()
     try:
-        right = given is not None and guarded(ADMIN_KEY, lambda: _admin_key_matches(given))
+        right = admin_key_checked(bearer_token(), admin_access().key_matches)
     except TooManyGuesses as refusal:
-        return _json_error(429, refusal.words, refusal.headers)
+        return json_error(429, refusal.words, refusal.headers)
     if not right:
-        return _json_error(
+        return json_error(
             401, "send the admin key as 'Authorization: Bearer <key>' (printed at start-up)"
         )
     body = request.get_json(silent=True)
     try:
         message = parse(CreateSession, body)
     except BadMessage as problem:
-        return _json_error(400, f'send JSON {{"workshop": "<id>"}}: {problem}')
+        return json_error(400, f'send JSON {{"workshop": "<id>"}}: {problem}')
     service = kiosk()
     try:
         created = service.create_session(
@@ -70,7 +58,7 @@ def create_session():
         )
     except UnknownWorkshop:
         known = ", ".join(sorted(service.library))
-        return _json_error(400, f"unknown workshop {message.workshop!r}; known: {known}")
+        return json_error(400, f"unknown workshop {message.workshop!r}; known: {known}")
     code = created.code
     return (
         jsonify(
@@ -113,7 +101,7 @@ def screen(code: str):
     :raise 404: no such session.
     :raise 429: too many wrong codes from this address just now.
     """
-    signed_in = is_admin()
+    signed_in = admin_cookie_valid()
     state = session_or_abort(code, trusted=signed_in)
     if state.ended and not signed_in:
         return ended_page()
@@ -132,7 +120,7 @@ def _titled_page(template: str, code: str):
     The page holds no secret: its data comes with the token or the home's cookie. Its code is
     still checked under the guessing brake, since "no such session" would tell a guesser.
     """
-    state = session_or_abort(code, trusted=is_admin())
+    state = session_or_abort(code, trusted=admin_cookie_valid())
     return render_template(template, code=state.code, title=kiosk().workshop_of(state.code).title)
 
 

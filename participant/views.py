@@ -56,7 +56,7 @@ def landing():
         state = session_for_code(typed)
     except TooManyGuesses as refusal:
         page = render_template("landing.html", typed=typed[:12], unknown=False, refusal=refusal)
-        return page, 429, {"Retry-After": str(refusal.seconds)}
+        return page, 429, refusal.headers
     except UnknownSession:
         return render_template("landing.html", typed=typed[:12], unknown=True), 404
     if state.ended:

@@ -2,8 +2,8 @@
 
 Three secrets can be guessed at the kiosk: join codes (6 characters, about 8.9 x 10^8 of
 them), console tokens (192 random bits) and the admin key. Every check of one goes through
-`guarded`, which keeps a budget of misses per kind of secret and remote address
-(`workshop.limits.GuessBrake`: 20 at once, then one every 3 s by default). The brake keys on
+`_guarded`, which keeps a budget of misses per kind of secret and remote address
+(`transport.limits.GuessBrake`: 20 at once, then one every 3 s by default). The brake keys on
 what fails: a right secret costs nothing, so typing the right code after any number of wrong
 ones gets in as soon as the budget has room for one more try, and one kind's misses never slow
 another (wrong join codes do not slow the admin key).
@@ -22,6 +22,13 @@ cookie holding `Kiosk.join_pass`, an HMAC under the session's own key. Every bro
 gets the same value (it names nobody), it cannot be made without the key, which never leaves the
 kiosk, and it proves that the code was already checked, so its reloads and reconnects skip the
 budget.
+
+Every place that takes a secret checks it with the one function of its kind, which calls
+`_guarded`: `session_for_code` (or `session_or_abort`, for pages) for join codes,
+`console_token_valid` for console tokens, `admin_key_checked` for the admin key. `bearer_token`
+reads the secret an API request sends. A refusal is answered in the words `TooManyGuesses`
+carries: an error page (`http_error`), an API error (`words`, `headers`) or a refused
+Socket.IO connection (`connection_refused`).
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from flask import abort
 from flask import current_app
 from flask import g
 from flask import request
+from flask_socketio import ConnectionRefusedError
 from werkzeug.exceptions import TooManyRequests
 
 from transport.limits import GuessBrake
@@ -91,6 +99,10 @@ class TooManyGuesses(AttuneError):
         # The error page adds when it tries again by itself (error.html).
         return WaitAMoment(description=f"{self.reason}.", retry_after=self.seconds)
 
+    def connection_refused(self) -> ConnectionRefusedError:
+        """A refused Socket.IO connection: its `connect_error` says when the page tries again."""
+        return ConnectionRefusedError(self.reason, self.socket_data)
+
 
 class WaitAMoment(TooManyRequests):
     """429 with a heading people read ("Too Many Requests" is the protocol's name for it)."""
@@ -118,7 +130,16 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def guarded(kind: str, check: Callable[[], T], unguessable: bool = False) -> T:
+def bearer_token() -> str:
+    """The secret this request sends as `Authorization: Bearer <secret>`; "" without one.
+
+    The scheme's name is read in any case (RFC 9110); an empty secret is no secret.
+    """
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
+def _guarded(kind: str, check: Callable[[], T], unguessable: bool = False) -> T:
     """Check a secret of `kind` under the brake; returns what `check()` returned.
 
     `check` returns something true for a right secret and something false for a wrong one,
@@ -139,6 +160,35 @@ def guarded(kind: str, check: Callable[[], T], unguessable: bool = False) -> T:
         if wait > 0:
             raise TooManyGuesses(kind, wait)
     return found
+
+
+def console_token_valid(code: str, token: str) -> bool:
+    """Whether `token` drives the session `code`, checked under the brake for console links.
+
+    An empty token guesses nothing: it is not valid and not counted. A token is 192 random
+    bits, so it is checked even while this address's budget is spent, and a valid one is let
+    in; an unknown code and a wrong token are the same miss, so a token tells nothing of codes.
+
+    :raise TooManyGuesses: a wrong token while this address's budget for console links is spent.
+    """
+    if not token:
+        return False
+    kiosk = current_app.extensions["attune.kiosk"]
+    return _guarded(CONSOLE_TOKEN, lambda: kiosk.check_token(code, token), unguessable=True)
+
+
+def admin_key_checked(given: str, check: Callable[[str], T]) -> T | None:
+    """`check(given)` under the brake for admin keys; None for an empty key (it guesses nothing).
+
+    `check` is what the caller does with the key (compare it, or sign a browser in with it),
+    returning something false for a wrong key, which counts as a miss. The admin key may be one
+    a person chose, so it is budgeted like join codes.
+
+    :raise TooManyGuesses: this address tried too many wrong admin keys just now (not checked).
+    """
+    if not given:
+        return None
+    return _guarded(ADMIN_KEY, lambda: check(given))
 
 
 def _holds_pass(kiosk, code: str) -> bool:
@@ -167,7 +217,7 @@ def session_for_code(code: str, trusted: bool = False) -> SessionState:
     if trusted or _holds_pass(kiosk, wanted):
         state = kiosk.state(wanted)
     else:
-        state = guarded(JOIN_CODE, lambda: _state_or_none(kiosk, wanted))
+        state = _guarded(JOIN_CODE, lambda: _state_or_none(kiosk, wanted))
         if state is None:
             raise UnknownSession(code)
     if not state.ended:

@@ -316,7 +316,7 @@ class AttuneNamespace(Namespace):
         try:
             state = session_for_code(code, trusted=signed_in)
         except TooManyGuesses as refusal:
-            raise ConnectionRefusedError(refusal.reason, refusal.socket_data) from None
+            raise refusal.connection_refused() from None
         except UnknownSession:
             raise ConnectionRefusedError(unknown_message) from None
         if state.ended and not signed_in:

@@ -155,3 +155,26 @@ def test_report_has_timings_and_every_prompt(app, session, console, phone, clock
     ]
     assert [t["index"] for t in report["timings"]] == [0, 1, 4]
     assert report["timings"][1]["taken_ms"] == 1000 * len(HOSTILE)
+
+
+# How a client may write the header: the scheme in any case, spaces around the secret.
+BEARER_SPELLINGS = [
+    ("Bearer {}", True),
+    ("bearer {}", True),
+    ("BEARER   {}  ", True),
+    ("Basic {}", False),
+    ("{}", False),
+    ("Bearer", False),
+    ("Bearer    ", False),
+]
+
+
+def test_the_session_api_and_the_exports_read_the_bearer_header_alike(app, session):
+    client = app.test_client()
+    report = f"/api/sessions/{session['code']}/report.json"
+    for spelling, accepted in BEARER_SPELLINGS:
+        header = {"Authorization": spelling.format(session["facilitator_token"])}
+        assert (client.get(report, headers=header).status_code == 200) is accepted, spelling
+        header = {"Authorization": spelling.format("test-admin-key")}
+        created = client.post("/api/sessions", json={"workshop": "tiny"}, headers=header)
+        assert (created.status_code == 201) is accepted, spelling
