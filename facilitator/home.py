@@ -28,6 +28,9 @@ from transport.guessing import admin_key_checked
 from transport.realtime import kiosk
 from transport.security import origin_checker
 from workshop.admin import AdminAccess
+from workshop.messages import MAX_RETENTION_DAYS
+from workshop.messages import BadMessage
+from workshop.messages import retention_days_from_text
 from workshop.service import UnknownWorkshop
 
 blueprint = Blueprint("home", __name__)
@@ -145,6 +148,7 @@ def home():
         workshops=workshops,
         sessions=service.sessions(),
         retention_days=current_app.config["RETENTION_DAYS"],
+        max_retention_days=MAX_RETENTION_DAYS,
     )
 
 
@@ -189,13 +193,10 @@ def start_session():
     _same_origin_post()
     if not admin_cookie_valid():
         abort(401, description="Enter the admin key on the home page first.")
-    retention = request.form.get("retention_days", "").strip()
     try:
-        retention_days = int(retention) if retention else None
-    except ValueError:
-        abort(400, description="Retention is a whole number of days.")
-    if retention_days is not None and not 0 <= retention_days <= 3650:
-        abort(400, description="Retention is between 0 and 3650 days.")
+        retention_days = retention_days_from_text(request.form.get("retention_days", ""))
+    except BadMessage as problem:
+        abort(400, description=str(problem))
     try:
         created = kiosk().create_session(
             request.form.get("workshop", ""), retention_days=retention_days

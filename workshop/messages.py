@@ -31,6 +31,9 @@ PromptId = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
 AnswerId = Annotated[StrictStr, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 # Longer than any prompt allows, so that the prompt's own limit gives the precise message.
 AnswerText = Annotated[StrictStr, Field(max_length=2000)]
+# Days a session's answers are kept: 0 deletes them when it ends; ten years at most.
+MAX_RETENTION_DAYS = 3650
+RetentionDays = Annotated[StrictInt, Field(ge=0, le=MAX_RETENTION_DAYS)]
 
 
 class _Message(BaseModel):
@@ -222,7 +225,7 @@ class CreateSession(_Message):
 
     workshop: Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
     # Days the answers are kept; 0 deletes them when the session ends. None: the kiosk default.
-    retention_days: StrictInt | None = Field(default=None, ge=0, le=3650)
+    retention_days: RetentionDays | None = None
     # Keep the report's aggregate figures (no answer text) when the answers are deleted.
     keep_aggregates: bool = True
 
@@ -264,3 +267,24 @@ def parse(model: type[_Message] | TypeAdapter, payload: object):
         return model.model_validate(payload)
     except ValidationError as error:
         raise BadMessage(describe_error(error)) from None
+
+
+_RETENTION_DAYS = TypeAdapter(RetentionDays)
+
+
+def retention_days_from_text(text: str) -> int | None:
+    """Days typed in a form (blank: the kiosk's default), checked as `CreateSession` checks them.
+
+    :raise BadMessage: not a whole number, or not a retention a session may have, in words.
+    """
+    typed = text.strip()
+    if not typed:
+        return None
+    try:
+        days = int(typed)
+    except ValueError:
+        raise BadMessage("Retention is a whole number of days.") from None
+    try:
+        return _RETENTION_DAYS.validate_python(days)
+    except ValidationError:
+        raise BadMessage(f"Retention is between 0 and {MAX_RETENTION_DAYS} days.") from None

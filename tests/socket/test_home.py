@@ -5,6 +5,7 @@ from html import unescape
 import pytest
 
 from tests.conftest import ADMIN_KEY
+from workshop.messages import MAX_RETENTION_DAYS
 
 
 def sign_in(client, key=ADMIN_KEY, headers=None):
@@ -136,3 +137,27 @@ def test_a_signed_in_browser_opens_any_console_and_export_without_token(app, soc
     assert not unknown.is_connected("/facilitator")
     client.post("/home/logout")
     assert client.get(f"/api/sessions/{session['code']}/export.json").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "typed, words",
+    [
+        ("x", "Retention is a whole number of days."),
+        ("3651", "Retention is between 0 and 3650 days."),
+        ("-1", "Retention is between 0 and 3650 days."),
+    ],
+)
+def test_a_retention_out_of_bounds_is_refused_in_words(app, typed, words):
+    client = app.test_client()
+    sign_in(client)
+    refused = client.post("/home/sessions", data={"workshop": "tiny", "retention_days": typed})
+    assert refused.status_code == 400
+    assert words in refused.get_data(as_text=True)
+    assert app.extensions["attune.kiosk"].sessions() == []
+
+
+def test_the_retention_field_asks_for_what_the_kiosk_takes(app):
+    client = app.test_client()
+    sign_in(client)
+    page = client.get("/home").get_data(as_text=True)
+    assert f'min="0" max="{MAX_RETENTION_DAYS}"' in page
