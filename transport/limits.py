@@ -121,10 +121,6 @@ class GuessBrake:
             over = self._level(bucket, now) - (self.allowed - 1)
             return over / self._drain_per_second if over > 0 else 0.0
 
-    def blocked(self, key: str) -> bool:
-        """Whether a try of `key` must wait before it may be checked."""
-        return self.wait(key) > 0
-
     def miss(self, key: str) -> None:
         """Count a wrong secret of `key`."""
         with self._lock:

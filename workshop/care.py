@@ -52,11 +52,6 @@ class Care:
             else:
                 phones.discard(phone)
 
-    def is_done(self, code: str, step_id: str, phone: str) -> bool:
-        """Whether this phone said it is done with the step."""
-        with self._lock:
-            return phone in self._done.get(code, {}).get(step_id, set())
-
     def done_steps(self, code: str, phone: str) -> set[str]:
         """The steps this phone said it is done with (a reloaded phone shows each as done)."""
         with self._lock:

@@ -26,7 +26,6 @@ JoinCode = Annotated[StrictStr, Field(min_length=4, max_length=12, pattern=r"^[A
 ParticipantId = Annotated[
     StrictStr, Field(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 ]
-Token = Annotated[StrictStr, Field(min_length=1, max_length=200)]
 PromptId = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
 AnswerId = Annotated[StrictStr, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 # Longer than any prompt allows, so that the prompt's own limit gives the precise message.

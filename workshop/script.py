@@ -8,7 +8,6 @@ field, because the person reading them is editing a YAML file, not reading a tra
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated
 from typing import Literal
@@ -328,11 +327,3 @@ def load_library(extra: list[str | Path] | None = None) -> dict[str, Workshop]:
         library[workshop.id] = workshop
         origin[workshop.id] = path
     return library
-
-
-_SLUG_RE = re.compile(SLUG_PATTERN)
-
-
-def is_slug(value: str) -> bool:
-    """Whether a string is a valid step/prompt/workshop id."""
-    return bool(_SLUG_RE.match(value))

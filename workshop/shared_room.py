@@ -197,11 +197,6 @@ class RedisCare:
             pipe.srem(self._done(code, step_id), phone)
         pipe.execute()
 
-    @_degrades_to(False)
-    def is_done(self, code: str, step_id: str, phone: str) -> bool:
-        """Whether this phone said it is done with the step."""
-        return bool(self.redis.sismember(self._done(code, step_id), phone))
-
     @_degrades_to(lambda self, code, phone: set())
     def done_steps(self, code: str, phone: str) -> set[str]:
         """The steps this phone said it is done with (a reloaded phone shows each as done)."""

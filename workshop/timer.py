@@ -54,10 +54,6 @@ class Timer:
             return max(0, self.ends_at_ms - now_ms)
         return self.paused_remaining_ms if self.paused_remaining_ms is not None else 0
 
-    def elapsed_ms(self, now_ms: int) -> int:
-        """Milliseconds of this timer used so far (drives the breathing pacer's phase)."""
-        return self.duration_ms - self.remaining_ms(now_ms)
-
     def finished(self, now_ms: int) -> bool:
         """Whether a running timer has reached zero."""
         return self.running and self.remaining_ms(now_ms) == 0
@@ -73,7 +69,7 @@ class Timer:
             return FINISHED
         if self.running:
             return RUNNING
-        if self.elapsed_ms(now_ms) <= 0:
+        if self.remaining_ms(now_ms) >= self.duration_ms:  # none of its time used yet
             return READY
         return PAUSED
 
