@@ -37,6 +37,7 @@ from facilitator.events import ScreenNamespace  # noqa: E402
 from facilitator.exports import blueprint as exports_blueprint  # noqa: E402
 from facilitator.home import AdminCookieSessions  # noqa: E402
 from facilitator.home import blueprint as home_blueprint  # noqa: E402
+from facilitator.studio import blueprint as studio_blueprint  # noqa: E402
 from facilitator.views import blueprint as facilitator_blueprint  # noqa: E402
 from participant.events import ParticipantNamespace  # noqa: E402
 from participant.views import blueprint as participant_blueprint  # noqa: E402
@@ -86,6 +87,8 @@ ROOT = Path(__file__).resolve().parent
 VENDOR_DIRS = {
     "socket.io.esm.min.js": ROOT / "node_modules" / "socket.io-client" / "dist",
     "socket.io.esm.min.js.map": ROOT / "node_modules" / "socket.io-client" / "dist",
+    # The studio's drag and drop (mouse and touch), as an ES module.
+    "sortable.core.esm.js": ROOT / "node_modules" / "sortablejs" / "modular",
 }
 
 DEFAULTS = {
@@ -326,6 +329,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(facilitator_blueprint)
     app.register_blueprint(exports_blueprint)
     app.register_blueprint(home_blueprint)
+    app.register_blueprint(studio_blueprint)
 
     @app.get("/healthz")
     def healthz():

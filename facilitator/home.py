@@ -63,6 +63,16 @@ def sign_in_ended() -> bool:
     return bool(session.get(SIGN_IN)) and not admin_cookie_valid()
 
 
+# Pages that send a browser here to sign in, and come back after it (no other address: a
+# `next` that could name another site would make the sign-in an open redirect).
+RETURN_PATH = re.compile(r"/studio(/[a-z0-9-]{1,64}(/history)?)?")
+
+
+def _return_path(value: str | None) -> str | None:
+    """`value` if it is one of the pages a sign-in may return to, else None."""
+    return value if value and RETURN_PATH.fullmatch(value) else None
+
+
 def _login_page(wrong: bool = False, refusal: TooManyGuesses | None = None):
     """The admin-key form, saying why it is shown when that is not obvious."""
     ended = sign_in_ended()
@@ -75,6 +85,7 @@ def _login_page(wrong: bool = False, refusal: TooManyGuesses | None = None):
         ended=ended and not wrong,
         key_source=admin_access().source(),
         hours=admin_access().lifetime_ms // 3_600_000,
+        next=_return_path(request.values.get("next")),
     )
 
 
@@ -171,7 +182,7 @@ def login():
     access.sign_out(session.get(SIGN_IN))
     session.clear()
     session[SIGN_IN] = sign_in_id
-    return redirect(url_for("home.home"), code=303)
+    return redirect(_return_path(request.form.get("next")) or url_for("home.home"), code=303)
 
 
 @blueprint.post("/home/logout")

@@ -8,6 +8,7 @@ import { Outbox } from "./outbox.js";
 import { renderRoomResults } from "./results.js";
 import { PHASE_CUES, WakeLock, chime, enableSound, soundOn, tone, vibrate } from "./sound.js";
 import { SoundOffer } from "./sound-offer.js";
+import { previewFeed } from "./studio-preview-feed.js";
 import { breathPhase } from "./timer.js";
 import { TimingPanel } from "./widgets.js";
 
@@ -30,7 +31,9 @@ let lastSeconds = null;
 let lastPhase = null;
 let eyesClosed = false;
 
-const { socket, clock, call } = connect("/participant", { code }, {
+// In the studio the page previews the step being edited: the editor feeds it, not a session.
+const feed = main.dataset.preview ? previewFeed : connect;
+const { socket, clock, call } = feed("/participant", { code }, {
   onState(next) {
     const stepChanged = !state || state.step.id !== next.step.id;
     if (next.session.answers_deleted && !(state && state.session.answers_deleted)) forgetDeletedAnswers();

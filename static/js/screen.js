@@ -4,6 +4,7 @@ import { connect } from "./connection.js";
 import { $, setText } from "./dom.js";
 import { renderRoomResults } from "./results.js";
 import { chime } from "./sound.js";
+import { previewFeed } from "./studio-preview-feed.js";
 import { TimingPanel } from "./widgets.js";
 
 const main = $("main.screen");
@@ -14,7 +15,9 @@ const timing = new TimingPanel($("#timing"));
 let lastSeconds = null;
 let participants = 0;
 
-const { clock } = connect("/screen", { code }, {
+// In the studio the page previews the step being edited: the editor feeds it, not a session.
+const feed = main.dataset.preview ? previewFeed : connect;
+const { clock } = feed("/screen", { code }, {
   onState(next) {
     const changed = !state || state.step.id !== next.step.id;
     state = next;

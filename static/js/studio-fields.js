@@ -1,0 +1,208 @@
+// The editor's forms: the workshop's own fields and every field a step has in the schema
+// (workshop/script.py). Each input carries its path in the workshop ("prompt.max") in
+// `data-field`, which is how the server's errors find the field they are about.
+
+import { el } from "./dom.js";
+import { getPath } from "./studio-draft.js";
+
+const SCALE_DEFAULTS = { min: 1, max: 5 };
+const BREATHING_DEFAULTS = { inhale: 4, hold: 2, exhale: 6, cycles: 5 };
+
+/** What an input's text means in the workshop: numbers as numbers, empty as "not set". */
+function valueOf(kind, input, required) {
+  if (kind === "check") return input.checked ? true : undefined;
+  const raw = input.value;
+  if (kind === "number") {
+    if (raw.trim() === "") return undefined;
+    const number = Number(raw);
+    // Not a number: sent as typed, so the server's words say what is wrong with it.
+    return Number.isFinite(number) ? number : raw;
+  }
+  if (kind === "lines") return raw.split("\n").map((line) => line.trim()).filter(Boolean);
+  if (kind === "tristate") return raw === "" ? undefined : raw === "yes";
+  return raw === "" && !required ? undefined : raw;
+}
+
+function shown(kind, value) {
+  if (value === undefined || value === null) return "";
+  if (kind === "lines") return Array.isArray(value) ? value.join("\n") : String(value);
+  if (kind === "tristate") return value === true ? "yes" : value === false ? "no" : "";
+  return String(value);
+}
+
+/**
+ * A form builder for one object of the draft (the workshop, or step `index`): `scope` makes
+ * the element ids unique, `onEdit(path, value, structural)` hears every change.
+ */
+class Form {
+  constructor(scope, source, onEdit, readOnly) {
+    this.scope = scope;
+    this.source = source;
+    this.onEdit = onEdit;
+    this.readOnly = readOnly;
+  }
+
+  id(path) {
+    return `${this.scope}-${path.replace(/\./g, "-")}`;
+  }
+
+  /** A labelled input with its hint and an (empty) error line next to it. */
+  field(kind, path, label, { hint = "", required = false, rows = 0, attrs = {}, choices = null, structural = false } = {}) {
+    const id = this.id(path);
+    const value = getPath(this.source, path);
+    const described = [`${id}-error`, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
+    let input;
+    if (kind === "check") {
+      input = el("input", { id, type: "checkbox", ...attrs });
+      input.checked = value === true;
+    } else if (choices) {
+      input = el("select", { id, ...attrs }, ...choices.map(([v, text]) => el("option", { value: v, text })));
+      input.value = shown(kind, value);
+    } else if (rows) {
+      input = el("textarea", { id, rows, ...attrs });
+      input.value = shown(kind, value);
+    } else {
+      input = el("input", { id, type: kind === "number" ? "text" : "text", inputmode: kind === "number" ? "decimal" : undefined, ...attrs });
+      input.value = shown(kind, value);
+    }
+    input.dataset.field = path;
+    input.setAttribute("aria-describedby", described);
+    input.disabled = this.readOnly;
+    const event = kind === "check" || choices ? "change" : "input";
+    input.addEventListener(event, () => this.onEdit(path, valueOf(kind, input, required), structural, `${this.scope}:${path}`));
+    const error = el("p", { id: `${id}-error`, className: "field-error", dataset: { errorFor: path }, hidden: true });
+    const hintLine = hint ? el("p", { id: `${id}-hint`, className: "hint", text: hint }) : null;
+    const labelNode = el("label", { for: id, text: label });
+    if (kind === "check") return el("div", { className: "field check", dataset: { path } }, el("span", { className: "check-line" }, input, labelNode), hintLine, error);
+    return el("div", { className: "field", dataset: { path } }, labelNode, hintLine, input, error);
+  }
+
+  /** A group of fields with its own error line (model-level errors land there). */
+  group(path, legend, ...fields) {
+    const error = el("p", { id: `${this.id(path || "all")}-group-error`, className: "field-error", dataset: { errorFor: path }, hidden: true });
+    return el("fieldset", { className: "group", dataset: { path } }, el("legend", { text: legend }), error, ...fields.filter(Boolean));
+  }
+}
+
+/** The workshop's own fields: title, id (new ones only), description, language, thresholds. */
+export function workshopFields(workshop, { isNew, readOnly, onEdit }) {
+  const f = new Form("w", workshop, onEdit, readOnly);
+  return [
+    f.field("text", "title", "Title", { required: true, attrs: { autocomplete: "off" } }),
+    isNew
+      ? f.field("text", "id", "Short name (for its address and file)", { required: true, hint: "Small letters a–z, digits and dashes, such as calm-start. Made from the title until you change it.", attrs: { autocomplete: "off", spellcheck: "false" } })
+      : el("p", { className: "meta", text: `Short name: ${workshop.id}` }),
+    f.field("text", "description", "Description", { rows: 2 }),
+    f.field("text", "language", "Language", { hint: "Two letters, such as en or de.", attrs: { size: 2, autocomplete: "off" } }),
+    f.field("number", "min_responses", "Fewest answers before results are shown", { hint: "Fewer answers than this stay hidden, to keep people anonymous (3 when empty)." }),
+    f.field("check", "approve_words", "Words answers wait for my approval before the room sees them"),
+    f.field("check", "consent_on_enter", "Ask for consent as soon as a step that needs it is reached"),
+  ];
+}
+
+/** Every field of step `index` of the schema, grouped as a facilitator thinks of them. */
+export function stepFields(step, index, { scalesBefore, readOnly, onEdit }) {
+  const f = new Form(`s${index}`, step, onEdit, readOnly);
+  const prompt = step.prompt || null;
+  const kind = prompt ? prompt.kind : "";
+  const parts = [
+    f.group("", "What the room reads",
+      f.field("text", "title", "Title", { required: true, attrs: { autocomplete: "off" } }),
+      f.field("text", "text", "Text on phones and the projector", { rows: 4 }),
+      f.field("text", "context", "One line for someone arriving mid-step", { hint: "Up to 200 characters." }),
+      f.field("text", "notes", "Your notes (the console only)", { rows: 3 }),
+      f.field("text", "id", "Step id", { required: true, hint: "Small letters, digits and dashes; unique in the workshop.", attrs: { autocomplete: "off", spellcheck: "false" } }),
+    ),
+    f.group("timing", "Timing",
+      f.field("number", "countdown", "Countdown (seconds)", { hint: "Empty: no countdown. A countdown sets the step's time even with a breathing pacer." }),
+      f.field("check", "breathing", "Breathing pacer", { structural: true }),
+      step.breathing
+        ? f.group("breathing", "Breathing pattern (seconds)",
+            f.field("number", "breathing.inhale", "Breathe in"),
+            f.field("number", "breathing.hold", "Hold"),
+            f.field("number", "breathing.exhale", "Breathe out"),
+            f.field("number", "breathing.hold_after", "Hold after"),
+            f.field("number", "breathing.cycles", "Cycles"),
+          )
+        : null,
+      f.field("check", "auto_advance", "Move on by itself when the time is up"),
+    ),
+    f.group("prompt", "Question",
+      f.field("text", "prompt.kind", "Kind of question", {
+        structural: true,
+        choices: [["", "No question"], ["scale", "A scale (such as 1 to 5)"], ["words", "A few words"], ["choice", "One choice among options"]],
+      }),
+      ...(prompt ? promptFields(f, kind, prompt, scalesBefore) : []),
+    ),
+    f.group("consent", "Consent",
+      f.field("check", "consent", "Ask each person privately first (a touch or partner exercise)", { structural: true }),
+      ...(step.consent
+        ? [
+            f.field("text", "consent.question", "The private question", { required: true }),
+            f.field("text", "consent.alternative.title", "What someone does instead (title)", { required: true }),
+            f.field("text", "consent.alternative.text", "What someone does instead (text)", { rows: 2 }),
+          ]
+        : []),
+    ),
+    f.group("done", "Done",
+      f.field("check", "done", "Phones show “I'm done”", { structural: true }),
+      step.done ? f.field("number", "done_advance", "Move on when this share is done", { hint: "A share from 0 to 1, such as 0.8; empty: only the facilitator moves on." }) : null,
+    ),
+  ];
+  return parts;
+}
+
+function promptFields(f, kind, prompt, scalesBefore) {
+  const common = [
+    f.field("text", "prompt.question", "The question", { required: true }),
+    f.field("text", "prompt.id", "Question id", { required: true, hint: "Small letters, digits and dashes; unique in the workshop.", attrs: { autocomplete: "off", spellcheck: "false" } }),
+    f.field("number", "prompt.min_responses", "Fewest answers before results are shown", { hint: "Empty: the workshop's." }),
+  ];
+  if (kind === "scale") {
+    const pairs = [["", "Not paired"], ...scalesBefore.map((id) => [id, `After of “${id}”`])];
+    if (prompt.pairs_with && !scalesBefore.includes(prompt.pairs_with)) pairs.push([prompt.pairs_with, prompt.pairs_with]);
+    return [
+      ...common,
+      f.field("number", "prompt.min", "Lowest value"),
+      f.field("number", "prompt.max", "Highest value"),
+      f.field("text", "prompt.min_label", "Label of the lowest value"),
+      f.field("text", "prompt.max_label", "Label of the highest value"),
+      f.field("text", "prompt.pairs_with", "Before and after", { choices: pairs, hint: "Pair it with a scale of an earlier step to show how the room moved." }),
+    ];
+  }
+  if (kind === "words") {
+    return [
+      ...common,
+      f.field("number", "prompt.max_length", "Longest answer (characters)", { hint: "From 80 to 500 (140 when empty)." }),
+      f.field("tristate", "prompt.approval", "Answers wait for your approval", { choices: [["", "As the workshop says"], ["yes", "Yes"], ["no", "No"]] }),
+    ];
+  }
+  return [...common, f.field("lines", "prompt.options", "Options, one a line", { rows: 4, required: true })];
+}
+
+/** The edit a structural field makes: a pacer, question or consent added or taken away. */
+export function structuralEdit(step, path, value, freePromptId) {
+  if (path === "breathing") {
+    if (value) step.breathing = { ...BREATHING_DEFAULTS };
+    else delete step.breathing;
+  } else if (path === "prompt.kind") {
+    const before = step.prompt || {};
+    if (!value) delete step.prompt;
+    else {
+      const common = { kind: value, id: before.id || freePromptId(step), question: before.question || "" };
+      if (before.min_responses !== undefined) common.min_responses = before.min_responses;
+      if (value === "scale") step.prompt = { ...common, ...SCALE_DEFAULTS };
+      else if (value === "choice") step.prompt = { ...common, options: ["Yes", "No"] };
+      else step.prompt = common;
+    }
+  } else if (path === "consent") {
+    if (value) step.consent = { question: "Would you like to join this exercise?", alternative: { title: "On your own", text: "" } };
+    else delete step.consent;
+  } else if (path === "done") {
+    if (value) step.done = true;
+    else {
+      delete step.done;
+      delete step.done_advance; // it means nothing without "done", and would be an error
+    }
+  }
+}
