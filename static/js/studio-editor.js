@@ -164,7 +164,7 @@ function renderProblems() {
   const list = $("#problems-list");
   list.replaceChildren(
     ...problems.map((problem) => {
-      const text = describe(problem);
+      const text = problem.message; // as the file loader words it: step, field, what is wrong
       if (problem.step === null || problem.step === undefined) return el("li", { className: "user-text", text });
       const go = el("button", { type: "button", className: "link-button user-text", text });
       go.addEventListener("click", () => select(problem.step, (problem.field || "").replace(/^steps\.\d+\.?/, "")));
@@ -183,18 +183,6 @@ function errorLineFor(scope, path) {
     if (!candidate) return null;
     candidate = candidate.includes(".") ? candidate.slice(0, candidate.lastIndexOf(".")) : "";
   }
-}
-
-/** Where a problem is and what it is, as the file loader says it. */
-function describe(problem) {
-  const where = [];
-  if (problem.step !== null && problem.step !== undefined) {
-    const id = problem.step_id || draft.workshop.steps[problem.step]?.id;
-    where.push(`step ${problem.step + 1}${id ? ` (“${id}”)` : ""}`);
-  }
-  const field = (problem.field || "").replace(/^steps\.\d+\.?/, "");
-  if (field) where.push(field);
-  return where.length ? `${where.join(" → ")}: ${problem.message}` : problem.message;
 }
 
 function renderAll() {
@@ -487,6 +475,7 @@ async function save() {
       serverUpdatedAt = answer?.updated_at ?? serverUpdatedAt;
     } else {
       const answer = await request("POST", "/api/workshops", body);
+      serverUpdatedAt = answer.updated_at ?? null;
       localStorage.removeItem(draftKey(""));
       workshopId = answer.id;
       main.dataset.workshopId = workshopId;

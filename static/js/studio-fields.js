@@ -54,7 +54,7 @@ class Form {
     let input;
     if (kind === "check") {
       input = el("input", { id, type: "checkbox", ...attrs });
-      input.checked = value === true;
+      input.checked = Boolean(value); // a flag, or an object that is there (a pacer, consent)
     } else if (choices) {
       input = el("select", { id, ...attrs }, ...choices.map(([v, text]) => el("option", { value: v, text })));
       input.value = shown(kind, value);

@@ -106,16 +106,9 @@ async function load() {
   document.body.dataset.loaded = "true";
 }
 
-/** "line 12, step 3 (“hug”), prompt.max: …" — where a problem is, then what it is. */
-export function describeProblem(problem) {
-  const parts = [];
-  if (problem.line) parts.push(`line ${problem.line}`);
-  if (problem.step !== null && problem.step !== undefined) {
-    parts.push(`step ${problem.step + 1}${problem.step_id ? ` (“${problem.step_id}”)` : ""}`);
-  }
-  const field = (problem.field || "").replace(/^steps\.\d+\.?/, "");
-  if (field) parts.push(field);
-  return parts.length ? `${parts.join(", ")}: ${problem.message}` : problem.message;
+/** "line 12: step 3 ('hug') → prompt.max: …": the line, then the kiosk's own words. */
+function describeProblem(problem) {
+  return problem.line ? `line ${problem.line}: ${problem.message}` : problem.message;
 }
 
 function showImportProblems(error, fileName) {
