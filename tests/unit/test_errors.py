@@ -18,9 +18,15 @@ from transport.guessing import TooManyGuesses
 from transport.security import NestedTooDeep
 from transport.wsgi_server import HeadersTooSlow
 from workshop.admin import KeyConfigured
+from workshop.authoring import WorkshopRejected
+from workshop.authoring import WorkshopTooLarge
+from workshop.catalog import BuiltinWorkshop
+from workshop.catalog import CatalogFull
+from workshop.catalog import WorkshopExists
 from workshop.errors import AttuneError
 from workshop.messages import BadMessage
 from workshop.results import AnswerError
+from workshop.script import StepConflict
 from workshop.script import WorkshopError
 from workshop.service import UnknownSession
 from workshop.service import UnknownWorkshop
@@ -42,6 +48,12 @@ KINDS = [
     (NestedTooDeep, ValueError),
     (HeadersTooSlow, socket.timeout),
     (TooManyGuesses, Exception),
+    (StepConflict, ValueError),
+    (WorkshopRejected, ValueError),
+    (WorkshopTooLarge, ValueError),
+    (BuiltinWorkshop, PermissionError),
+    (WorkshopExists, FileExistsError),
+    (CatalogFull, OverflowError),
 ]
 
 # Exceptions defined in the kiosk that are not its errors, and why.
