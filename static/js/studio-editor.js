@@ -73,8 +73,16 @@ function stepSeconds(index) {
   return plannedSeconds(draft.workshop.steps[index]);
 }
 
+let dragging = false; // while a step is dragged, the list is Sortable's: not drawn again
+
 function renderSteps(focus = null) {
+  if (dragging) return;
   const steps = draft.workshop.steps;
+  // Drawn again (a check came back, an edit elsewhere): the focus stays on the same button.
+  const active = document.activeElement;
+  if (!focus && active && $("#steps").contains(active) && active.dataset.action) {
+    focus = { index: Number(active.closest("li").dataset.index), action: active.dataset.action };
+  }
   let start = 0;
   const items = steps.map((step, index) => {
     const seconds = stepSeconds(index);
@@ -111,7 +119,8 @@ function renderSteps(focus = null) {
   setText($("#total"), steps.length ? `${steps.length} ${steps.length === 1 ? "step" : "steps"} · ${duration(start)} of timed exercises` : "No steps yet: add the first one.");
   if (focus) {
     const item = $(`#steps li[data-index="${focus.index}"]`);
-    item?.querySelector(`[data-action="${focus.action}"]:not(:disabled)`)?.focus() || item?.querySelector('[data-action="select"]')?.focus();
+    const target = item?.querySelector(`[data-action="${focus.action}"]:not(:disabled)`) || item?.querySelector('[data-action="select"]');
+    target?.focus();
   }
 }
 
@@ -358,10 +367,20 @@ $("#add-step").addEventListener("click", addStep);
 Sortable.create($("#steps"), {
   handle: ".drag-handle",
   animation: 150,
+  // Pointer events rather than the browser's native drag: the same on mouse, pen and touch.
+  forceFallback: true,
+  fallbackTolerance: 3,
   filter: "button",
   preventOnFilter: false,
+  onStart() {
+    dragging = true;
+  },
   onEnd(event) {
-    if (builtin || event.oldIndex === event.newIndex) return;
+    dragging = false;
+    if (builtin || event.oldIndex === event.newIndex) {
+      renderSteps();
+      return;
+    }
     moveStep(event.oldIndex, event.newIndex);
   },
 });

@@ -80,7 +80,7 @@ function item(w) {
     copy.addEventListener("click", () => duplicate(w, copy));
     actions.append(
       el("a", { className: "button primary", href: `/studio/${id}`, text: "Edit", "aria-label": `Edit ${w.title}` }),
-      el("a", { className: "button", href: `/api/workshops/${id}.yaml`, download: `${w.id}.yaml`, text: "Download YAML", "aria-label": `Download ${w.title} as YAML` }),
+      el("a", { className: "button", href: `/api/workshops/${id}.yaml`, download: `${w.id}.yaml`, text: "Download YAML", "aria-label": `Download YAML of ${w.title}` }),
       copy,
       del,
     );

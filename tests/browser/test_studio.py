@@ -19,6 +19,18 @@ LAPTOP = {"width": 1366, "height": 768}
 SMALL_LAPTOP = {"width": 1280, "height": 720}
 
 
+@pytest.fixture(autouse=True)
+def drafts_refused_while_typed(pages):
+    """The kiosk answers a draft with a problem (still being typed) with 400, by its contract.
+
+    Chromium reports every 4xx answer on the console; the editor checks the draft as it is
+    typed, so these are expected here. Anything else on the console still fails the test.
+    """
+    yield
+    refused = "the server responded with a status of 400 (BAD REQUEST)"
+    pages.errors[:] = [e for e in pages.errors if refused not in e]
+
+
 def signed_in(pages, kiosk, name="studio", viewport=LAPTOP, **options):
     """A browser signed in on /home, as a facilitator does once; then on the studio's list."""
     page, context = pages.open("", name, viewport, **options)
@@ -114,14 +126,14 @@ def test_build_a_workshop_from_nothing_by_clicking_and_typing(pages, kiosk):
     form.get_by_label("Kind of question").select_option("scale")
     form.get_by_label("The question", exact=True).fill("How calm are you?")
     form.get_by_label("Label of the lowest value").fill("Restless")
-    form.get_by_label("Highest value").fill("1")
+    form.get_by_label("Highest value", exact=True).fill("1")
     # The kiosk's schema answers next to the question's fields, in its own words.
     expect(form.locator("fieldset[data-path=prompt] > .field-error")).to_contain_text(
         "max must be greater than min"
     )
     expect(page.locator("#steps li").nth(2)).to_contain_text("1 problem")
     expect(page.locator("#problems")).to_contain_text("step 3")
-    form.get_by_label("Highest value").fill("5")
+    form.get_by_label("Highest value", exact=True).fill("5")
     expect(page.locator("#problems")).to_be_hidden()
     expect(form.locator(".field-error:visible")).to_have_count(0)
 
@@ -195,12 +207,15 @@ def test_reorder_by_keyboard_and_by_drag_then_undo_and_redo(pages, kiosk):
     expect(page.get_by_role("button", name="Redo")).to_be_disabled()
 
     # Typing is undone a field at a time, not a letter at a time.
+    page.locator("#steps .step-select").first.click()
     form = page.locator("#step-form")
+    expect(page.locator("#step-heading")).to_have_text("Step 1 of 4")
     form.get_by_label("Title", exact=True).fill("One, renamed")
     expect(page.locator("#steps .step-name").first).to_have_text("One, renamed")
     page.get_by_role("button", name="Undo").click()
     expect(form.get_by_label("Title", exact=True)).to_have_value("One")
-    expect(page.locator("#save-state")).to_have_text("Unsaved changes")
+    # Back where the kiosk has it: nothing to save.
+    expect(page.locator("#save-state")).to_have_text("Saved")
 
 
 def test_reload_mid_edit_and_find_the_draft(pages, kiosk):
@@ -288,34 +303,37 @@ def test_import_a_broken_file_and_read_its_error(pages, kiosk, tmp_path):
         encoding="utf-8",
     )
     page.get_by_label("Import a workshop file (YAML)").set_input_files(str(broken))
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Import", exact=True).click()
     result = page.locator("#import-result")
     expect(result).to_contain_text("broken.yaml was not imported")
     expect(result).to_contain_text("step 2")
     expect(result).to_contain_text("countdown")
     expect(result).to_contain_text("line 8")
     pages.shot(page, "studio-import-error-1366x768", full_page=False)
-    # 400 from the import, reported by Chromium on the console: expected, once.
-    refused = [e for e in pages.errors if "400" in e]
-    for error in refused:
-        pages.errors.remove(error)
 
     # The rest of the file opens in the editor, the broken step marked.
-    open_it = page.get_by_role("button", name="Open it in the editor to fix it")
-    if open_it.count():
-        open_it.click()
-        expect(page.locator("#steps li.has-problem")).to_have_count(1)
-        expect(page.locator("#steps li").nth(1)).to_contain_text("1 problem")
+    page.get_by_role("button", name="Open it in the editor to fix it").click()
+    expect(page.locator("#status")).to_contain_text("Imported from broken.yaml")
+    expect(page.locator("#steps .step-name")).to_have_text(["Fine", "Bad", "Also fine"])
+    expect(page.locator("#steps li.has-problem")).to_have_count(1)
+    expect(page.locator("#steps li").nth(1)).to_contain_text("1 problem")
+    # Fixed where it is marked, then saved: the workshop is the kiosk's now.
+    page.locator("#steps .step-select").nth(1).click()
+    countdown = page.locator("#step-form").get_by_label("Countdown (seconds)")
+    expect(page.locator("#step-form")).to_contain_text("Input should be greater than")
+    expect(countdown).to_have_attribute("aria-invalid", "true")
+    countdown.fill("5")
+    expect(page.locator("#steps li.has-problem")).to_have_count(0)
+    save(page)
+    expect(page).to_have_url(f"{kiosk.url}/studio/imported")
 
     # Not YAML at all: said in words too.
     page.goto(f"{kiosk.url}/studio")
     junk = tmp_path / "junk.yaml"
     junk.write_text("title: [unclosed\n", encoding="utf-8")
     page.get_by_label("Import a workshop file (YAML)").set_input_files(str(junk))
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator("#import-result")).to_contain_text("junk.yaml was not imported")
-    for error in [e for e in pages.errors if "400" in e]:
-        pages.errors.remove(error)
 
 
 def test_export_downloads_yaml_the_loader_accepts(pages, kiosk, tmp_path):
@@ -374,7 +392,7 @@ def test_every_studio_page_passes_axe(pages, kiosk, viewport):
     form = page.locator("#step-form")
     form.get_by_label("Breathing pacer").check()
     form.get_by_label("Kind of question").select_option("scale")
-    form.get_by_label("Highest value").fill("0")  # an error next to its field
+    form.get_by_label("Highest value", exact=True).fill("0")  # an error next to its field
     expect(form.locator(".field-error:visible").first).to_be_visible()
     assert run_axe(page) == [], "editor"
     pages.shot(page, f"studio-editor-{size}", full_page=False)
