@@ -104,9 +104,7 @@ def test_build_a_workshop_from_nothing_by_clicking_and_typing(pages, kiosk):
     page = signed_in(pages, kiosk)
     new_workshop(page, "Evening calm")
     # The short name follows the title until typed in.
-    expect(page.get_by_label("Short name (for its address and file)")).to_have_value(
-        "evening-calm"
-    )
+    expect(page.get_by_label("Short name (for its address and file)")).to_have_value("evening-calm")
     page.get_by_label("Description").fill("Twenty quiet minutes.")
     expect(page.locator("#save-state")).to_have_text("Unsaved changes")
 
