@@ -67,7 +67,9 @@ class Form {
     }
     input.dataset.field = path;
     input.setAttribute("aria-describedby", described);
-    input.disabled = this.readOnly;
+    // Read only (a built-in workshop): text stays focusable and can be selected and copied.
+    if (this.readOnly && (kind === "check" || choices)) input.disabled = true;
+    else if (this.readOnly) input.readOnly = true;
     const event = kind === "check" || choices ? "change" : "input";
     input.addEventListener(event, () => this.onEdit(path, valueOf(kind, input, required), structural, `${this.scope}:${path}`));
     const error = el("p", { id: `${id}-error`, className: "field-error", dataset: { errorFor: path }, hidden: true });

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.test_experience import run_axe
+from tests.browser.test_layout_details import room
 from tests.live import ADMIN_KEY
 from workshop.script import load_workshop
 
@@ -423,3 +424,36 @@ def test_editor_screenshots_at_the_sizes_that_matter(pages, kiosk):
         pages.shot(page, f"studio-editor-tiny-{viewport['width']}x{viewport['height']}", False)
         pages.shot(page, f"studio-editor-tiny-{viewport['width']}x{viewport['height']}-full")
     page.set_viewport_size(LAPTOP)
+
+
+def test_history_shows_each_session_and_hides_small_rooms(pages, kiosk, session):
+    # Two rooms ran the test workshop: three phones answered before and after in one, one
+    # phone in the other (below the privacy threshold of 3).
+    with room(kiosk, session, 3) as (command, answer_all):
+        command("goto", index=1)
+        answer_all("mood-before", [2, 2, 3])
+        command("goto", index=6)
+        answer_all("mood-after", [4, 2, 1])
+    small = kiosk.create_session("tiny")
+    with room(kiosk, small, 1) as (command, answer_all):
+        command("goto", index=1)
+        answer_all("mood-before", [1])
+        command("goto", index=6)
+        answer_all("mood-after", [5])
+
+    page = signed_in(pages, kiosk)
+    page.locator(".studio-item").filter(has_text="Tiny test workshop").get_by_role(
+        "link", name="History"
+    ).click()
+    expect(page.locator("body")).to_have_attribute("data-loaded", "true")
+    expect(page.get_by_role("heading", name="History: Tiny test workshop")).to_be_visible()
+    full = page.locator(".history-session").filter(has_text=session["code"])
+    expect(full).to_contain_text("3 people")
+    expect(full.locator(".pair-title")).to_have_text("mood-before → mood-after")
+    chart = full.locator("svg.chart-shift")
+    expect(chart).to_have_attribute("aria-label", "Of 3 pairs: 1 up, 1 the same, 1 down")
+    expect(full.locator(".shift-mean")).to_have_text("Average change ±0")
+    hidden = page.locator(".history-session").filter(has_text=small["code"])
+    expect(hidden).to_contain_text("Not enough answers to show")
+    expect(hidden.locator("svg")).to_have_count(0)
+    pages.shot(page, "studio-history-1366x768")
