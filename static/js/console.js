@@ -4,7 +4,8 @@ import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
 import { $, el, setText } from "./dom.js";
 import { download, facilitatorToken } from "./downloads.js";
-import { mmss, timerStatus } from "./timer.js";
+import { durationText } from "./durations.js";
+import { timerStatus } from "./timer.js";
 import { TimingPanel } from "./widgets.js";
 
 const main = $("main.console");
@@ -204,7 +205,7 @@ function renderAgenda() {
         },
         el("span", { className: "user-text", text: `${item.index + 1}. ${item.title}` }),
         item.planned_ms
-          ? el("span", { className: "planned", text: mmss(item.planned_ms) })
+          ? el("span", { className: "planned", text: durationText(item.planned_ms) })
           : el("span", { className: "planned kind", text: item.prompt_kind || "" }),
       );
       li.append(button);
@@ -216,8 +217,8 @@ function renderAgenda() {
 function updatePlan() {
   if (!state) return;
   if (state.session.ended) {
-    const took = state.session.ended_ms ? mmss(Math.max(0, state.session.ended_ms - state.session.created_ms)) : "–";
-    setText($("#plan-total"), `Ended after ${took} · plan ${mmss(state.workshop.planned_ms)} of timed steps`);
+    const took = state.session.ended_ms ? durationText(Math.max(0, state.session.ended_ms - state.session.created_ms)) : "–";
+    setText($("#plan-total"), `Ended after ${took} · plan ${durationText(state.workshop.planned_ms)} of timed steps`);
     return;
   }
   const plannedSoFar = state.agenda.slice(0, state.step.index).reduce((sum, item) => sum + (item.planned_ms || 0), 0);
@@ -225,7 +226,7 @@ function updatePlan() {
   const drift = running - plannedSoFar;
   setText(
     $("#plan-total"),
-    `Plan ${mmss(state.workshop.planned_ms)} of timed steps · running ${mmss(running)} · plan to here ${mmss(plannedSoFar)} (${drift >= 0 ? "+" : "−"}${mmss(Math.abs(drift))})`,
+    `Plan ${durationText(state.workshop.planned_ms)} of timed steps · running ${durationText(running)} · plan to here ${durationText(plannedSoFar)} (${drift >= 0 ? "+" : "−"}${durationText(Math.abs(drift))})`,
   );
 }
 

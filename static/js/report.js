@@ -3,18 +3,13 @@
 
 import { renderResults } from "./charts.js";
 import { download, facilitatorToken } from "./downloads.js";
+import { durationText } from "./durations.js";
 
 const main = document.querySelector("main.report");
 const code = main.dataset.code;
 const status = document.getElementById("report-status");
 const token = facilitatorToken(code);
 const headers = token ? { Authorization: `Bearer ${token}` } : {};
-
-function mmss(ms) {
-  if (ms === null || ms === undefined) return "—";
-  const seconds = Math.round(ms / 1000);
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-}
 
 function cell(tag, text) {
   const node = document.createElement(tag);
@@ -35,11 +30,11 @@ function showTimings(report) {
     else planned += row.planned_ms || 0;
     seen.add(row.index);
     taken += row.taken_ms;
-    tr.append(cell("th", `${row.index + 1}. ${row.title}`), cell("td", mmss(row.planned_ms)), cell("td", mmss(row.taken_ms)));
+    tr.append(cell("th", `${row.index + 1}. ${row.title}`), cell("td", durationText(row.planned_ms)), cell("td", durationText(row.taken_ms)));
     body.append(tr);
   }
-  document.getElementById("planned-total").textContent = mmss(report.workshop.planned_ms);
-  document.getElementById("taken-total").textContent = mmss(taken);
+  document.getElementById("planned-total").textContent = durationText(report.workshop.planned_ms);
+  document.getElementById("taken-total").textContent = durationText(taken);
 }
 
 function showPrompts(report) {

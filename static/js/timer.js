@@ -20,12 +20,6 @@ export function timerStatus(timer, now) {
   return "paused";
 }
 
-/** m:ss, rounding up so that "0:01" is shown until the very end. */
-export function mmss(ms) {
-  const seconds = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-}
-
 export const PHASE_WORDS = {
   ready: "ready",
   inhale: "breathe in",

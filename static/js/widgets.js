@@ -1,7 +1,8 @@
 // The countdown ring and the breathing pacer, drawn from server time on every frame.
 
 import { el, setText } from "./dom.js";
-import { PHASE_WORDS, breathPhase, mmss, remainingMs, timerStatus } from "./timer.js";
+import { countdownText } from "./durations.js";
+import { PHASE_WORDS, breathPhase, remainingMs, timerStatus } from "./timer.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const RADIUS = 54;
@@ -35,7 +36,7 @@ export class CountdownRing {
     const left = remainingMs(timer, now);
     if (left === null) return null;
     const seconds = Math.ceil(left / 1000);
-    setText(this.digits, mmss(left));
+    setText(this.digits, countdownText(left));
     this.root.dataset.remaining = String(seconds);
     this.root.dataset.running = String(Boolean(timer.running));
     this.root.dataset.state = timerStatus(timer, now);
