@@ -6,7 +6,6 @@
 
 import { el, svg } from "./dom.js";
 
-
 function shorten(text, max) {
   const chars = Array.from(String(text));
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("");
