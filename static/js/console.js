@@ -3,7 +3,8 @@
 import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
 import { $, el, setText } from "./dom.js";
-import { download, facilitatorToken } from "./downloads.js";
+import { reportPage, screenPageBeside } from "./addresses.js";
+import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
 import { durationText } from "./durations.js";
 import { timerStatus } from "./timer.js";
 import { TimingPanel } from "./widgets.js";
@@ -11,7 +12,7 @@ import { TimingPanel } from "./widgets.js";
 const main = $("main.console");
 const code = main.dataset.code;
 const token = facilitatorToken(code);
-const headers = token ? { Authorization: `Bearer ${token}` } : {};
+const headers = bearerHeaders(token);
 let state = null;
 const timing = new TimingPanel($("#timing"), { waiting: "Ready: press Start (or Space)" });
 let agendaKey = null;
@@ -104,8 +105,8 @@ function render() {
   join.href = session.join_url;
   setText(join, session.join_url);
   // The projector page, spelled out in full so it can be typed on the projector's laptop.
-  setText($("#screen-link"), session.join_url.replace(/\/j\/([^/]+)$/, "/s/$1"));
-  const report = `/f/${code}/report${token ? `#${encodeURIComponent(token)}` : ""}`;
+  setText($("#screen-link"), screenPageBeside(session.join_url));
+  const report = reportPage(code, token);
   $("#report-link").href = report;
   $("#ended-report").href = report;
   // Nothing is left to delete. (The downloads stay: they say in words why there is nothing.)
@@ -373,7 +374,7 @@ for (const button of document.querySelectorAll("[data-delete]")) button.addEvent
 for (const button of document.querySelectorAll("[data-export]")) {
   const kind = button.dataset.export;
   button.addEventListener("click", async () => {
-    const problem = await download(`/api/sessions/${code}/export.${kind}`, headers, `attune-${code}.${kind}`);
+    const problem = await downloadExport(code, kind, headers);
     tell(answersStatus(), problem, problem ? "problem" : "");
   });
 }

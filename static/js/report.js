@@ -2,14 +2,15 @@
 // fragment or this tab's console) or the home page's cookie, and draw every chart.
 
 import { renderResults } from "./charts.js";
-import { download, facilitatorToken } from "./downloads.js";
+import { reportData } from "./addresses.js";
+import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
 import { durationText } from "./durations.js";
 
 const main = document.querySelector("main.report");
 const code = main.dataset.code;
 const status = document.getElementById("report-status");
 const token = facilitatorToken(code);
-const headers = token ? { Authorization: `Bearer ${token}` } : {};
+const headers = bearerHeaders(token);
 
 function cell(tag, text) {
   const node = document.createElement(tag);
@@ -61,7 +62,7 @@ function showPrompts(report) {
 }
 
 async function load() {
-  const response = await fetch(`/api/sessions/${code}/report.json`, { headers, credentials: "same-origin" });
+  const response = await fetch(reportData(code), { headers, credentials: "same-origin" });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
     status.textContent =
@@ -82,7 +83,7 @@ async function load() {
 }
 
 async function save(kind) {
-  const problem = await download(`/api/sessions/${code}/export.${kind}`, headers, `attune-${code}.${kind}`);
+  const problem = await downloadExport(code, kind, headers);
   if (problem) status.textContent = problem;
 }
 
