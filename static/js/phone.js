@@ -39,11 +39,11 @@ const { socket, clock, call } = connect("/participant", { code }, {
     $("#refused").hidden = true;
     render(stepChanged);
   },
-  onRefused(message, retryInSeconds) {
+  onRefused(trouble) {
     // A phone that was in the room keeps its step on screen; the banner says what happened.
     if (state) return false;
-    setText($("#refused-message"), message);
-    setText($("#refused-next"), retryInSeconds ? `This page tries again by itself in ${retryInSeconds} seconds: keep it open.` : "");
+    setText($("#refused-message"), trouble.card.message);
+    setText($("#refused-next"), trouble.card.next);
     $("#refused").hidden = false;
     $("#live").hidden = true;
     $(".phone-tools").hidden = true;
