@@ -2,7 +2,7 @@
 
 import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
-import { $, el, setText } from "./dom.js";
+import { $, eachFrame, el, setText } from "./dom.js";
 import { reportPage, screenPageBeside } from "./addresses.js";
 import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
 import { durationText } from "./durations.js";
@@ -292,11 +292,9 @@ function showEnded() {
   updatePlan();
 }
 
-function frame() {
+eachFrame(() => {
   if (state && !state.session.ended) timing.update(state.step, clock.now());
-  requestAnimationFrame(frame);
-}
-requestAnimationFrame(frame);
+});
 setInterval(() => {
   updatePlan();
   if (state) enableControls(); // a countdown that runs out changes what Pause can do

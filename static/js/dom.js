@@ -26,6 +26,15 @@ export function svg(tag, attributes = {}, text = null) {
   return node;
 }
 
+/** Call `draw()` on every animation frame from the next one on, for as long as the page lives. */
+export function eachFrame(draw) {
+  const frame = () => {
+    draw();
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
 /** The first element matching a selector. */
 export const $ = (selector, root = document) => root.querySelector(selector);
 

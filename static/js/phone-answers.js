@@ -31,32 +31,24 @@ export async function flushOutbox() {
       const prompt = room.state && room.state.step.prompt;
       const onScreen = Boolean(prompt && prompt.id === entry.prompt_id && prompt.open);
       const about = entry.question ? `Your answer to “${entry.question}”` : "Your answer";
-      if (ack.ok) {
-        room.mine.answers = { ...room.mine.answers, [ack.prompt_id]: ack.value };
-        if (onScreen) {
-          showAccepted($("#received"));
-          markSelection(prompt, ack.value);
-        } else {
-          // The room moved on (or the question closed) while this phone was away; the kiosk
-          // still counted it, because it was given while the question was open.
-          if (prompt && prompt.id === entry.prompt_id) {
-            forgetPromptForm();
-            room.render(false);
-          }
-          showAnswerNotice(`${about} was received ✓ (sent when you were back online).`, "received");
-        }
-      } else {
+      if (ack.ok) room.mine.answers = { ...room.mine.answers, [ack.prompt_id]: ack.value };
+      if (onScreen && ack.ok) {
+        showAccepted($("#received"));
+        markSelection(prompt, ack.value);
+      } else if (onScreen) {
         // Refused: the selection goes back to what the kiosk has, and the person is told.
-        if (onScreen) {
-          markSelection(prompt, pendingOrMine(prompt.id));
-          showReceived(ack.error, true);
-        } else {
-          if (prompt && prompt.id === entry.prompt_id) {
-            forgetPromptForm();
-            room.render(false);
-          }
-          showAnswerNotice(`${about} was not counted: ${ack.error}.`, "refused");
+        markSelection(prompt, pendingOrMine(prompt.id));
+        showReceived(ack.error, true);
+      } else {
+        // The room moved on (or the question closed) while this phone was away: the form, if
+        // still there, is drawn again from what the kiosk holds, and a notice says what became
+        // of the answer. One given while the question was open still counts.
+        if (prompt && prompt.id === entry.prompt_id) {
+          forgetPromptForm();
+          room.render(false);
         }
+        if (ack.ok) showAnswerNotice(`${about} was received ✓ (sent when you were back online).`, "received");
+        else showAnswerNotice(`${about} was not counted: ${ack.error}.`, "refused");
       }
     }
   } finally {

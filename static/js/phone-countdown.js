@@ -2,7 +2,7 @@
 // frame, the chime and the spoken last seconds, cues in eyes-closed mode, and the screen kept
 // awake while something runs.
 
-import { $ } from "./dom.js";
+import { $, eachFrame } from "./dom.js";
 import { announce, room } from "./phone-room.js";
 import { PHASE_CUES, WakeLock, chime, enableSound, soundOn, tone, vibrate } from "./sound.js";
 import { breathPhase } from "./timer.js";
@@ -65,11 +65,7 @@ function tick() {
     wakeLock.set(false);
   }
 }
-function frame() {
-  tick();
-  requestAnimationFrame(frame);
-}
-requestAnimationFrame(frame);
+eachFrame(tick);
 // Animation frames stop in background tabs; a slow interval keeps the chime in step there.
 setInterval(() => {
   if (document.hidden) tick();
