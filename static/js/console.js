@@ -1,9 +1,9 @@
 // The facilitator's console: the agenda, the words to say, the controls, and the room live.
 
+import { reportPage, screenPageBeside } from "./addresses.js";
 import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
 import { $, eachFrame, el, setText } from "./dom.js";
-import { reportPage, screenPageBeside } from "./addresses.js";
 import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
 import { durationText } from "./durations.js";
 import { timerStatus } from "./timer.js";
