@@ -1,8 +1,8 @@
 // The report page: fetch the session's report with the facilitator's token (from the link's
 // fragment or this tab's console) or the home page's cookie, and draw every chart.
 
-import { renderResults } from "./charts.js";
 import { reportData } from "./addresses.js";
+import { renderResults } from "./charts.js";
 import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
 import { durationText } from "./durations.js";
 
