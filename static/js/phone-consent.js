@@ -5,13 +5,14 @@
 import { $, el, setText } from "./dom.js";
 import { announce, room } from "./phone-room.js";
 
-/** Someone doing the alternative or sitting out reads their own version of the step. */
+/**
+ * Someone doing the alternative or sitting out reads their own version of the step in place
+ * of the partner exercise's text, which also keeps the countdown on screen.
+ */
 export function renderAlternative(step) {
   const box = $("#alternative");
   const choice = step.consent ? room.mine.consent[step.id] : null;
   const ownVersion = Boolean(step.consent && choice && choice !== "join");
-  // Someone doing the alternative or sitting out reads their own version of the step in place
-  // of the partner exercise's text, which also keeps the countdown on screen.
   $("#step-text").hidden = ownVersion;
   if (!ownVersion) {
     box.hidden = true;
