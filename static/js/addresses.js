@@ -1,12 +1,8 @@
 // Where the kiosk is, and the address of every page and file a page asks it for: the one place
 // the browser knows the kiosk's routes (docs/protocol.md; facilitator/views.py). The pages, the
-// API and the Socket.IO endpoint are all on this page's own origin. The join address is the
-// kiosk's to give (its public URL, which phones reach it by): the console shows it as given.
-
-/** The Socket.IO address of `namespace`: this page's origin (socket.io's default /socket.io/ path). */
-export function socketAddress(namespace) {
-  return new URL(namespace, window.location.origin).href;
-}
+// API and the Socket.IO endpoint (connection.js, at socket.io's default /socket.io/ path) are
+// all on this page's own origin. The join address is the kiosk's to give (its public URL,
+// which phones reach it by): the console shows it as given.
 
 /** The report page of a session; the facilitator's token, if given, rides in the fragment. */
 export function reportPage(code, token = "") {

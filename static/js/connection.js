@@ -2,7 +2,6 @@
 // quiet notice while the connection is away. Every (re)connect brings a full snapshot.
 
 import { io } from "/vendor/socket.io.esm.min.js";
-import { socketAddress } from "./addresses.js";
 import { ServerClock } from "./clock.js";
 import { $ } from "./dom.js";
 import { connectionTrouble } from "./trouble.js";
@@ -19,7 +18,7 @@ const BUSY_RETRY_MS = 15_000;
  * of it, with its `card`) and returns true when it shows it itself.
  */
 export function connect(namespace, auth, { onState, events = {}, onRefused }) {
-  const socket = io(socketAddress(namespace), { auth, reconnectionDelay: RETRY_MS, reconnectionDelayMax: RETRY_MAX_MS });
+  const socket = io(namespace, { auth, reconnectionDelay: RETRY_MS, reconnectionDelayMax: RETRY_MAX_MS });
   const clock = new ServerClock();
   const notice = $("#notice");
   let version = -1;

@@ -5,8 +5,7 @@ import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
 import { $, eachFrame, el, setText } from "./dom.js";
 import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
-import { durationText } from "./durations.js";
-import { timerStatus } from "./timer.js";
+import { durationText, timerStatus } from "./timer.js";
 import { TimingPanel } from "./widgets.js";
 
 const main = $("main.console");

@@ -4,7 +4,7 @@
 import { reportData } from "./addresses.js";
 import { renderResults } from "./charts.js";
 import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
-import { durationText } from "./durations.js";
+import { durationText } from "./timer.js";
 
 const main = document.querySelector("main.report");
 const code = main.dataset.code;

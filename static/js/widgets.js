@@ -1,8 +1,7 @@
 // The countdown ring and the breathing pacer, drawn from server time on every frame.
 
 import { el, setText, svg } from "./dom.js";
-import { countdownText } from "./durations.js";
-import { PHASE_WORDS, breathPhase, remainingMs, timerStatus } from "./timer.js";
+import { PHASE_WORDS, breathPhase, countdownText, remainingMs, timerStatus } from "./timer.js";
 
 const RADIUS = 54;
 const CIRCUMFERENCE = 2 * Math.PI * RADIUS;

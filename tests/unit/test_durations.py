@@ -1,4 +1,4 @@
-"""How the pages write a length of time (static/js/durations.js, templates/durations.html).
+"""How the pages write a length of time (static/js/timer.js, templates/durations.html).
 
 A countdown rounds the time left up, so it reaches 0:00 exactly at the end; a reported duration
 rounds to the nearest second, halves up. The browser's formatter runs in Node (which `make`
@@ -16,16 +16,16 @@ from jinja2 import Environment
 from jinja2 import FileSystemLoader
 
 ROOT = Path(__file__).resolve().parents[2]
-DURATIONS_JS = ROOT / "static" / "js" / "durations.js"
+TIMER_JS = ROOT / "static" / "js" / "timer.js"
 
 
 def _page(values: list) -> dict[str, list[str]]:
-    """`countdownText` and `durationText` of durations.js on each value, run by Node."""
+    """`countdownText` and `durationText` of timer.js on each value, run by Node."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is missing: `make setup` installs the page's dependencies with npm")
     script = (
-        f"import({json.dumps(DURATIONS_JS.as_uri())}).then((d) => {{"
+        f"import({json.dumps(TIMER_JS.as_uri())}).then((d) => {{"
         "  const values = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
         "  console.log(JSON.stringify({"
         "    countdown: values.map((v) => (v === null ? null : d.countdownText(v))),"
