@@ -42,6 +42,8 @@ from facilitator.views import blueprint as facilitator_blueprint  # noqa: E402
 from facilitator.workshops import blueprint as workshops_blueprint  # noqa: E402
 from participant.events import ParticipantNamespace  # noqa: E402
 from participant.views import blueprint as participant_blueprint  # noqa: E402
+from transport.assets import DOCUMENT_ONLY_HEADERS  # noqa: E402
+from transport.assets import ModuleGraph  # noqa: E402
 from transport.descriptors import Ceiling  # noqa: E402
 from transport.descriptors import DescriptorCount  # noqa: E402
 from transport.descriptors import TransportFloor  # noqa: E402
@@ -217,6 +219,10 @@ def create_app(config: dict | None = None) -> Flask:
     """
     settings = _settings(config)
     app = Flask(__name__, static_folder="static", template_folder="templates")
+    # `module_preloads("js/phone.js")` in a template: every module that page will import.
+    app.jinja_env.globals["module_preloads"] = ModuleGraph(
+        Path(app.static_folder), app.static_url_path + "/"
+    ).preloads
     app.config.update(settings)
     app.config["JSON_SORT_KEYS"] = False
 
@@ -366,8 +372,18 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.after_request
     def secure_headers(response):
+        # A script or a style sheet is not a document: a page's policy does not apply to it
+        # and nothing frames it, so those headers would only cost bytes on every file of a
+        # phone's first load. Anything that can be opened as a document (HTML, SVG) keeps them.
+        plain_file = request.endpoint in ("static", "vendor") and response.mimetype not in (
+            "text/html",
+            "image/svg+xml",
+        )
         for header, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(header, value)
+            if not (plain_file and header in DOCUMENT_ONLY_HEADERS):
+                response.headers.setdefault(header, value)
+        if plain_file:
+            response.headers.pop("Content-Disposition", None)  # send_file's "inline; filename=…"
         return response
 
     @app.errorhandler(HTTPException)

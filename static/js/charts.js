@@ -4,21 +4,7 @@
 // scale with their container through viewBox, so the same drawing reads on a phone, on a
 // console and from the back of a room on the projector.
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-function svg(tag, attributes = {}, text = null) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  if (text !== null) node.textContent = text;
-  return node;
-}
-
-function html(tag, className = "", text = null) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== null) node.textContent = text;
-  return node;
-}
+import { el, svg } from "./dom.js";
 
 function shorten(text, max) {
   const chars = Array.from(String(text));
@@ -100,13 +86,11 @@ export function histogram(results) {
     }
     chart.append(svg("text", { x, y: 22, class: "mean-label" }, `mean ${results.mean}`));
   }
-  const wrapper = html("figure", "chart-figure");
+  const wrapper = el("figure", { className: "chart-figure" });
   wrapper.append(chart);
-  const labels = html("figcaption", "end-labels");
-  const low = html("span", "end-label low", results.min_label || "");
-  const high = html("span", "end-label high", results.max_label || "");
-  low.dir = "auto";
-  high.dir = "auto";
+  const labels = el("figcaption", { className: "end-labels" });
+  const low = el("span", { className: "end-label low", dir: "auto", text: results.min_label || "" });
+  const high = el("span", { className: "end-label high", dir: "auto", text: results.max_label || "" });
   labels.append(low, high);
   wrapper.append(labels);
   return wrapper;
@@ -114,10 +98,10 @@ export function histogram(results) {
 
 /** A before/after pair: how many moved up, stayed, moved down, and the average change. */
 export function shift(figures) {
-  const box = html("div", "shift");
+  const box = el("div", { className: "shift" });
   if (!figures) return box;
   if (figures.below_threshold) {
-    box.append(html("p", "waiting", `Before and after: ${plural(figures.needed, "more pair", "more pairs")} needed`));
+    box.append(el("p", { className: "waiting", text: `Before and after: ${plural(figures.needed, "more pair", "more pairs")} needed` }));
     return box;
   }
   const rows = [
@@ -141,9 +125,9 @@ export function shift(figures) {
     );
   });
   box.append(
-    html("h4", "shift-title", `Before → after (${plural(figures.pairs, "pair", "pairs")})`),
+    el("h4", { className: "shift-title", text: `Before → after (${plural(figures.pairs, "pair", "pairs")})` }),
     chart,
-    html("p", "shift-mean", `Average change ${signed(figures.mean_change)}`),
+    el("p", { className: "shift-mean", text: `Average change ${signed(figures.mean_change)}` }),
   );
   return box;
 }
@@ -175,7 +159,7 @@ export function choiceBars(results) {
 /** Words as a cloud: size by frequency. Each word is text, direction detected per word. */
 export function wordCloud(results) {
   const words = results.words || [];
-  const cloud = html("div", "word-cloud");
+  const cloud = el("div", { className: "word-cloud" });
   if (words.length) {
     cloud.setAttribute("role", "list");
     cloud.setAttribute("aria-label", "Words from the room");
@@ -183,36 +167,31 @@ export function wordCloud(results) {
   const most = Math.max(1, ...words.map((w) => w.count));
   const least = Math.min(most, ...words.map((w) => w.count));
   words.forEach(({ word, count }, i) => {
-    const item = html("span", `cloud-word tone-${i % 4}`, word);
-    item.dir = "auto";
-    item.setAttribute("role", "listitem");
-    item.title = plural(count, "time", "times");
+    const item = el("span", { className: `cloud-word tone-${i % 4}`, dir: "auto", role: "listitem", title: plural(count, "time", "times"), text: word });
     const weight = most === least ? 0.5 : (count - least) / (most - least);
     item.style.fontSize = `${(1 + weight * 2.2).toFixed(2)}em`;
     cloud.append(item);
   });
-  if (!words.length) cloud.append(html("p", "waiting", results.deleted ? "The words were deleted with the answers." : "No words yet"));
+  if (!words.length) cloud.append(el("p", { className: "waiting", text: results.deleted ? "The words were deleted with the answers." : "No words yet" }));
   return cloud;
 }
 
 /** Words as a list (console): each answer, with its moderation status where given. */
 export function wordList(results, onToggle = null) {
-  const list = html("ol", "word-list");
+  const list = el("ol", { className: "word-list" });
   for (const entry of results.answers || []) {
-    const item = html("li", `word-entry status-${entry.status || "shown"}`);
-    const text = html("span", "word-text", entry.text);
-    text.dir = "auto";
+    const item = el("li", { className: `word-entry status-${entry.status || "shown"}` });
+    const text = el("span", { className: "word-text", dir: "auto", text: entry.text });
     item.append(text);
     if (entry.status && entry.status !== "shown") {
-      item.append(html("span", "word-status", entry.status === "pending" ? "waiting for approval" : "hidden"));
+      item.append(el("span", { className: "word-status", text: entry.status === "pending" ? "waiting for approval" : "hidden" }));
     }
     if (onToggle && entry.id) {
       const hidden = entry.status === "hidden" || entry.status === "pending";
-      const button = html("button", "button small", hidden ? (entry.status === "pending" ? "Approve" : "Show") : "Hide");
-      button.type = "button";
-      button.setAttribute("aria-label", `${button.textContent}: ${entry.text}`);
-      button.addEventListener("click", () => onToggle(entry.id, !hidden));
-      item.append(button);
+      const label = hidden ? (entry.status === "pending" ? "Approve" : "Show") : "Hide";
+      item.append(
+        el("button", { type: "button", className: "button small", "aria-label": `${label}: ${entry.text}`, text: label, onclick: () => onToggle(entry.id, !hidden) }),
+      );
     }
     list.append(item);
   }
@@ -221,10 +200,10 @@ export function wordList(results, onToggle = null) {
 
 /** What the room sees before enough answers are in. */
 export function waiting(results) {
-  const box = html("div", "results-waiting");
+  const box = el("div", { className: "results-waiting" });
   box.append(
-    html("p", "waiting-count", plural(results.count, "answer", "answers")),
-    html("p", "waiting-needed", `${plural(results.needed, "more answer", "more answers")} needed before results are shown`),
+    el("p", { className: "waiting-count", text: plural(results.count, "answer", "answers") }),
+    el("p", { className: "waiting-needed", text: `${plural(results.needed, "more answer", "more answers")} needed before results are shown` }),
   );
   return box;
 }
@@ -241,7 +220,7 @@ export function renderResults(container, results, options = {}) {
     return;
   }
   const counted = plural(results.count, "answer", "answers");
-  const header = html("p", "results-count", results.deleted ? `${counted}, deleted: only these figures were kept` : counted);
+  const header = el("p", { className: "results-count", text: results.deleted ? `${counted}, deleted: only these figures were kept` : counted });
   container.append(header);
   if (results.kind === "scale") {
     container.append(histogram(results));

@@ -4,6 +4,7 @@
 import { io } from "/vendor/socket.io.esm.min.js";
 import { ServerClock } from "./clock.js";
 import { $ } from "./dom.js";
+import { connectionTrouble } from "./trouble.js";
 
 const RESYNC_MS = 60_000;
 // socket.io's own reconnection backoff, and the slower one while the kiosk is out of room.
@@ -13,8 +14,8 @@ const BUSY_RETRY_MS = 15_000;
 
 /**
  * Connect to `namespace` with `auth`. `onState(state)` gets every applied snapshot, `events`
- * more handlers by name; `onRefused(message, retryInSeconds)` hears a refusal (retryInSeconds
- * is 0 when this page will not try again) and returns true when it shows it itself.
+ * more handlers by name; `onRefused(trouble)` hears a refusal (what `connectionTrouble` made
+ * of it, with its `card`) and returns true when it shows it itself.
  */
 export function connect(namespace, auth, { onState, events = {}, onRefused }) {
   const socket = io(namespace, { auth, reconnectionDelay: RETRY_MS, reconnectionDelayMax: RETRY_MAX_MS });
@@ -29,6 +30,11 @@ export function connect(namespace, auth, { onState, events = {}, onRefused }) {
     notice.textContent = text;
     notice.classList.toggle("problem", problem);
     notice.hidden = !text;
+  }
+
+  /** Show what `connectionTrouble` says on the notice line. */
+  function tell(trouble) {
+    show(trouble.notice.text, trouble.notice.problem);
   }
 
   // Broadcasts arrive at most once: if a sync shows the session is ahead of what this page
@@ -51,34 +57,24 @@ export function connect(namespace, auth, { onState, events = {}, onRefused }) {
   });
   socket.on("disconnect", (reason) => {
     document.body.dataset.connected = "false";
-    if (reason === "io server disconnect") show("The session closed this connection. Reload the page to join again.", true);
-    else show("Reconnecting…");
+    tell(connectionTrouble({ reason }));
   });
   socket.on("connect_error", (error) => {
     document.body.dataset.connected = "false";
-    if (socket.active) {
-      // The transport failed: the network, a restart, or a kiosk out of connections (503,
-      // before any upgrade). socket.io tries again by itself; a full kiosk is asked less often.
-      if (error.description === 503) {
-        socket.io.reconnectionDelay(BUSY_RETRY_MS).reconnectionDelayMax(2 * BUSY_RETRY_MS);
-        show("The kiosk has no room for another connection right now; this page tries again by itself.", true);
-      } else {
-        show("Reconnecting…");
-      }
+    const trouble = connectionTrouble({ error, retrying: socket.active });
+    if (!trouble.card) {
+      // socket.io tries again by itself; a kiosk out of connections is asked less often.
+      if (trouble.kind === "busy") socket.io.reconnectionDelay(BUSY_RETRY_MS).reconnectionDelayMax(2 * BUSY_RETRY_MS);
+      tell(trouble);
       return;
     }
-    // Refused by the server (unknown code, wrong link, an ended session, too many wrong codes
-    // from this network just now): say why in its words. socket.io does not try a refused
-    // connection again; this page does when the server says waiting helps, after that long and
-    // up to as much again at random, so that a room's phones do not all come back at once.
-    const after = Number(error.data && error.data.retry_after_ms) || 0;
-    const delay = after > 0 ? after * (1 + Math.random()) : 0;
+    // socket.io does not try a refused connection again; this page does when the kiosk says
+    // waiting helps, when `connectionTrouble` says.
     clearTimeout(retry);
-    if (delay) retry = setTimeout(() => socket.connect(), delay);
-    const seconds = Math.round(delay / 1000);
+    if (trouble.retryInMs) retry = setTimeout(() => socket.connect(), trouble.retryInMs);
     // A page may show the refusal in its own place.
-    if (onRefused && onRefused(error.message, seconds)) show("");
-    else show(delay ? `${error.message}. This page tries again by itself in ${seconds} seconds.` : error.message, true);
+    if (onRefused && onRefused(trouble)) show("");
+    else tell(trouble);
   });
   socket.on("notice", (payload) => {
     if (payload && payload.kind === "restarting") show("The kiosk is restarting; hold on…");
@@ -102,7 +98,7 @@ export function connect(namespace, auth, { onState, events = {}, onRefused }) {
       letGo = true;
       socket.disconnect();
       document.body.dataset.connected = "false";
-      show("Reconnecting…");
+      tell(connectionTrouble({ reason: "offline" }));
     }
   });
   window.addEventListener("online", () => {

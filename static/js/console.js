@@ -1,16 +1,17 @@
 // The facilitator's console: the agenda, the words to say, the controls, and the room live.
 
+import { reportPage, screenPageBeside } from "./addresses.js";
 import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
-import { $, el, setText } from "./dom.js";
-import { download, facilitatorToken } from "./downloads.js";
-import { mmss, timerStatus } from "./timer.js";
+import { $, eachFrame, el, setText } from "./dom.js";
+import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
+import { durationText, timerStatus } from "./timer.js";
 import { TimingPanel } from "./widgets.js";
 
 const main = $("main.console");
 const code = main.dataset.code;
 const token = facilitatorToken(code);
-const headers = token ? { Authorization: `Bearer ${token}` } : {};
+const headers = bearerHeaders(token);
 let state = null;
 const timing = new TimingPanel($("#timing"), { waiting: "Ready: press Start (or Space)" });
 let agendaKey = null;
@@ -103,8 +104,8 @@ function render() {
   join.href = session.join_url;
   setText(join, session.join_url);
   // The projector page, spelled out in full so it can be typed on the projector's laptop.
-  setText($("#screen-link"), session.join_url.replace(/\/j\/([^/]+)$/, "/s/$1"));
-  const report = `/f/${code}/report${token ? `#${encodeURIComponent(token)}` : ""}`;
+  setText($("#screen-link"), screenPageBeside(session.join_url));
+  const report = reportPage(code, token);
   $("#report-link").href = report;
   $("#ended-report").href = report;
   // Nothing is left to delete. (The downloads stay: they say in words why there is nothing.)
@@ -204,7 +205,7 @@ function renderAgenda() {
         },
         el("span", { className: "user-text", text: `${item.index + 1}. ${item.title}` }),
         item.planned_ms
-          ? el("span", { className: "planned", text: mmss(item.planned_ms) })
+          ? el("span", { className: "planned", text: durationText(item.planned_ms) })
           : el("span", { className: "planned kind", text: item.prompt_kind || "" }),
       );
       li.append(button);
@@ -216,8 +217,8 @@ function renderAgenda() {
 function updatePlan() {
   if (!state) return;
   if (state.session.ended) {
-    const took = state.session.ended_ms ? mmss(Math.max(0, state.session.ended_ms - state.session.created_ms)) : "–";
-    setText($("#plan-total"), `Ended after ${took} · plan ${mmss(state.workshop.planned_ms)} of timed steps`);
+    const took = state.session.ended_ms ? durationText(Math.max(0, state.session.ended_ms - state.session.created_ms)) : "–";
+    setText($("#plan-total"), `Ended after ${took} · plan ${durationText(state.workshop.planned_ms)} of timed steps`);
     return;
   }
   const plannedSoFar = state.agenda.slice(0, state.step.index).reduce((sum, item) => sum + (item.planned_ms || 0), 0);
@@ -225,7 +226,7 @@ function updatePlan() {
   const drift = running - plannedSoFar;
   setText(
     $("#plan-total"),
-    `Plan ${mmss(state.workshop.planned_ms)} of timed steps · running ${mmss(running)} · plan to here ${mmss(plannedSoFar)} (${drift >= 0 ? "+" : "−"}${mmss(Math.abs(drift))})`,
+    `Plan ${durationText(state.workshop.planned_ms)} of timed steps · running ${durationText(running)} · plan to here ${durationText(plannedSoFar)} (${drift >= 0 ? "+" : "−"}${durationText(Math.abs(drift))})`,
   );
 }
 
@@ -290,11 +291,9 @@ function showEnded() {
   updatePlan();
 }
 
-function frame() {
+eachFrame(() => {
   if (state && !state.session.ended) timing.update(state.step, clock.now());
-  requestAnimationFrame(frame);
-}
-requestAnimationFrame(frame);
+});
 setInterval(() => {
   updatePlan();
   if (state) enableControls(); // a countdown that runs out changes what Pause can do
@@ -372,7 +371,7 @@ for (const button of document.querySelectorAll("[data-delete]")) button.addEvent
 for (const button of document.querySelectorAll("[data-export]")) {
   const kind = button.dataset.export;
   button.addEventListener("click", async () => {
-    const problem = await download(`/api/sessions/${code}/export.${kind}`, headers, `attune-${code}.${kind}`);
+    const problem = await downloadExport(code, kind, headers);
     tell(answersStatus(), problem, problem ? "problem" : "");
   });
 }

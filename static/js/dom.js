@@ -16,6 +16,25 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** Create an SVG element: svg("rect", { x: 0, width: 10 }, "text inside"); every attribute as text. */
+export function svg(tag, attributes = {}, text = null) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+/** Call `draw()` on every animation frame from the next one on, for as long as the page lives. */
+export function eachFrame(draw) {
+  const frame = () => {
+    draw();
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
 /** The first element matching a selector. */
 export const $ = (selector, root = document) => root.querySelector(selector);
 

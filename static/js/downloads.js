@@ -1,5 +1,7 @@
 // Facilitator downloads: fetched with the facilitator's token, saved as a file.
 
+import { exportFile } from "./addresses.js";
+
 /** Fetch `url` with these headers and save it as `filename`; returns an error text or "". */
 export async function download(url, headers, filename) {
   const response = await fetch(url, { headers, credentials: "same-origin" });
@@ -16,6 +18,16 @@ export async function download(url, headers, filename) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
   return "";
+}
+
+/** Save a session's export (`kind` "csv" or "json") as attune-<code>.<kind>; an error text or "". */
+export function downloadExport(code, kind, headers) {
+  return download(exportFile(code, kind), headers, `attune-${code}.${kind}`);
+}
+
+/** The headers that carry a facilitator token (none without one: the home's cookie may do). */
+export function bearerHeaders(token) {
+  return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
 /** The facilitator token of a session: from the link's fragment (then hidden) or this tab. */

@@ -1,20 +1,16 @@
 // The report page: fetch the session's report with the facilitator's token (from the link's
 // fragment or this tab's console) or the home page's cookie, and draw every chart.
 
+import { reportData } from "./addresses.js";
 import { renderResults } from "./charts.js";
-import { download, facilitatorToken } from "./downloads.js";
+import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
+import { durationText } from "./timer.js";
 
 const main = document.querySelector("main.report");
 const code = main.dataset.code;
 const status = document.getElementById("report-status");
 const token = facilitatorToken(code);
-const headers = token ? { Authorization: `Bearer ${token}` } : {};
-
-function mmss(ms) {
-  if (ms === null || ms === undefined) return "—";
-  const seconds = Math.round(ms / 1000);
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-}
+const headers = bearerHeaders(token);
 
 function cell(tag, text) {
   const node = document.createElement(tag);
@@ -35,11 +31,11 @@ function showTimings(report) {
     else planned += row.planned_ms || 0;
     seen.add(row.index);
     taken += row.taken_ms;
-    tr.append(cell("th", `${row.index + 1}. ${row.title}`), cell("td", mmss(row.planned_ms)), cell("td", mmss(row.taken_ms)));
+    tr.append(cell("th", `${row.index + 1}. ${row.title}`), cell("td", durationText(row.planned_ms)), cell("td", durationText(row.taken_ms)));
     body.append(tr);
   }
-  document.getElementById("planned-total").textContent = mmss(report.workshop.planned_ms);
-  document.getElementById("taken-total").textContent = mmss(taken);
+  document.getElementById("planned-total").textContent = durationText(report.workshop.planned_ms);
+  document.getElementById("taken-total").textContent = durationText(taken);
 }
 
 function showPrompts(report) {
@@ -66,7 +62,7 @@ function showPrompts(report) {
 }
 
 async function load() {
-  const response = await fetch(`/api/sessions/${code}/report.json`, { headers, credentials: "same-origin" });
+  const response = await fetch(reportData(code), { headers, credentials: "same-origin" });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
     status.textContent =
@@ -87,7 +83,7 @@ async function load() {
 }
 
 async function save(kind) {
-  const problem = await download(`/api/sessions/${code}/export.${kind}`, headers, `attune-${code}.${kind}`);
+  const problem = await downloadExport(code, kind, headers);
   if (problem) status.textContent = problem;
 }
 

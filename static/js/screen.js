@@ -1,7 +1,7 @@
 // The projector: how to join, then the room's step, a big countdown, the pacer and results.
 
 import { connect } from "./connection.js";
-import { $, setText } from "./dom.js";
+import { $, eachFrame, setText } from "./dom.js";
 import { renderRoomResults } from "./results.js";
 import { chime } from "./sound.js";
 import { previewFeed } from "./studio-preview-feed.js";
@@ -105,15 +105,13 @@ window.addEventListener("resize", () => {
   if (state) showResults(state.results);
 });
 
-function frame() {
+eachFrame(() => {
   if (state && state.step.timer && !state.session.ended) {
     const { seconds } = timing.update(state.step, clock.now());
     if (state.step.timer.running && lastSeconds > 0 && seconds === 0) chime();
     lastSeconds = seconds;
   }
-  requestAnimationFrame(frame);
-}
-requestAnimationFrame(frame);
+});
 
 function toggleFullscreen() {
   if (document.fullscreenElement) document.exitFullscreen().catch(() => {});

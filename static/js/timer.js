@@ -1,4 +1,5 @@
-// Countdown and breathing maths, all from server time: same input, same output on every device.
+// Countdown and breathing maths, all from server time: same input, same output on every device;
+// and how every page writes a length of time.
 
 /** Milliseconds left on a timer at server time `now` (null when the step has no timer). */
 export function remainingMs(timer, now) {
@@ -18,12 +19,6 @@ export function timerStatus(timer, now) {
   if (timer.running) return "running";
   if (timer.duration_ms - left <= 0) return "ready";
   return "paused";
-}
-
-/** m:ss, rounding up so that "0:01" is shown until the very end. */
-export function mmss(ms) {
-  const seconds = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
 export const PHASE_WORDS = {
@@ -67,4 +62,31 @@ export function breathPhase(breathing, timer, now) {
     t -= length;
   }
   return { phase: "hold_after", progress: 1, scale: 0.6, cycle: cycle + 1 };
+}
+
+// Every page writes a length of time m:ss, minutes not capped at 60 ("0:09", "1:05", "12:00",
+// "75:00"), with one rule for each of the two uses:
+//
+// - a countdown shows the seconds left rounded UP (`countdownText`): it reads 0:01 until the
+//   very end and reaches 0:00 exactly when the time is up, never a second early;
+// - a duration that is reported (planned, taken, running so far) is rounded to the NEAREST
+//   second, halves up (`durationText`): 1,499 ms is "0:01", 1,500 ms is "0:02".
+//
+// The facilitator home is drawn by the server: its macro in templates/durations.html writes
+// durations by the same rule, and tests/unit/test_durations.py runs both on the same values.
+
+/** m:ss of a whole, non-negative number of seconds. */
+function minutesSeconds(seconds) {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/** A countdown's time left: whole seconds rounded up, so 0:00 comes exactly at the end. */
+export function countdownText(ms) {
+  return minutesSeconds(Math.max(0, Math.ceil(ms / 1000)));
+}
+
+/** A reported duration, to the nearest second (halves up); "—" when there is none. */
+export function durationText(ms) {
+  if (ms === null || ms === undefined) return "—";
+  return minutesSeconds(Math.max(0, Math.floor((ms + 500) / 1000)));
 }

@@ -1,32 +1,22 @@
 // The countdown ring and the breathing pacer, drawn from server time on every frame.
 
-import { el, setText } from "./dom.js";
-import { PHASE_WORDS, breathPhase, mmss, remainingMs, timerStatus } from "./timer.js";
+import { el, setText, svg } from "./dom.js";
+import { PHASE_WORDS, breathPhase, countdownText, remainingMs, timerStatus } from "./timer.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const RADIUS = 54;
 const CIRCUMFERENCE = 2 * Math.PI * RADIUS;
 
 export class CountdownRing {
   constructor(container, label = "Time left") {
     this.root = el("div", { className: "countdown", role: "timer", "aria-label": label });
-    const svg = document.createElementNS(SVG_NS, "svg");
-    svg.setAttribute("viewBox", "0 0 120 120");
-    svg.setAttribute("aria-hidden", "true");
-    const track = document.createElementNS(SVG_NS, "circle");
-    const progress = document.createElementNS(SVG_NS, "circle");
-    for (const [circle, cls] of [[track, "track"], [progress, "progress"]]) {
-      circle.setAttribute("cx", "60");
-      circle.setAttribute("cy", "60");
-      circle.setAttribute("r", String(RADIUS));
-      circle.setAttribute("stroke-width", "9");
-      circle.setAttribute("class", cls);
-    }
+    const circle = (cls) => svg("circle", { cx: 60, cy: 60, r: RADIUS, "stroke-width": 9, class: cls });
+    const progress = circle("progress");
     progress.setAttribute("stroke-dasharray", String(CIRCUMFERENCE));
-    svg.append(track, progress);
     this.progress = progress;
     this.digits = el("span", { className: "digits" });
-    this.root.append(svg, this.digits);
+    const ring = svg("svg", { viewBox: "0 0 120 120", "aria-hidden": "true" });
+    ring.append(circle("track"), progress);
+    this.root.append(ring, this.digits);
     container.append(this.root);
   }
 
@@ -35,7 +25,7 @@ export class CountdownRing {
     const left = remainingMs(timer, now);
     if (left === null) return null;
     const seconds = Math.ceil(left / 1000);
-    setText(this.digits, mmss(left));
+    setText(this.digits, countdownText(left));
     this.root.dataset.remaining = String(seconds);
     this.root.dataset.running = String(Boolean(timer.running));
     this.root.dataset.state = timerStatus(timer, now);

@@ -45,3 +45,12 @@ def test_a_cold_phone_load_is_small_and_entirely_local(pages, kiosk, session):
     assert failed == [], failed
     assert any(r["url"].endswith("/favicon.svg") for r in loaded)
     assert body < BUDGET_BYTES, f"{body} bytes"
+    # Every module is announced up front (modulepreload), so the browser fetches them all at
+    # once instead of learning of each only when the module importing it has arrived.
+    announced = set(
+        page.eval_on_selector_all(
+            'link[rel="modulepreload"], script[type="module"]', "els => els.map(e => e.href || e.src)"
+        )
+    )
+    scripts = {r["url"] for r in loaded if r["url"].endswith(".js")}
+    assert scripts - announced == set(), "modules found only by following imports"

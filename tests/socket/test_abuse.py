@@ -76,6 +76,26 @@ def test_own_host_names_are_served(app):
         assert app.test_client().get("/healthz", headers={"Host": host}).status_code == 200
 
 
+def test_scripts_and_styles_carry_only_the_headers_that_apply_to_them(app):
+    """A page's policy means nothing on a script: only `nosniff` goes with each file."""
+    for path in ("/static/js/phone.js", "/static/css/attune.css", "/vendor/socket.io.esm.min.js"):
+        response = app.test_client().get(path)
+        assert response.status_code == 200, path
+        headers = response.headers
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        for document_only in (
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "Referrer-Policy",
+            "Permissions-Policy",
+            "Content-Disposition",
+        ):
+            assert document_only not in headers, (path, document_only)
+    # An SVG can be opened as a document and run script: it keeps the policy.
+    svg = app.test_client().get("/static/favicon.svg").headers
+    assert "frame-ancestors 'none'" in svg["Content-Security-Policy"]
+
+
 def test_pages_carry_the_security_headers(app, session):
     for path in ("/", f"/j/{session['code']}", f"/s/{session['code']}", "/healthz"):
         headers = app.test_client().get(path).headers

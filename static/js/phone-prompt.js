@@ -1,0 +1,167 @@
+// The phone's question: the answer form of the step's prompt (a scale, choices or words) and
+// the line under it that says whether the answer is being sent, was received or refused.
+
+import { countCharacters, exactCount, foldAnswer } from "./characters.js";
+import { $, el, setText } from "./dom.js";
+import { room } from "./phone-room.js";
+
+let promptKey = null; // which prompt the form on screen belongs to (kept while typing)
+
+/**
+ * The question of the step and its answer form; `answer(promptId, value)` sends what the
+ * person gives. The form is rebuilt only for a new prompt (or one that opened or closed), so
+ * typing is never lost.
+ */
+export function renderPrompt(prompt, answer) {
+  const box = $("#prompt");
+  if (!prompt) {
+    box.hidden = true;
+    box.replaceChildren();
+    promptKey = null;
+    return;
+  }
+  box.hidden = false;
+  const deleted = Boolean(room.state.session.answers_deleted);
+  const key = `${prompt.id}:${prompt.open}:${deleted}`;
+  const current = pendingOrMine(prompt.id);
+  if (key === promptKey) {
+    markSelection(prompt, current);
+    return;
+  }
+  promptKey = key;
+  const heading = el("h3", { id: "prompt-question", className: "user-text", text: prompt.question });
+  const received = el("p", { id: "received", className: "received", role: "status" });
+  if (!prompt.open) {
+    const closed = deleted ? "The facilitator deleted this session's answers; answers are closed." : "Answers are closed.";
+    box.replaceChildren(heading, el("p", { className: "prompt-closed", text: closed }), received);
+    if (room.outbox.pending(prompt.id)) setText(received, "Your answer is still being sent…");
+    else if (current !== undefined) setText(received, `Your answer: ${current}`);
+    return;
+  }
+  let body;
+  if (prompt.kind === "scale") body = scaleInput(prompt, answer);
+  else if (prompt.kind === "choice") body = choiceInput(prompt, answer);
+  else body = wordsInput(prompt, current, answer);
+  box.replaceChildren(heading, body, received);
+  markSelection(prompt, current);
+}
+
+function scaleInput(prompt, answer) {
+  const { min, max, min_label: low, max_label: high } = prompt.scale;
+  const row = el("div", { className: "scale-row", role: "group", "aria-labelledby": "prompt-question" });
+  for (let value = min; value <= max; value += 1) {
+    const label = value === min && low ? `${value}, ${low}` : value === max && high ? `${value}, ${high}` : String(value);
+    row.append(el("button", { type: "button", className: "button", dataset: { value: String(value) }, "aria-label": label, "aria-pressed": "false", text: String(value), onclick: () => answer(prompt.id, value) }));
+  }
+  return el("div", {}, row, el("div", { className: "scale-labels", "aria-hidden": "true" }, el("span", { className: "user-text", text: low }), el("span", { className: "user-text", text: high })));
+}
+
+function choiceInput(prompt, answer) {
+  return el(
+    "div",
+    { className: "choices", role: "group", "aria-labelledby": "prompt-question" },
+    ...prompt.options.map((option) =>
+      el("button", { type: "button", className: "button user-text", dataset: { value: option }, "aria-pressed": "false", text: option, onclick: () => answer(prompt.id, option) }),
+    ),
+  );
+}
+
+function wordsInput(prompt, current, answer) {
+  const limit = prompt.max_length;
+  // No `maxlength`: it counts UTF-16 units (an emoji is 2 to 11) and stops typing without a
+  // word. Typing goes on past the limit; the page says so and Send explains what to do.
+  const area = el("textarea", { id: "words", rows: 3, "aria-labelledby": "prompt-question", "aria-describedby": "words-count words-limit" });
+  area.value = typeof current === "string" ? current : "";
+  const counter = el("span", { id: "words-count", className: "meta", "aria-live": "off" });
+  // Spoken once when the limit is reached or passed, not on every key.
+  const limitNote = el("span", { id: "words-limit", className: "meta", role: "status" });
+  let refusedHere = false;
+  const used = () => countCharacters(foldAnswer(area.value));
+  const updateCount = () => {
+    const count = used();
+    setText(counter, `${count} / ${limit}`);
+    const excess = count - limit;
+    setText(limitNote, excess === 0 ? "— that's the limit" : excess > 0 ? `— ${excess} over the limit` : "");
+    limitNote.classList.toggle("error", excess > 0);
+    area.setAttribute("aria-invalid", String(excess > 0));
+    if (refusedHere && excess <= 0) {
+      refusedHere = false;
+      showReceived("");
+    }
+  };
+  area.addEventListener("input", updateCount);
+  updateCount();
+  const send = el("button", { type: "submit", className: "button primary", text: "Send" });
+  const form = el("form", { className: "words" }, area, el("div", { className: "words-row" }, el("span", {}, counter, " ", limitNote), send));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = area.value.trim();
+    const count = used();
+    const excess = count - limit;
+    // Without Intl.Segmenter the count is only an upper bound: the kiosk decides then.
+    if (excess > 0 && exactCount) {
+      refusedHere = true;
+      const characters = excess === 1 ? "character" : "characters";
+      showReceived(`Your answer is ${count} characters long and the limit is ${limit}: please shorten it by ${excess} ${characters} and send it again.`, true);
+      area.focus();
+      return;
+    }
+    if (text) answer(prompt.id, text);
+  });
+  return form;
+}
+
+/** The answer this phone shows for a prompt: one still being sent, else the kiosk's record. */
+export function pendingOrMine(promptId) {
+  const pending = room.outbox.pending(promptId);
+  if (pending) return pending.value;
+  return room.mine.answers[promptId];
+}
+
+/** Mark the chosen button and say where the answer is (sending, received). */
+export function markSelection(prompt, value) {
+  for (const button of $("#prompt").querySelectorAll("button[data-value]")) {
+    const selected = value !== undefined && button.dataset.value === String(value);
+    button.classList.toggle("selected", selected);
+    button.setAttribute("aria-pressed", String(selected));
+  }
+  const received = $("#received");
+  if (!received || received.dataset.error) return;
+  if (room.outbox.pending(prompt.id)) {
+    received.dataset.state = "sending";
+    setText(received, "Sending… (it will arrive when you are back online)");
+  } else if (value !== undefined && prompt.open) showAccepted(received);
+  else if (value === undefined && received.dataset.state) {
+    // Nothing of this phone's is stored for the prompt (refused, or deleted): say nothing
+    // was received rather than keep a "Received ✓" the kiosk does not back.
+    received.dataset.state = "";
+    received.replaceChildren();
+  }
+}
+
+/** "Received ✓" on the received line. */
+export function showAccepted(received) {
+  if (!received || received.dataset.state === "received") return;
+  received.dataset.state = "received";
+  received.dataset.error = "";
+  received.classList.remove("error");
+  received.replaceChildren(
+    el("strong", { text: "Received ✓" }),
+    el("span", { className: "received-hint", text: "You can change your answer while the question is open." }),
+  );
+}
+
+/** Any other words on the received line; `problem` marks a refusal. */
+export function showReceived(text, problem = false) {
+  const received = $("#received");
+  if (!received) return;
+  received.dataset.error = problem ? "1" : "";
+  received.dataset.state = problem ? "error" : "";
+  received.classList.toggle("error", problem);
+  setText(received, text);
+}
+
+/** Build the form afresh at the next render (its prompt's answers changed under it). */
+export function forgetPromptForm() {
+  promptKey = null;
+}
