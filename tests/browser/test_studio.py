@@ -442,9 +442,7 @@ def test_history_shows_each_session_and_hides_small_rooms(pages, kiosk, session)
         answer_all("mood-after", [5])
 
     page = signed_in(pages, kiosk)
-    page.locator(".studio-item").filter(has_text="Tiny test workshop").get_by_role(
-        "link", name="History"
-    ).click()
+    page.get_by_role("link", name="History of Tiny test workshop", exact=True).click()
     expect(page.locator("body")).to_have_attribute("data-loaded", "true")
     expect(page.get_by_role("heading", name="History: Tiny test workshop")).to_be_visible()
     full = page.locator(".history-session").filter(has_text=session["code"])
@@ -457,3 +455,37 @@ def test_history_shows_each_session_and_hides_small_rooms(pages, kiosk, session)
     expect(hidden).to_contain_text("Not enough answers to show")
     expect(hidden.locator("svg")).to_have_count(0)
     pages.shot(page, "studio-history-1366x768")
+
+
+def test_the_list_duplicates_and_deletes_with_confirmation_and_shows_titles_as_text(pages, kiosk):
+    page = signed_in(pages, kiosk)
+    hostile = "<img src=x onerror=alert(1)> Calm"
+    new_workshop(page, hostile)
+    page.get_by_label("Short name (for its address and file)").fill("hostile")
+    add_step(page, "<b>Arrive</b>")
+    expect(page.frame_locator("#preview-phone").locator("#step-title")).to_have_text(
+        "<b>Arrive</b>"
+    )
+    save(page)
+    page.get_by_role("link", name="Workshop studio").click()
+    item = page.locator(".studio-item").filter(has_text=hostile)
+    expect(item.locator("h3")).to_have_text(hostile)
+    expect(page.locator(".studio-item img")).to_have_count(0)
+
+    # Duplicate: a copy of its own, opened in the editor.
+    item.get_by_role("button", name=f"Duplicate {hostile}").click()
+    expect(page).to_have_url(f"{kiosk.url}/studio/hostile-copy")
+    expect(page.get_by_label("Title", exact=True).first).to_have_value(f"{hostile} (copy)")
+    page.get_by_role("link", name="Workshop studio").click()
+
+    # Delete asks first; cancelled, nothing changes; confirmed, it is gone.
+    copy = page.locator(".studio-item").filter(has_text=f"{hostile} (copy)")
+    pages.expect_dialog("studio", accept=False)
+    copy.get_by_role("button", name="Delete").click()
+    expect(copy).to_have_count(1)
+    pages.expect_dialog("studio", accept=True)
+    copy.get_by_role("button", name="Delete").click()
+    expect(page.locator("#status")).to_have_text(f"Deleted “{hostile} (copy)”.")
+    expect(copy).to_have_count(0)
+    expect(page.locator(".studio-item").filter(has_text=hostile)).to_have_count(1)
+    assert [d for d in pages.dialogs if "Delete the workshop" in d] and len(pages.dialogs) == 2
