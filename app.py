@@ -51,8 +51,6 @@ from transport.descriptors import per_phone_descriptors  # noqa: E402
 from transport.descriptors import plan  # noqa: E402
 from transport.descriptors import pool_allowance  # noqa: E402
 from transport.descriptors import raise_open_file_limit  # noqa: E402
-from transport.fanout import install as install_direct_fanout  # noqa: E402
-from transport.fastclock import install as install_fast_clock  # noqa: E402
 from transport.guessing import install as install_guessing  # noqa: E402
 from transport.limits import GuessBrake  # noqa: E402
 from transport.limits import monotonic_seconds  # noqa: E402
@@ -258,13 +256,19 @@ def create_app(config: dict | None = None) -> Flask:
         message_queue=settings["MESSAGE_QUEUE"] or None,
         json=NestingLimitedJSON(),
     )
-    # First the driver that ends each websocket cleanly; the next two subclass it.
+    # Layers of engine.io's websocket driver, each in its own place whatever the order here
+    # (websocket_driver.add_layer).
     install_websocket_driver(socketio)
     cap_websocket_messages(socketio, settings["MAX_MESSAGE_BYTES"])
     cap_socketio_bodies(socketio, settings["MAX_MESSAGE_BYTES"])
     refuse_deep_messages(socketio)
     cap_request_bodies(app, settings["MAX_BODY_BYTES"])
-    direct_writer = install_direct_fanout(socketio) if settings["DIRECT_FANOUT"] else None
+    direct_writer = None
+    if settings["DIRECT_FANOUT"]:
+        # Imported only when on: it reads engine.io's and simple-websocket's internals.
+        from transport.fanout import install as install_direct_fanout
+
+        direct_writer = install_direct_fanout(socketio)
     descriptors = DescriptorCount()
     limit = open_file_limit()
     # Before engine.io: a connection that cannot be served is refused before its upgrade.
@@ -285,13 +289,14 @@ def create_app(config: dict | None = None) -> Flask:
     socketio.on_namespace(participants)
     socketio.on_namespace(FacilitatorNamespace(FACILITATOR_NS))
     socketio.on_namespace(ScreenNamespace(SCREEN_NS))
-    fast_clock = (
-        install_fast_clock(
+    fast_clock = None
+    if settings["FAST_CLOCK"] and direct_writer is not None:
+        # Like fanout.py, only imported when on (it needs fanout.py's writer).
+        from transport.fastclock import install as install_fast_clock
+
+        fast_clock = install_fast_clock(
             socketio, direct_writer, service, [PARTICIPANT_NS, FACILITATOR_NS, SCREEN_NS]
         )
-        if settings["FAST_CLOCK"]
-        else None
-    )
     if limit:
         # Measured now, with the store and everything else open; the listening socket is
         # opened later, by `run`.
