@@ -14,10 +14,8 @@ import os
 import re
 import shutil
 import signal
-import site
 import subprocess
 import sys
-import sysconfig
 import time
 from pathlib import Path
 
@@ -106,7 +104,7 @@ def installed(wheel, tmp_path_factory) -> Path:
     ).stdout.strip()
     # This environment's packages (Flask, gevent, pip, ...), after the venv's own: the wheel's
     # modules come first, and no .pth of this environment (its editable install) is read.
-    shared = [sysconfig.get_path("purelib"), *site.getsitepackages()]
+    shared = [entry for entry in sys.path if entry.endswith(("site-packages", "dist-packages"))]
     (Path(own) / "shared-environment.pth").write_text("\n".join(dict.fromkeys(shared)) + "\n")
     install = subprocess.run(
         [python, "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
