@@ -1,8 +1,8 @@
 """The coordinator: starts a server, drives the phones through the generator, measures.
 
-`run_target()` runs one server (Attune, the Flask-SocketIO floor or the Node floor) with N
-phones through the same phases and returns plain numbers; `bench.run` calls it for every size
-and server, and `tests/process/test_bench_small.py` calls it with 50 phones as a check.
+`run_target()` runs one server (Attune here, or one of the benchmark's floors, bench/floors.py)
+with N phones through the same phases and returns plain numbers; `bench.run` calls it for every
+size and server, and `tests/process/test_bench_small.py` calls it with 50 phones as a check.
 
 Phases, in order: join rush (N phones over a window), memory (RSS with N phones minus RSS
 idle), clock sync (Attune only), step fan-out (`command next`, several times), and, on Attune,
