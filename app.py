@@ -58,10 +58,9 @@ from transport.realtime import FACILITATOR_NS  # noqa: E402
 from transport.realtime import PARTICIPANT_NS  # noqa: E402
 from transport.realtime import SCREEN_NS  # noqa: E402
 from transport.realtime import Broadcaster  # noqa: E402
-from transport.resources import SOCKET_IO_FILES  # noqa: E402
 from transport.resources import static_folder  # noqa: E402
 from transport.resources import templates_folder  # noqa: E402
-from transport.resources import vendor_folder  # noqa: E402
+from transport.resources import vendor_file  # noqa: E402
 from transport.security import SECURITY_HEADERS  # noqa: E402
 from transport.security import HostGuard  # noqa: E402
 from transport.security import NestingLimitedJSON  # noqa: E402
@@ -256,9 +255,10 @@ def create_app(config: dict | None = None) -> Flask:
     @app.get("/vendor/<path:name>")
     def vendor(name: str):
         """Browser libraries installed from npm, served locally (no CDN)."""
-        if name not in SOCKET_IO_FILES:
+        found = vendor_file(name)
+        if found is None:
             return jsonify({"ok": False, "error": "no such file"}), 404
-        return send_from_directory(vendor_folder(), name, max_age=86400)
+        return send_from_directory(found.parent, found.name, max_age=86400)
 
     @app.after_request
     def secure_headers(response):

@@ -1,16 +1,16 @@
 """Where the kiosk's files are: beside app.py in a checkout, inside the package when installed.
 
 A checkout (`make run`, `python app.py`, an editable install) serves `templates/` and
-`static/` from the top of the checkout, socket.io-client's browser build from `node_modules/`
-(what `npm ci` installed), and keeps its database in `instance/`.
+`static/` from the top of the checkout, the browser libraries (socket.io-client's ES module)
+from `node_modules/` (what `npm ci` installed), and keeps its database in `instance/`.
 
 A wheel (`pip install .`, the `attune` command) carries the same files as package data of
 the `attune` package, which holds nothing else: `attune/templates`, `attune/static`, and
-`attune/vendor` for socket.io-client's build, copied there from `node_modules/` when the wheel
-is built (setup.py). They are found through `importlib.resources`, so site-packages gets no
-folders called `templates` or `static`. The database then goes to the user's data folder
-(`$XDG_DATA_HOME/attune/`, by default `~/.local/share/attune/`), so that `attune` started from
-any folder reopens the same session, as `make run` does.
+`attune/vendor` for the browser libraries (`VENDOR_FILES`), copied there from `node_modules/`
+when the wheel is built (setup.py). They are found through `importlib.resources`, so
+site-packages gets no folders called `templates` or `static`. The database then goes to the
+user's data folder (`$XDG_DATA_HOME/attune/`, by default `~/.local/share/attune/`), so that
+`attune` started from any folder reopens the same session, as `make run` does.
 """
 
 from __future__ import annotations
@@ -21,9 +21,13 @@ from pathlib import Path
 
 # The checkout when this runs from one; site-packages when installed.
 ROOT = Path(__file__).resolve().parent.parent
-# socket.io-client's browser build, as npm installs it and as the wheel carries it.
-SOCKET_IO_FILES = ("socket.io.esm.min.js", "socket.io.esm.min.js.map")
-SOCKET_IO_DIST = Path("node_modules") / "socket.io-client" / "dist"
+# Browser libraries served under /vendor/<name>: each file's folder under node_modules, where
+# npm installs it. The wheel carries each in attune/vendor (setup.py copies them); a library a
+# page starts to use is added here, and nowhere else.
+VENDOR_FILES = {
+    "socket.io.esm.min.js": "socket.io-client/dist",
+    "socket.io.esm.min.js.map": "socket.io-client/dist",
+}
 
 
 def in_checkout() -> bool:
@@ -46,9 +50,14 @@ def static_folder() -> Path:
     return ROOT / "static" if in_checkout() else _packaged("static")
 
 
-def vendor_folder() -> Path:
-    """Browser libraries from npm (socket.io-client's ESM build), served under /vendor."""
-    return ROOT / SOCKET_IO_DIST if in_checkout() else _packaged("vendor")
+def vendor_file(name: str) -> Path | None:
+    """Where the browser library file served as /vendor/`name` is; None for any other name."""
+    folder = VENDOR_FILES.get(name)
+    if folder is None:
+        return None
+    if in_checkout():
+        return ROOT / "node_modules" / folder / name
+    return _packaged("vendor") / name
 
 
 def user_data_folder() -> Path:
