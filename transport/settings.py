@@ -28,12 +28,13 @@ from pydantic import model_validator
 from transport.resources import default_database
 from transport.resources import default_database_shown
 from transport.security import trusted_networks
+from workshop.errors import AttuneError
 from workshop.phone_ids import default_phones_per_address
 
 ENV_PREFIX = "KIOSK_"
 
 
-class SettingsError(ValueError):
+class SettingsError(AttuneError, ValueError):
     """A setting has a value the kiosk cannot start with; the message says which and why."""
 
 
