@@ -10,9 +10,10 @@ STAMP_NODE := node_modules/.installed
 setup: $(STAMP_PY) $(STAMP_NODE)
 
 # constraints.txt pins every package, direct or indirect, at the version the suite passed with.
+# setuptools too: tests/process/test_wheel.py builds the wheel offline with this one.
 $(STAMP_PY): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade -c constraints.txt pip
+	$(VENV)/bin/pip install --quiet --upgrade -c constraints.txt pip setuptools
 	$(VENV)/bin/pip install --quiet -c constraints.txt --build-constraint constraints.txt -e '.[dev]'
 	touch $@
 

@@ -1,7 +1,8 @@
 """Attune: the app factory and the `python app.py` / `make run` entry point.
 
-Configuration comes in three layers, later ones winning: built-in defaults, `KIOSK_*`
-environment variables, then the mapping passed to `create_app` (tests) or the command line.
+Every setting is in one schema, transport/settings.py: its defaults, `KIOSK_*` environment
+variables, then the mapping passed to `create_app` (tests) or the command line, later ones
+winning. Installed (`pip install .`), the same `main` is the `attune` command.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ import argparse  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
-import os  # noqa: E402
 import signal  # noqa: E402
-import socket  # noqa: E402
 import sys  # noqa: E402
+import textwrap  # noqa: E402
 import unicodedata  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -53,8 +53,6 @@ from transport.descriptors import per_phone_descriptors  # noqa: E402
 from transport.descriptors import plan  # noqa: E402
 from transport.descriptors import pool_allowance  # noqa: E402
 from transport.descriptors import raise_open_file_limit  # noqa: E402
-from transport.fanout import install as install_direct_fanout  # noqa: E402
-from transport.fastclock import install as install_fast_clock  # noqa: E402
 from transport.guessing import install as install_guessing  # noqa: E402
 from transport.limits import GuessBrake  # noqa: E402
 from transport.limits import monotonic_seconds  # noqa: E402
@@ -62,6 +60,9 @@ from transport.realtime import FACILITATOR_NS  # noqa: E402
 from transport.realtime import PARTICIPANT_NS  # noqa: E402
 from transport.realtime import SCREEN_NS  # noqa: E402
 from transport.realtime import Broadcaster  # noqa: E402
+from transport.resources import static_folder  # noqa: E402
+from transport.resources import templates_folder  # noqa: E402
+from transport.resources import vendor_file  # noqa: E402
 from transport.security import SECURITY_HEADERS  # noqa: E402
 from transport.security import HostGuard  # noqa: E402
 from transport.security import NestingLimitedJSON  # noqa: E402
@@ -73,13 +74,21 @@ from transport.security import origin_checker  # noqa: E402
 from transport.security import own_host_names  # noqa: E402
 from transport.security import refuse_deep_messages  # noqa: E402
 from transport.security import trusted_networks  # noqa: E402
+from transport.settings import ACTIONS  # noqa: E402
+from transport.settings import Settings  # noqa: E402
+from transport.settings import SettingsError  # noqa: E402
+from transport.settings import env_name  # noqa: E402
+from transport.settings import expected  # noqa: E402
+from transport.settings import load as load_settings  # noqa: E402
+from transport.settings import metavar_of  # noqa: E402
+from transport.settings import option_of  # noqa: E402
+from transport.settings import shown_default  # noqa: E402
 from transport.websocket_driver import install as install_websocket_driver  # noqa: E402
 from transport.wsgi_server import kiosk_handler  # noqa: E402
 from workshop.admin import AdminAccess  # noqa: E402
 from workshop.admin import forget_clear_secrets  # noqa: E402
 from workshop.catalog import WorkshopCatalog  # noqa: E402
 from workshop.phone_ids import AddressShare  # noqa: E402
-from workshop.phone_ids import default_phones_per_address  # noqa: E402
 from workshop.script import WorkshopError  # noqa: E402
 from workshop.script import load_library  # noqa: E402
 from workshop.script import load_workshop  # noqa: E402
@@ -87,144 +96,23 @@ from workshop.service import Kiosk  # noqa: E402
 from workshop.stores import open_store  # noqa: E402
 from workshop.timer import system_clock  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent
-VENDOR_DIRS = {
-    "socket.io.esm.min.js": ROOT / "node_modules" / "socket.io-client" / "dist",
-    "socket.io.esm.min.js.map": ROOT / "node_modules" / "socket.io-client" / "dist",
-    # The studio's drag and drop (mouse and touch), as an ES module.
-    "sortable.core.esm.js": ROOT / "node_modules" / "sortablejs" / "modular",
-}
-
-DEFAULTS = {
-    "HOST": "0.0.0.0",
-    "PORT": 8000,
-    "DB": str(ROOT / "instance" / "attune.db"),
-    "WORKSHOP": None,  # path of a user's own workshop file
-    "PUBLIC_URL": None,  # worked out from the LAN address when not set
-    "ADMIN_KEY": None,  # when not set: made once, printed once, stored only as a hash
-    "ASYNC_MODE": "threading",  # `python app.py` switches to gevent
-    # Socket.IO heartbeat: a phone that locks its screen is counted out within ~25 s.
-    "PING_INTERVAL": 15,
-    "PING_TIMEOUT": 10,
-    # Far below engine.io's 1 MB default: the largest legitimate message is an answer.
-    "MAX_MESSAGE_BYTES": 16 * 1024,
-    # Request bodies of the pages and the API (forms and JSON of a few hundred bytes).
-    "MAX_BODY_BYTES": 256 * 1024,
-    # Seconds a connection gets to send a request's line and headers (wsgi_server.py).
-    "HEADER_TIMEOUT": 10,
-    # The performance goal: a hall of 5,000 phones in one session.
-    "MAX_PARTICIPANTS": 5000,
-    # Phones of one session one remote address may hold, and new phone ids it may get an
-    # hour; unset: max(20, MAX_PARTICIPANTS / 20) (workshop/phone_ids.py); 0: no limit.
-    "PHONES_PER_ADDRESS": None,
-    "ALLOWED_HOSTS": "",  # extra host names, comma-separated (a reverse proxy's name)
-    "ALLOWED_ORIGINS": "",  # extra browser origins for Socket.IO, comma-separated
-    "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers count
-    # Addresses (or CIDR networks) those proxies connect from; empty: this machine (loopback).
-    "TRUSTED_PROXY_ADDRESSES": "",
-    # The guessing brake: wrong join codes (or console links, or admin keys) an address may
-    # try at once, and the seconds in which that many are forgiven again (guessing.py).
-    "GUESS_LIMIT": 20,
-    "GUESS_WINDOW": 60,
-    "RETENTION_DAYS": 30,  # answers are deleted this long after a session (0: when it ends)
-    # redis://... : several processes share broadcasts (Flask-SocketIO's message queue),
-    # presence and signals through Redis; the database must then be PostgreSQL.
-    "MESSAGE_QUEUE": "",
-    # Broadcasts written straight to idle websockets (fanout.py); 0 turns it off.
-    "DIRECT_FANOUT": 1,
-    # Clock pings answered where a websocket is read (fastclock.py); 0 turns it off.
-    "FAST_CLOCK": 1,
-}
-
-ENV_KEYS = (
-    "HOST",
-    "PORT",
-    "DB",
-    "WORKSHOP",
-    "PUBLIC_URL",
-    "ADMIN_KEY",
-    "ASYNC_MODE",
-    "MAX_PARTICIPANTS",
-    "PHONES_PER_ADDRESS",
-    "ALLOWED_HOSTS",
-    "ALLOWED_ORIGINS",
-    "TRUSTED_PROXIES",
-    "TRUSTED_PROXY_ADDRESSES",
-    "GUESS_LIMIT",
-    "GUESS_WINDOW",
-    "RETENTION_DAYS",
-    "MESSAGE_QUEUE",
-    "DIRECT_FANOUT",
-    "MAX_BODY_BYTES",
-    "HEADER_TIMEOUT",
-    "FAST_CLOCK",
-)
-INT_KEYS = (
-    "RETENTION_DAYS",
-    "PORT",
-    "PING_INTERVAL",
-    "PING_TIMEOUT",
-    "MAX_MESSAGE_BYTES",
-    "MAX_PARTICIPANTS",
-    "TRUSTED_PROXIES",
-    "DIRECT_FANOUT",
-    "MAX_BODY_BYTES",
-    "HEADER_TIMEOUT",
-    "FAST_CLOCK",
-    "GUESS_LIMIT",
-    "GUESS_WINDOW",
-)
-
-
-def lan_address() -> str:
-    """This machine's address on the local network, for links that phones can open.
-
-    Connecting a UDP socket sends nothing; it only asks the kernel which interface would
-    route to an outside address, which is the one the Wi-Fi's phones can reach.
-    """
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never used, only routed
-        return probe.getsockname()[0]
-    except OSError:
-        return "127.0.0.1"
-    finally:
-        probe.close()
-
-
-def _settings(config: dict | None) -> dict:
-    settings = dict(DEFAULTS)
-    for key in ENV_KEYS:
-        value = os.environ.get(f"KIOSK_{key}")
-        if value:
-            settings[key] = value
-    settings.update(config or {})
-    for key in INT_KEYS:
-        settings[key] = int(settings[key])
-    if settings["PHONES_PER_ADDRESS"] in (None, ""):
-        settings["PHONES_PER_ADDRESS"] = default_phones_per_address(settings["MAX_PARTICIPANTS"])
-    settings["PHONES_PER_ADDRESS"] = max(0, int(settings["PHONES_PER_ADDRESS"]))
-    if not settings["PUBLIC_URL"]:
-        host = settings["HOST"]
-        if host in ("0.0.0.0", "::", ""):
-            host = lan_address()
-        settings["PUBLIC_URL"] = f"http://{host}:{settings['PORT']}"
-    return settings
-
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the kiosk: the Flask app, its Socket.IO server, store and workshops.
 
     `config` overrides defaults and environment; tests pass `DB`, `ADMIN_KEY`, `CLOCK`, ...
+
+    :raise SettingsError: a setting has a value the kiosk cannot take (the message names it).
     """
-    settings = _settings(config)
-    app = Flask(__name__, static_folder="static", template_folder="templates")
+    settings = load_settings(config)
+    app = Flask(
+        __name__, static_folder=str(static_folder()), template_folder=str(templates_folder())
+    )
     # `module_preloads("js/phone.js")` in a template: every module that page will import.
     app.jinja_env.globals["module_preloads"] = ModuleGraph(
         Path(app.static_folder), app.static_url_path + "/"
     ).preloads
     app.config.update(settings)
-    app.config["JSON_SORT_KEYS"] = False
 
     extra = [settings["WORKSHOP"]] if settings["WORKSHOP"] else []
     library = load_library(extra)
@@ -254,7 +142,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
     socketio = SocketIO(
         app,
-        async_mode=settings["ASYNC_MODE"],
+        # `python app.py` and `attune` run gevent; tests and tools the default, real threads.
+        async_mode=settings.get("ASYNC_MODE") or "threading",
         ping_interval=settings["PING_INTERVAL"],
         ping_timeout=settings["PING_TIMEOUT"],
         max_http_buffer_size=settings["MAX_MESSAGE_BYTES"],
@@ -264,13 +153,19 @@ def create_app(config: dict | None = None) -> Flask:
         message_queue=settings["MESSAGE_QUEUE"] or None,
         json=NestingLimitedJSON(),
     )
-    # First the driver that ends each websocket cleanly; the next two subclass it.
+    # Layers of engine.io's websocket driver, each in its own place whatever the order here
+    # (websocket_driver.add_layer).
     install_websocket_driver(socketio)
     cap_websocket_messages(socketio, settings["MAX_MESSAGE_BYTES"])
     cap_socketio_bodies(socketio, settings["MAX_MESSAGE_BYTES"])
     refuse_deep_messages(socketio)
     cap_request_bodies(app, settings["MAX_BODY_BYTES"])
-    direct_writer = install_direct_fanout(socketio) if settings["DIRECT_FANOUT"] else None
+    direct_writer = None
+    if settings["DIRECT_FANOUT"]:
+        # Imported only when on: it reads engine.io's and simple-websocket's internals.
+        from transport.fanout import install as install_direct_fanout
+
+        direct_writer = install_direct_fanout(socketio)
     descriptors = DescriptorCount()
     limit = open_file_limit()
     # Before engine.io: a connection that cannot be served is refused before its upgrade.
@@ -291,13 +186,14 @@ def create_app(config: dict | None = None) -> Flask:
     socketio.on_namespace(participants)
     socketio.on_namespace(FacilitatorNamespace(FACILITATOR_NS))
     socketio.on_namespace(ScreenNamespace(SCREEN_NS))
-    fast_clock = (
-        install_fast_clock(
+    fast_clock = None
+    if settings["FAST_CLOCK"] and direct_writer is not None:
+        # Like fanout.py, only imported when on (it needs fanout.py's writer).
+        from transport.fastclock import install as install_fast_clock
+
+        fast_clock = install_fast_clock(
             socketio, direct_writer, service, [PARTICIPANT_NS, FACILITATOR_NS, SCREEN_NS]
         )
-        if settings["FAST_CLOCK"]
-        else None
-    )
     if limit:
         # Measured now, with the store and everything else open; the listening socket is
         # opened later, by `run`.
@@ -365,10 +261,10 @@ def create_app(config: dict | None = None) -> Flask:
     @app.get("/vendor/<path:name>")
     def vendor(name: str):
         """Browser libraries installed from npm, served locally (no CDN)."""
-        folder = VENDOR_DIRS.get(name)
-        if folder is None:
+        found = vendor_file(name)
+        if found is None:
             return jsonify({"ok": False, "error": "no such file"}), 404
-        return send_from_directory(folder, name, max_age=86400)
+        return send_from_directory(found.parent, found.name, max_age=86400)
 
     @app.after_request
     def secure_headers(response):
@@ -427,15 +323,9 @@ class _Cluster:
 
 
 def _cluster(settings: dict) -> _Cluster | None:
+    # The settings made sure a message queue comes with a shared (PostgreSQL) database.
     url = settings["MESSAGE_QUEUE"]
-    if not url:
-        return None
-    if not str(settings["DB"]).startswith(("postgresql://", "postgres://")):
-        raise ValueError(
-            "KIOSK_MESSAGE_QUEUE needs a shared database: set KIOSK_DB=postgresql://... "
-            "(SQLite belongs to one process)"
-        )
-    return _Cluster(url)
+    return _Cluster(url) if url else None
 
 
 def _heartbeat(socketio: SocketIO, cluster: _Cluster) -> None:
@@ -552,33 +442,61 @@ def capacity_notice(ceiling: Ceiling | None, wanted: int, hard_limit: int | None
     return "\n".join(lines)
 
 
+def _plain(text: str) -> str:
+    """Text of the schema as a terminal shows it (without Markdown's backticks)."""
+    return text.replace("`", "")
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    """Command-line options; each also reads its KIOSK_* environment variable."""
-    parser = argparse.ArgumentParser(description="Run the Attune workshop kiosk.")
-    parser.add_argument("--host", help="address to listen on (KIOSK_HOST, default 0.0.0.0)")
-    parser.add_argument("--port", type=int, help="port (KIOSK_PORT, default 8000)")
-    parser.add_argument("--db", help="SQLite file (KIOSK_DB, default instance/attune.db)")
-    parser.add_argument("--workshop", help="your own workshop YAML file (KIOSK_WORKSHOP)")
-    parser.add_argument(
-        "--public-url", help="base URL phones use, e.g. https://kiosk.lan (KIOSK_PUBLIC_URL)"
+    """Command-line options, from the settings schema; --help lists every KIOSK_* variable."""
+    variables = "\n".join(
+        f"  {env_name(name)}\n"
+        + textwrap.fill(
+            f"{_plain(field.description)}; default {_plain(shown_default(name))}"
+            + ("" if expected(name) == "text" else f"; takes {expected(name)}"),
+            width=92,
+            initial_indent=" " * 6,
+            subsequent_indent=" " * 6,
+        )
+        for name, field in Settings.model_fields.items()
     )
-    parser.add_argument(
-        "--no-secrets",
-        action="store_true",
-        help="print no admin key and no console link, for logs others read (KIOSK_QUIET_SECRETS=1)",
+    parser = argparse.ArgumentParser(
+        prog="attune" if Path(sys.argv[0]).name == "attune" else None,
+        description="Run the Attune workshop kiosk.",
+        epilog="Every setting is also an environment variable (an option given here wins):\n"
+        + variables,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--new-admin-key",
-        action="store_true",
-        help="make a new admin key, print it once, sign every browser out, and exit",
-    )
+    for name, field in Settings.model_fields.items():
+        option = option_of(name)
+        if not option:
+            continue
+        help_text = (
+            f"{_plain(field.description)} ({env_name(name)}; default {_plain(shown_default(name))})"
+        )
+        if field.annotation is bool:
+            parser.add_argument(option, dest=name, action="store_true", help=help_text)
+        else:
+            parser.add_argument(option, dest=name, metavar=metavar_of(name), help=help_text)
+    for option, help_text in ACTIONS:
+        parser.add_argument(option, action="store_true", help=help_text)
     return parser.parse_args(argv)
 
 
-def quiet_secrets(args: argparse.Namespace) -> bool:
-    """Whether to print no secret: `--no-secrets` or KIOSK_QUIET_SECRETS (1, true, yes)."""
-    flag = os.environ.get("KIOSK_QUIET_SECRETS", "").strip().lower()
-    return args.no_secrets or flag not in ("", "0", "false", "no")
+def settings_from(args: argparse.Namespace) -> dict:
+    """The settings `python app.py` / `attune` runs with: the options given, the environment.
+
+    :raise SettingsError: a value is not one its setting takes (the message names it).
+    """
+    # gevent, and long-lived objects kept out of full garbage collections (realtime.py).
+    overrides: dict = {"ASYNC_MODE": "gevent", "FREEZE_GC": True}
+    options = {}
+    for name in Settings.model_fields:
+        value = getattr(args, name, None)
+        if value not in (None, False):
+            overrides[name] = value
+            options[name] = option_of(name)
+    return load_settings(overrides, options=options)
 
 
 def secret_lines(app: Flask, code: str, token: str | None, shown_key: str | None) -> str:
@@ -622,12 +540,11 @@ def secret_lines(app: Flask, code: str, token: str | None, shown_key: str | None
     return "\n".join(lines) + "\n"
 
 
-def new_admin_key(overrides: dict) -> int:
+def new_admin_key(settings: dict) -> int:
     """`--new-admin-key`: replace the admin key, print the new one once, end every sign-in.
 
     It takes effect at once, in a kiosk already running on the same database too.
     """
-    settings = _settings(overrides)
     if settings["ADMIN_KEY"]:
         print(
             "KIOSK_ADMIN_KEY is set, and it is the admin key: change it there. Browsers signed "
@@ -653,26 +570,20 @@ def new_admin_key(overrides: dict) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Start the kiosk with gevent, open the launch session and print its links."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = settings_from(args)
+    except SettingsError as problem:
+        print(f"Cannot start: {problem}", file=sys.stderr)
+        return 2
     # Every phone holds a descriptor or two: take all the open files the system allows.
     raise_open_file_limit()
-    # gevent, and long-lived objects kept out of full garbage collections (realtime.py).
-    overrides: dict = {"ASYNC_MODE": "gevent", "FREEZE_GC": True}
-    for key, value in (
-        ("HOST", args.host),
-        ("PORT", args.port),
-        ("DB", args.db),
-        ("WORKSHOP", args.workshop),
-        ("PUBLIC_URL", args.public_url),
-    ):
-        if value is not None:
-            overrides[key] = value
     if args.new_admin_key:
-        return new_admin_key(overrides)
-    quiet = quiet_secrets(args)
-    workshop_path = overrides.get("WORKSHOP") or os.environ.get("KIOSK_WORKSHOP")
+        return new_admin_key(settings)
+    quiet = settings["QUIET_SECRETS"]
+    workshop_path = settings["WORKSHOP"]
     try:
         launch_workshop = load_workshop(workshop_path).id if workshop_path else "calm-and-connect"
-        app = create_app(overrides)
+        app = create_app(settings)
     except WorkshopError as problem:
         print(
             "Cannot start: the workshop file is not valid.\n"

@@ -18,19 +18,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.driver import AttuneTarget  # noqa: E402
-from bench.driver import Config  # noqa: E402
-from bench.driver import Generator  # noqa: E402
-from bench.driver import prepare  # noqa: E402
-from bench.driver import rss_kb  # noqa: E402
-from bench.driver import run_target_sync  # noqa: E402
+from bench.floors import prepare  # noqa: E402
 from bench.payloads import WORKSHOP  # noqa: E402
-from tests.cluster.services import NginxServer  # noqa: E402
-from tests.cluster.services import RedisServer  # noqa: E402
-from tests.live import LiveServer  # noqa: E402
-from tests.live import free_port  # noqa: E402
-from tests.postgres import PostgresCluster  # noqa: E402
-from tests.postgres import _postgres_bin_dir  # noqa: E402
+from harness.live import LiveServer  # noqa: E402
+from harness.live import free_port  # noqa: E402
+from harness.load import AttuneTarget  # noqa: E402
+from harness.load import Config  # noqa: E402
+from harness.load import Generator  # noqa: E402
+from harness.load import rss_kb  # noqa: E402
+from harness.load import run_target_sync  # noqa: E402
+from harness.postgres import PostgresCluster  # noqa: E402
+from harness.postgres import postgres_bin_dir  # noqa: E402
+from harness.services import NginxServer  # noqa: E402
+from harness.services import RedisServer  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -55,7 +55,7 @@ class ClusterTarget(AttuneTarget):
 
     def start(self) -> None:
         self.redis = RedisServer(self.workdir / "redis").start()
-        self.pg = PostgresCluster(_postgres_bin_dir()).start()
+        self.pg = PostgresCluster(postgres_bin_dir()).start()
         self.dsn = self.pg.create_database()
         public = f"http://127.0.0.1:{self.port}"
         self.kiosks = [

@@ -10,36 +10,11 @@ maps are left out: only developer tools fetch them.
 
 from __future__ import annotations
 
-import re
-from html.parser import HTMLParser
-from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
 import requests
 
-_JS_IMPORT = re.compile(
-    r"""(?:\bimport\s*(?:[\w*{}\s,$]+\s*from\s*)?|\bexport\s*[\w*{}\s,$]*\s*from\s*|"""
-    r"""\bimport\s*\(\s*)["']([^"']+)["']"""
-)
-_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)|@import\s+["']([^"']+)["']""")
-
-
-class _Assets(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        attrs = dict(attrs)
-        if tag in ("script", "img", "source", "audio", "video") and attrs.get("src"):
-            self.found.append(attrs["src"])
-        elif tag == "link" and attrs.get("href"):
-            rel = (attrs.get("rel") or "").lower()
-            if any(
-                r in rel for r in ("stylesheet", "modulepreload", "preload", "icon", "manifest")
-            ):
-                self.found.append(attrs["href"])
-
+from harness.pages import walk
 
 PHONE_ENCODINGS = "gzip, deflate, br"
 
@@ -76,7 +51,6 @@ def _entry(path: str, response, wire: int, text: str) -> dict:
 
 def cold_load(base_url: str, code: str) -> dict:
     """The phone page and everything it loads: `{ok, total_bytes, files: [...]}`."""
-    origin = urlsplit(base_url).netloc
     session = requests.Session()
     page_url = f"{base_url}/j/{code}"
     page, wire, text = _fetch(session, page_url, allow_redirects=False)
@@ -89,32 +63,13 @@ def cold_load(base_url: str, code: str) -> dict:
             "plain_bytes": files[0]["plain"],
             "files": files,
         }
-    parser = _Assets()
-    parser.feed(text)
-    queue = [urljoin(page_url, ref) for ref in parser.found]
-    seen = set()
-    while queue:
-        url = queue.pop(0)
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or parts.netloc != origin or url in seen:
-            continue
-        if parts.path.endswith(".map"):
-            continue
-        seen.add(url)
+
+    def fetch(url: str) -> tuple[int, str, str]:
         response, wire, text = _fetch(session, url)
-        files.append(_entry(parts.path, response, wire, text))
-        if response.status_code != 200:
-            continue
-        kind = response.headers.get("Content-Type", "")
-        if "javascript" in kind or parts.path.endswith((".js", ".mjs")):
-            for ref in _JS_IMPORT.findall(text):
-                if ref.startswith((".", "/")):
-                    queue.append(urljoin(url, ref))
-        elif "css" in kind or parts.path.endswith(".css"):
-            for a, b in _CSS_URL.findall(text):
-                ref = a or b
-                if not ref.startswith("data:"):
-                    queue.append(urljoin(url, ref))
+        files.append(_entry(urlsplit(url).path, response, wire, text))
+        return response.status_code, response.headers.get("Content-Type", ""), text
+
+    walk(page_url, text, fetch)
     return {
         "ok": all(f["status"] == 200 for f in files),
         "reason": "",

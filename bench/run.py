@@ -23,18 +23,18 @@ import time
 import traceback
 from pathlib import Path
 
-from bench.driver import ROOT
-from bench.driver import WORKSHOP
-from bench.driver import Config
-from bench.driver import Generator
-from bench.driver import make_targets
-from bench.driver import prepare
-from bench.driver import run_target
+from bench.floors import make_targets
+from bench.floors import prepare
 from bench.pageweight import cold_load
 from bench.profile import Profiler
 from bench.report import markdown
 from bench.report import noise
-from tests.live import LiveServer
+from harness.live import LiveServer
+from harness.load import ROOT
+from harness.load import WORKSHOP
+from harness.load import Config
+from harness.load import Generator
+from harness.load import run_target
 from transport.descriptors import raise_open_file_limit
 
 RESULTS = ROOT / "bench" / "results"

@@ -30,8 +30,8 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.live import LiveServer  # noqa: E402
-from tests.live import phone_cookie  # noqa: E402
+from harness.live import LiveServer  # noqa: E402
+from harness.live import phone_cookie  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -153,7 +153,7 @@ class Soak:
         self.problems: list[str] = []
         self.lock = threading.Lock()
         self.workdir = Path(tempfile.mkdtemp(prefix="attune-soak-"))
-        # Its phones all come from 127.0.0.1: no per-address share (bench/driver.py says why).
+        # Its phones all come from 127.0.0.1: no per-address share (harness/load.py says why).
         self.kiosk = LiveServer(self.workdir / "soak.db", env={"KIOSK_PHONES_PER_ADDRESS": "0"})
 
     def count(self, what: str, n: int = 1) -> None:

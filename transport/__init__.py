@@ -7,5 +7,7 @@ connections honest:
 - `wsgi_server`, `websocket_driver`, `fanout`, `fastclock`: gevent's server, one descriptor per
   websocket, broadcasts written straight to idle sockets, clock pings answered where they are read;
 - `security`: hosts, origins, headers and body caps; `guessing` and `limits`: the guessing brake
-  and the per-connection flood limits; `descriptors`: the open-file ceiling and a full room.
+  and the per-connection flood limits; `descriptors`: the open-file ceiling and a full room;
+- `settings`: every setting in one schema; `resources`: where the pages' files and the
+  database are (checkout or installed); `command`: the installed `attune` command.
 """

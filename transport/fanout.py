@@ -27,8 +27,11 @@ with a snapshot, which is what it does after any lost broadcast (docs/protocol.m
 
 This reads library internals (engine.io's socket and queue, simple-websocket's socket), so
 `install()` checks them and leaves everything as it was when they do not look as expected;
-`KIOSK_DIRECT_FANOUT=0` turns it off. It is used with gevent only: with real threads the
-check and the write could be interleaved with a writer thread.
+its layer of the websocket driver goes in through `websocket_driver.add_layer`, which checks
+the driver and composes it with the other modules' layers in whatever order they come.
+`KIOSK_DIRECT_FANOUT=0` turns it off: app.py then never imports this module, so none of
+those internals is touched. It is used with gevent only: with real threads the check and the
+write could be interleaved with a writer thread.
 
 The same websocket wrapper also lets one other module see each message before engine.io
 does (`DirectWriter.early_reader`): fastclock.py answers clock pings there, through the same
@@ -43,7 +46,7 @@ import socket
 import struct
 from collections.abc import Callable
 
-from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+from transport.websocket_driver import add_layer
 
 log = logging.getLogger("attune.fanout")
 
@@ -165,13 +168,15 @@ class WholeWrites:
         return len(data)
 
 
-def _wire_tracking_driver(driver, writer: DirectWriter):
-    """A subclass of engine.io's websocket wrapper that tells whether its writer is sending.
+def _wire_tracking_layer(writer: DirectWriter):
+    """A layer of engine.io's websocket wrapper that tells whether its writer is sending.
 
     It also shows each message it reads to `writer.early_reader` before engine.io gets it.
     """
 
-    class TrackedWebSocket(driver):
+    class TrackedWebSocket:
+        layer = "tracks writes"
+
         def __init__(self, handler, server, *args, **kwargs):
             super().__init__(handler, server, *args, **kwargs)
             self.sending = False
@@ -239,15 +244,13 @@ def install(socketio) -> DirectWriter | None:
     eio = server.eio
     if eio.async_mode != "gevent":
         return None
-    driver = eio._async.get("websocket")
-    if not isinstance(driver, type) or not issubclass(driver, SimpleWebSocketWSGI):
-        log.warning("direct broadcast writes are off: unexpected websocket driver %r", driver)
-        return None
     queued_send = getattr(server, "_send_eio_packet", None)
-    if queued_send is None or not hasattr(eio, "sockets"):
-        return None  # pragma: no cover - a library version this was not written for
+    if not callable(queued_send) or not isinstance(getattr(eio, "sockets", None), dict):
+        log.warning("direct broadcast writes are off: python-socketio is not as expected")
+        return None
     writer = DirectWriter(eio)
-    eio._async = {**eio._async, "websocket": _wire_tracking_driver(driver, writer)}
+    if not add_layer(socketio, _wire_tracking_layer(writer)):
+        return None  # add_layer said why
 
     def send_eio_packet(eio_sid, eio_pkt):
         if eio_pkt.binary or not writer.write(eio_sid, _frame_of(eio_pkt)):

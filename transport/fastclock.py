@@ -59,6 +59,7 @@ from transport.fanout import DirectWriter
 from transport.fanout import Outcome
 from transport.fanout import text_frame
 from transport.fanout import websocket_of
+from transport.websocket_driver import add_layer
 from workshop.service import Kiosk
 
 log = logging.getLogger("attune.fastclock")
@@ -171,8 +172,8 @@ def switch_on_kernel_stamps() -> tuple[socket.socket | None, str]:
     return None, problem
 
 
-def _prompt_driver(driver, stamped: bool):
-    """A subclass of the websocket wrapper that sends at once and, if `stamped`, reads stamped.
+def _prompt_layer(stamped: bool):
+    """A layer of the websocket wrapper that sends at once and, if `stamped`, reads stamped.
 
     Without TCP_NODELAY the kernel holds a small answer back while an earlier frame of the
     same connection is unacknowledged (Nagle), up to the client's delayed ACK (40 ms on
@@ -180,7 +181,8 @@ def _prompt_driver(driver, stamped: bool):
     would be that far off. Node's `ws` sets it on every socket; this sets it on websockets.
     """
 
-    class PromptWebSocket(driver):
+    class PromptWebSocket:
+        layer = "prompt reads"
         _prepared = False
 
         def wait(self):
@@ -381,12 +383,13 @@ def install(
         log.warning("clock pings go through the Socket.IO event path: %s", problem)
         return None
     answerer = ClockAnswerer(server, writer, service, namespaces)
-    writer.early_reader = answerer.answer
     answerer.stamp_keeper, unstamped = switch_on_kernel_stamps()
     if unstamped:
         log.info("clock answers are stamped just before sending: %s", unstamped)
     answerer.stamped = not unstamped
-    eio = server.eio
-    driver = _prompt_driver(eio._async["websocket"], answerer.stamped)
-    eio._async = {**eio._async, "websocket": driver}
+    if not add_layer(socketio, _prompt_layer(answerer.stamped)):
+        if answerer.stamp_keeper is not None:
+            answerer.stamp_keeper.close()
+        return None  # add_layer said why
+    writer.early_reader = answerer.answer
     return answerer

@@ -24,6 +24,7 @@ from werkzeug.exceptions import LengthRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from transport.websocket_driver import add_layer
 from workshop.errors import AttuneError
 
 log = logging.getLogger("attune.security")
@@ -211,26 +212,26 @@ def origin_checker(public_url: str, extra_origins):
     return check
 
 
-def cap_websocket_messages(socketio, limit: int) -> None:
+def cap_websocket_messages(socketio, limit: int) -> bool:
     """Make the WebSocket layer refuse frames over `limit` bytes while reading them.
 
     engine.io checks `max_http_buffer_size` only after a whole message is in memory, and its
     gevent and threading drivers give simple-websocket no `max_message_size`, so a 64 MB frame
-    would be buffered before it is refused. The driver class is swapped for one that passes
-    the limit down; simple-websocket then closes the connection (1009) as the frame arrives.
+    would be buffered before it is refused. A layer of the driver passes the limit down
+    (`websocket_driver.add_layer`, which first checks that engine.io's driver keeps the
+    arguments for simple-websocket and that simple-websocket takes this one); simple-websocket
+    then closes the connection (1009) as the frame arrives. False, with a warning, when the
+    libraries are not as expected: messages are then refused only once read whole.
     """
-    eio = socketio.server.eio
-    driver = eio._async.get("websocket")
-    if driver is None or not hasattr(driver, "__init__"):
-        return
 
-    class CappedWebSocket(driver):
-        def __init__(self, handler, server):
-            super().__init__(handler, server)
-            if hasattr(self, "server_args"):
-                self.server_args["max_message_size"] = limit
+    class CappedWebSocket:
+        layer = "caps messages"
 
-    eio._async = {**eio._async, "websocket": CappedWebSocket}
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.server_args["max_message_size"] = limit
+
+    return add_layer(socketio, CappedWebSocket)
 
 
 def cap_request_bodies(app, limit: int) -> None:

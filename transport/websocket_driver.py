@@ -32,35 +32,153 @@ after the phone is gone:
   input stream is closed, so pywsgi closes the connection at once, and so is the websocket's
   own socket, which also wakes its reader if it is still waiting.
 
-`install()` puts a subclass of engine.io's driver in its place. It is installed before the
-other drivers' subclasses (`security.cap_websocket_messages`, `fanout`), which build on it.
+Layers. Four modules change what engine.io's driver does: this one (ending cleanly), security.py
+(capping message sizes), fanout.py (tracking writes) and fastclock.py (prompt, stamped reads).
+Each hands `add_layer()` a mixin; the driver in engine.io's slot is always the library's own
+class with every layer added so far on top, in the order of `LAYERS`, whatever order they
+were added in: no layer replaces another, and app.py may add them in any order. The slot and
+the driver are engine.io's internals, so before the first layer goes in, `library_problem()`
+checks that they look as these layers expect; when they do not, nothing is changed. The
+private modules are imported only then, and only by the modules whose layers are on.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import socket
+import weakref
 
 import simple_websocket
-from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
-from simple_websocket.ws import Base as WebSocketBase
-from wsproto import ConnectionType
 
 log = logging.getLogger("attune.websocket")
 
 # How long a client may take to answer the kiosk's close frame before its connection is cut.
 CLOSE_GRACE_SECONDS = 2.0
 
+# The layers a websocket driver may get, from the library's class outwards: a layer's
+# methods run before those of the layers listed above it, and call them through `super()`.
+# This one must be innermost, since its `__call__` takes the place of the library's.
+LAYERS = (
+    "ends cleanly",  # this module: one descriptor, cut when a client does not close
+    "caps messages",  # security.cap_websocket_messages: frames over the limit refused as read
+    "tracks writes",  # fanout.py: whether the writer is sending; messages shown early
+    "prompt reads",  # fastclock.py: TCP_NODELAY and the kernel's arrival stamps
+)
 
-class _OwnSocketServer(simple_websocket.Server):
+
+class _Composition:
+    """engine.io's own driver class for one server, and the layers added on top of it."""
+
+    def __init__(self, library: type):
+        self.library = library
+        self.layers: list[type] = []
+        self.driver: type = library
+
+
+# engine.io server -> its composition; forgotten with the server.
+_COMPOSITIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _no_application(_ws) -> None:
+    """What a probe driver would run: nothing (it never runs)."""
+
+
+def library_problem(driver) -> str:
+    """Empty when `driver` is engine.io's simple-websocket driver as the layers expect it.
+
+    Else what is not as expected. The layers subclass it, pass its constructor
+    `(handler, server)`, and add to the keyword arguments it keeps for simple-websocket's
+    server (`server_args`), which must accept `max_message_size`.
+    """
+    # engine.io's private module, imported only when some layer is about to be added.
+    from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+
+    if not isinstance(driver, type) or not issubclass(driver, SimpleWebSocketWSGI):
+        return f"unexpected websocket driver {driver!r}"
+    for name in ("close", "send", "wait"):
+        if not callable(getattr(driver, name, None)):
+            return f"the websocket driver has no {name}()"
+    try:
+        probe = driver(_no_application, None)
+    except Exception as problem:
+        return f"the websocket driver is not made as (handler, server): {problem!r}"
+    if not isinstance(getattr(probe, "server_args", None), dict):
+        return "the websocket driver keeps no keyword arguments for simple-websocket"
+    accepted = inspect.signature(simple_websocket.Server.__init__).parameters
+    if "max_message_size" not in accepted:
+        return "simple-websocket's server takes no max_message_size"
+    return ""
+
+
+def add_layer(socketio, layer: type) -> bool:
+    """Put `layer` (a mixin naming its place in `LAYERS`) into this server's websocket driver.
+
+    The driver becomes the library's class under every layer added so far, in `LAYERS`
+    order, so the order of the calls does not matter. False, with a warning and nothing
+    changed, when the library's driver does not look as expected (`library_problem`) or
+    something else replaced the driver since the last layer went in.
+
+    :raise ValueError: the layer names no place in `LAYERS`, or one that is taken.
+    """
+    if getattr(layer, "layer", None) not in LAYERS:
+        raise ValueError(f"{layer.__name__} names no layer of {LAYERS}")
+    eio = socketio.server.eio
+    current = eio._async.get("websocket")
+    composition = _COMPOSITIONS.get(eio)
+    if composition is None:
+        problem = library_problem(current)
+        if problem:
+            log.warning("websocket driver left as it is, without %r: %s", layer.layer, problem)
+            return False
+        composition = _COMPOSITIONS[eio] = _Composition(current)
+    elif current is not composition.driver:
+        log.warning("websocket driver left as it is, without %r: now %r", layer.layer, current)
+        return False
+    if any(added.layer == layer.layer for added in composition.layers):
+        raise ValueError(f"the {layer.layer!r} layer is in this driver already")
+    composition.layers.append(layer)
+    outermost_first = sorted(
+        composition.layers, key=lambda added: LAYERS.index(added.layer), reverse=True
+    )
+    if outermost_first[0] is layer:
+        # The usual case: on top of the driver as it was, which stays its base class.
+        bases = (layer, composition.driver)
+    else:
+        # Below a layer already there: the driver is made again from the library's class.
+        bases = (*outermost_first, composition.library)
+    composition.driver = type(
+        "AttuneWebSocket",
+        bases,
+        {"__module__": __name__, "__doc__": "engine.io's websocket driver with Attune's layers."},
+    )
+    eio._async = {**eio._async, "websocket": composition.driver}
+    return True
+
+
+def layers_of(socketio) -> list[str]:
+    """The layers of this server's websocket driver, outermost first (none: the library's own)."""
+    composition = _COMPOSITIONS.get(socketio.server.eio)
+    if composition is None:
+        return []
+    return [c.__dict__["layer"] for c in composition.driver.__mro__ if "layer" in c.__dict__]
+
+
+def _own_socket_server():
     """simple-websocket's server side, on the connection's own socket rather than a `dup()`."""
+    # simple-websocket's base class and wsproto's connection type: internals, needed only here.
+    from simple_websocket.ws import Base as WebSocketBase
+    from wsproto import ConnectionType
 
-    def __init__(self, environ, sock, **kwargs):
-        # What `simple_websocket.Server.__init__` sets, but for the socket it would duplicate.
-        self.environ = environ
-        self.subprotocols = []
-        self.mode = "gevent"
-        WebSocketBase.__init__(self, sock, connection_type=ConnectionType.SERVER, **kwargs)
+    class OwnSocketServer(simple_websocket.Server):
+        def __init__(self, environ, sock, **kwargs):
+            # What `simple_websocket.Server.__init__` sets, but for the socket it would dup().
+            self.environ = environ
+            self.subprotocols = []
+            self.mode = "gevent"
+            WebSocketBase.__init__(self, sock, connection_type=ConnectionType.SERVER, **kwargs)
+
+    return OwnSocketServer
 
 
 def connection_socket(environ):
@@ -73,10 +191,12 @@ def connection_socket(environ):
     return getattr(getattr(stream, "raw", None), "_sock", None)
 
 
-def _ending_cleanly(driver):
-    """A subclass of engine.io's websocket driver: one descriptor, ending with the websocket."""
+def _ending_cleanly():
+    """The layer of engine.io's websocket driver: one descriptor, ending with the websocket."""
+    own_socket_server = _own_socket_server()
 
-    class CleanEndWebSocket(driver):
+    class CleanEndWebSocket:
+        layer = "ends cleanly"
         # Read by `descriptors.per_phone_descriptors` (and by the kiosk's phone ceiling).
         descriptors_per_connection = 1
 
@@ -94,7 +214,7 @@ def _ending_cleanly(driver):
                     self._ended = True
             try:
                 # The handshake: on failure nothing was sent yet, and an HTTP answer is due.
-                self.ws = _OwnSocketServer(environ, sock, **self.server_args)
+                self.ws = own_socket_server(environ, sock, **self.server_args)
             except BaseException:
                 self._ended = True
                 raise
@@ -140,13 +260,10 @@ def _ending_cleanly(driver):
 
 
 def install(socketio) -> bool:
-    """Use the cleanly ending driver for this Flask-SocketIO server; False where not gevent."""
-    eio = socketio.server.eio
-    if eio.async_mode != "gevent":
+    """Make this Flask-SocketIO server's websockets end cleanly; False where not gevent.
+
+    Also False when engine.io's driver is not as expected (see `add_layer`).
+    """
+    if socketio.server.eio.async_mode != "gevent":
         return False
-    driver = eio._async.get("websocket")
-    if not isinstance(driver, type) or not issubclass(driver, SimpleWebSocketWSGI):
-        log.warning("websocket driver left as it is: unexpected driver %r", driver)
-        return False
-    eio._async = {**eio._async, "websocket": _ending_cleanly(driver)}
-    return True
+    return add_layer(socketio, _ending_cleanly())

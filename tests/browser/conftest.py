@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.live import LiveServer
 from tests.conftest import TINY
-from tests.live import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

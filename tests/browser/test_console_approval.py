@@ -6,8 +6,8 @@ Its own kiosk, with a workshop whose words answers wait for approval.
 import pytest
 from playwright.sync_api import expect
 
+from harness.live import LiveServer
 from tests.conftest import FIXTURES
-from tests.live import LiveServer
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
+from harness.live import phone_cookie
 from tests.browser.conftest import PROJECTOR
-from tests.live import phone_cookie
 
 SAVOUR = 3  # a plain 30-second countdown that moves on by itself
 

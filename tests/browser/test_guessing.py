@@ -12,12 +12,12 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from harness.live import ADMIN_KEY
+from harness.live import LiveServer
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import PROJECTOR
 from tests.browser.conftest import Pages
 from tests.conftest import TINY
-from tests.live import ADMIN_KEY
-from tests.live import LiveServer
 
 LAPTOP = {"width": 1366, "height": 768}
 

@@ -5,8 +5,8 @@ import sqlite3
 
 from playwright.sync_api import expect
 
-from tests.live import ADMIN_KEY
-from tests.live import free_port
+from harness.live import ADMIN_KEY
+from harness.live import free_port
 
 LAPTOP = {"width": 1366, "height": 768}
 

@@ -7,11 +7,11 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
+from harness.live import PHONE_COOKIE
+from harness.live import LiveServer
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import Pages
 from tests.conftest import TINY
-from tests.live import PHONE_COOKIE
-from tests.live import LiveServer
 
 
 def join_link_from_the_screen(pages) -> str:

@@ -5,12 +5,12 @@ import socket
 import pytest
 from playwright.sync_api import expect
 
-from bench.wire import upgrade_request
+from harness.live import LiveServer
+from harness.wire import upgrade_request
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import PROJECTOR
 from tests.browser.conftest import Pages
 from tests.conftest import TINY
-from tests.live import LiveServer
 
 ROOM_FULL = "The room is full on this kiosk — please tell the facilitator"
 LAPTOP_1366 = {"width": 1366, "height": 768}

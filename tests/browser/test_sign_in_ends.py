@@ -7,10 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from harness.live import LiveServer
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.conftest import PHONE
 from tests.conftest import TINY
-from tests.live import LiveServer
 from tests.process.test_secrets import ADMIN_KEY_LINE
 from tests.process.test_secrets import last_banner
 from tests.process.test_secrets import new_admin_key

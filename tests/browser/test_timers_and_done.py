@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from harness.live import LiveServer
 from tests.conftest import FIXTURES
-from tests.live import LiveServer
 
 ARRIVE, SETTLE, QUIET, QUICK_BREATHS, LISTEN, BYE = range(6)
 LAPTOP_1366 = {"width": 1366, "height": 768}

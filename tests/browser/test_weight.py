@@ -49,7 +49,8 @@ def test_a_cold_phone_load_is_small_and_entirely_local(pages, kiosk, session):
     # once instead of learning of each only when the module importing it has arrived.
     announced = set(
         page.eval_on_selector_all(
-            'link[rel="modulepreload"], script[type="module"]', "els => els.map(e => e.href || e.src)"
+            'link[rel="modulepreload"], script[type="module"]',
+            "els => els.map(e => e.href || e.src)",
         )
     )
     scripts = {r["url"] for r in loaded if r["url"].endswith(".js")}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.cluster.services import RedisServer
+from harness.services import RedisServer
 from tests.cluster.test_cluster import Cluster
 
 

@@ -9,11 +9,11 @@ import threading
 import time
 from pathlib import Path
 
-from tests.cluster.services import NginxServer
+from harness.live import LiveServer
+from harness.live import SocketClient
+from harness.live import free_port
+from harness.services import NginxServer
 from tests.concurrency import run_together
-from tests.live import LiveServer
-from tests.live import SocketClient
-from tests.live import free_port
 
 FAST = Path(__file__).with_name("fast.yaml")
 START, ASK, QUICK, AFTER, END = range(5)

@@ -8,12 +8,12 @@ import time
 import pytest
 import requests
 
-from tests.cluster.services import RedisServer
+from harness.live import SocketClient
+from harness.services import RedisServer
 from tests.cluster.test_cluster import ASK
 from tests.cluster.test_cluster import Cluster
 from tests.cluster.test_cluster import console_on
 from tests.cluster.test_cluster import phone
-from tests.live import SocketClient
 
 
 def wait_until(predicate, timeout=30.0, message="condition"):

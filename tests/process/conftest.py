@@ -2,8 +2,8 @@
 
 import pytest
 
+from harness.live import LiveServer
 from tests.conftest import TINY
-from tests.live import LiveServer
 
 
 @pytest.fixture

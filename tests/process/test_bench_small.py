@@ -5,10 +5,10 @@ joins, gets every state version of a few steps, and every answer of a burst is a
 stored once (the database file is read directly). The full comparison is `make bench`.
 """
 
-from bench.driver import AttuneTarget
-from bench.driver import Config
-from bench.driver import Generator
-from bench.driver import run_target_sync
+from harness.load import AttuneTarget
+from harness.load import Config
+from harness.load import Generator
+from harness.load import run_target_sync
 
 PHONES = 50
 

@@ -15,9 +15,9 @@ import requests
 import socketio
 import websocket
 
+from harness.live import ADMIN_KEY
+from harness.live import LiveServer
 from tests.conftest import TINY
-from tests.live import ADMIN_KEY
-from tests.live import LiveServer
 from transport.guessing import PASS_COOKIE_PREFIX
 
 WRONG = [f"WRNG{a}{b}" for a in "23456789" for b in "ABCD"]  # 32 codes no session has

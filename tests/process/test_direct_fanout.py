@@ -15,10 +15,10 @@ import websocket
 from wsproto.frame_protocol import FrameProtocol
 from wsproto.frame_protocol import Opcode
 
+from harness.live import LiveServer
+from harness.live import SocketClient as Client
+from harness.live import phone_cookie
 from tests.conftest import TINY
-from tests.live import LiveServer
-from tests.live import SocketClient as Client
-from tests.live import phone_cookie
 from transport.fanout import text_frame
 
 

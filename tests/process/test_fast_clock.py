@@ -18,10 +18,10 @@ import pytest
 import requests
 import websocket
 
+from harness.live import LiveServer
+from harness.live import SocketClient as Client
+from harness.live import phone_cookie
 from tests.conftest import TINY
-from tests.live import LiveServer
-from tests.live import SocketClient as Client
-from tests.live import phone_cookie
 from tests.process.test_direct_fanout import _messages
 from tests.process.test_direct_fanout import _stats
 from tests.process.test_direct_fanout import small_buffers  # noqa: F401 (a fixture)

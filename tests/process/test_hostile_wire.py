@@ -7,8 +7,8 @@ import time
 import requests
 import websocket
 
-from tests.live import SocketClient
-from tests.live import phone_cookie
+from harness.live import SocketClient
+from harness.live import phone_cookie
 from tests.process.wire import rss_kb
 
 

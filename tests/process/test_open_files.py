@@ -1,6 +1,6 @@
 """The open-file limit on the real process: raised at start, and a full room that stays calm.
 
-Phones are raw websocket clients (`bench/wire.py`, as the benchmark's), many at once on one
+Phones are raw websocket clients (`harness/wire.py`, as the benchmark's), many at once on one
 asyncio loop in a thread of this process, so that hundreds join in a second or two.
 """
 
@@ -18,13 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from bench.wire import Conn
-from bench.wire import client_frame
-from bench.wire import upgrade_request
+from harness.live import LiveServer
+from harness.live import SocketClient as Client
+from harness.live import phone_cookie
+from harness.wire import Conn
+from harness.wire import client_frame
+from harness.wire import upgrade_request
 from tests.conftest import TINY
-from tests.live import LiveServer
-from tests.live import SocketClient as Client
-from tests.live import phone_cookie
 from transport.descriptors import ROOM_FULL
 from transport.descriptors import TRANSPORT_FLOOR
 

@@ -14,11 +14,11 @@ import time
 import pytest
 import websocket
 
+from harness.live import LiveServer
+from harness.live import SocketClient as Client
+from harness.live import open_phone_page
+from harness.live import phone_cookie
 from tests.conftest import TINY
-from tests.live import LiveServer
-from tests.live import SocketClient as Client
-from tests.live import open_phone_page
-from tests.live import phone_cookie
 
 
 class RawPhone:

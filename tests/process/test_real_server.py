@@ -4,9 +4,9 @@ import pytest
 import requests
 import socketio
 
-from tests.live import ADMIN_KEY
-from tests.live import SocketClient as Client
-from tests.live import phone_cookie
+from harness.live import ADMIN_KEY
+from harness.live import SocketClient as Client
+from harness.live import phone_cookie
 
 
 def refusal(url: str, namespace: str, auth, headers: dict | None = None) -> str:

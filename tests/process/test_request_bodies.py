@@ -7,8 +7,8 @@ import time
 import pytest
 import requests
 
-from tests.live import ADMIN_KEY
-from tests.live import phone_cookie
+from harness.live import ADMIN_KEY
+from harness.live import phone_cookie
 from tests.process.wire import Reply
 from tests.process.wire import connect
 from tests.process.wire import held_connections

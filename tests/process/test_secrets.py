@@ -15,10 +15,10 @@ import pytest
 import requests
 import socketio
 
+from harness.live import ROOT
+from harness.live import LiveServer
+from harness.live import SocketClient
 from tests.conftest import TINY
-from tests.live import ROOT
-from tests.live import LiveServer
-from tests.live import SocketClient
 
 CONSOLE_LINK = re.compile(r"Facilitator console (\S+)")
 ADMIN_KEY_LINE = re.compile(r"Admin key +(.+)")

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from harness.live import LiveServer
+from harness.live import SocketClient
 from tests.conftest import TINY
-from tests.live import LiveServer
-from tests.live import SocketClient
 from tests.process.wire import Reply
 from tests.process.wire import connect
 

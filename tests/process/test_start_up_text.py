@@ -6,8 +6,8 @@ import pytest
 
 from app import main
 from app import terminal_safe
+from harness.live import LiveServer
 from tests.conftest import TINY
-from tests.live import LiveServer
 
 # ESC, BEL and CSI (C1), bidirectional overrides: anything a terminal would act on.
 RAW_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

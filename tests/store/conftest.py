@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.postgres import PostgresCluster
+from harness.postgres import PostgresCluster
 from workshop.stores import open_store
 
 

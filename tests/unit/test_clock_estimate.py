@@ -1,6 +1,6 @@
 """How the phone page turns clock round trips into an offset (static/js/clock.js).
 
-The benchmark copies the page's estimate in Python (bench/phones.py `page_estimate`) to
+The benchmark copies the page's estimate in Python (harness/phones.py `page_estimate`) to
 report it; both are run here on the same round trips, the page's in Node (which `make`
 installs the page's dependencies with).
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.phones import page_estimate
+from harness.phones import page_estimate
 
 CLOCK_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "clock.js"
 TRUE_OFFSET = -3_600_000.0  # the phone is an hour fast

@@ -16,6 +16,7 @@ import transport
 import workshop
 from transport.guessing import TooManyGuesses
 from transport.security import NestedTooDeep
+from transport.settings import SettingsError
 from transport.wsgi_server import HeadersTooSlow
 from workshop.admin import KeyConfigured
 from workshop.authoring import WorkshopRejected
@@ -46,6 +47,7 @@ KINDS = [
     (CommandError, ValueError),
     (BadMessage, ValueError),
     (NestedTooDeep, ValueError),
+    (SettingsError, ValueError),
     (HeadersTooSlow, socket.timeout),
     (TooManyGuesses, Exception),
     (StepConflict, ValueError),

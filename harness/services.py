@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import free_port
+from harness.live import free_port
 
 
 def missing(binary: str, package: str):
@@ -91,7 +91,7 @@ class NginxServer:
         self.port = port or free_port()
         self.workdir = workdir
         self.url = f"http://127.0.0.1:{self.port}"
-        template = (Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf").read_text()
+        template = (Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf").read_text()
         upstreams = "\n        ".join(
             f"server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in upstream_ports
         )

@@ -1,8 +1,8 @@
 """The coordinator: starts a server, drives the phones through the generator, measures.
 
-`run_target()` runs one server (Attune, the Flask-SocketIO floor or the Node floor) with N
-phones through the same phases and returns plain numbers; `bench.run` calls it for every size
-and server, and `tests/process/test_bench_small.py` calls it with 50 phones as a check.
+`run_target()` runs one server (Attune here, or one of the benchmark's floors, bench/floors.py)
+with N phones through the same phases and returns plain numbers; `bench.run` calls it for every
+size and server, and `tests/process/test_bench_small.py` calls it with 50 phones as a check.
 
 Phases, in order: join rush (N phones over a window), memory (RSS with N phones minus RSS
 idle), clock sync (Attune only), step fan-out (`command next`, several times), and, on Attune,
@@ -15,8 +15,6 @@ import asyncio
 import json
 import os
 import random
-import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -32,16 +30,13 @@ from pathlib import Path
 
 import requests
 
-from bench.payloads import write_payloads
-from bench.wire import Conn
-from bench.wire import now_ns
-from tests.live import ADMIN_KEY
-from tests.live import LiveServer
-from tests.live import free_port
-from tests.live import phone_cookie
+from harness.live import ADMIN_KEY
+from harness.live import LiveServer
+from harness.live import phone_cookie
+from harness.wire import Conn
+from harness.wire import now_ns
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "bench"
 WORKSHOP = "calm-and-connect"
 BURST_PROMPT = "checkin-before"
 BURST_STEP = 2  # calm-and-connect: the check-in scale (1..5) opens on entering step 2
@@ -248,70 +243,11 @@ class AttuneTarget(Target):
         return {row[0] for row in rows}
 
 
-class FloorTarget(Target):
-    """A bare broadcaster: `bench/floor_flask.py` (gevent) or `bench/floor_node.js`."""
-
-    def __init__(
-        self,
-        kind: str,
-        workdir: Path,
-        payloads: Path,
-        cpus: list[int] | None,
-        env: dict | None = None,
-    ):
-        self.kind = kind
-        self.env = env or {}
-        self.name = {"flask": "Flask-SocketIO floor", "node": "Node socket.io floor"}[kind]
-        self.workdir = workdir
-        self.payloads = payloads
-        self.cpus = cpus
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-        self.log = workdir / f"floor-{kind}-{self.port}.log"
-        self.facilitator_auth = {}
-
-    def start(self) -> None:
-        if self.kind == "flask":
-            command = [sys.executable, str(BENCH / "floor_flask.py")]
-        else:
-            node = shutil.which("node")
-            if node is None:
-                raise RuntimeError("node is not installed")
-            command = [node, str(BENCH / "floor_node.js")]
-        command += ["--port", str(self.port), "--payloads", str(self.payloads)]
-        cpus = self.cpus
-
-        def affinity() -> None:
-            if cpus:
-                os.sched_setaffinity(0, cpus)
-
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env={**os.environ, **(self.env if self.kind == "flask" else {})},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                preexec_fn=affinity,
-            )
-        wait_healthy(f"http://127.0.0.1:{self.port}", self.process, self.log)
-        pin(self.pid, self.cpus)
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
-
 # -- the generator ------------------------------------------------------------------------
 
 
 class Generator:
-    """A few generator processes (`bench.phones`), each with a share of the phones."""
+    """A few generator processes (`harness.phones`), each with a share of the phones."""
 
     def __init__(self, workers: int, cpus: list[int] | None = None):
         # Plain processes joined by a socket pair (no multiprocessing start method, so no
@@ -326,7 +262,7 @@ class Generator:
         for _ in range(workers):
             ours, theirs = socket.socketpair()
             process = subprocess.Popen(
-                [sys.executable, "-c", f"import bench.phones as p; p.main_fd({theirs.fileno()})"],
+                [sys.executable, "-c", f"import harness.phones as p; p.main_fd({theirs.fileno()})"],
                 cwd=ROOT,
                 pass_fds=[theirs.fileno()],
                 preexec_fn=affinity,
@@ -831,24 +767,6 @@ def run_target_sync(target: Target, n: int, generator: Generator, cfg: Config) -
     return outcome["result"]
 
 
-def make_targets(kinds: list[str], cfg: Config, payloads: Path) -> list[Target]:
-    targets: list[Target] = []
-    for kind in kinds:
-        if kind == "attune":
-            targets.append(AttuneTarget(cfg.workdir, cfg.server_cpus, cfg.server_env))
-        else:
-            targets.append(
-                FloorTarget(kind, cfg.workdir, payloads, cfg.server_cpus, cfg.server_env)
-            )
-    return targets
-
-
-def prepare(cfg: Config) -> Path:
-    """The work folder and the floors' payloads."""
-    cfg.workdir.mkdir(parents=True, exist_ok=True)
-    return write_payloads(cfg.workdir / "payloads.json", cfg.steps + 1)
-
-
 def dump(result: dict, path: Path) -> None:
     path.write_text(json.dumps(result, indent=2, default=str))
 
@@ -857,10 +775,7 @@ __all__ = [
     "ADMIN_KEY",
     "AttuneTarget",
     "Config",
-    "FloorTarget",
     "Generator",
-    "make_targets",
-    "prepare",
     "run_target",
     "run_target_sync",
 ]

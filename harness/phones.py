@@ -1,6 +1,6 @@
 """A load-generator process: many phones on one asyncio loop, driven over a pipe.
 
-The coordinator (`bench.driver`) starts a few of these and sends each a command at a time
+The coordinator (`harness.load`) starts a few of these and sends each a command at a time
 (`setup`, `join`, `clock`, `watch`, `burst`, `report`, `disconnect`, `quit`); every reply
 carries the process's CPU time and the worst lateness of its loop since the last reply, so the
 coordinator can show that the generator kept up.
@@ -14,8 +14,8 @@ import os
 import random
 from multiprocessing.connection import Connection
 
-from bench.wire import Conn
-from bench.wire import now_ns
+from harness.wire import Conn
+from harness.wire import now_ns
 
 POLL_SECONDS = 0.005
 LAG_TICK_SECONDS = 0.01
