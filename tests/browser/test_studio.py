@@ -10,10 +10,10 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from harness.live import ADMIN_KEY
 from tests.browser.conftest import PHONE
 from tests.browser.test_experience import run_axe
 from tests.browser.test_layout_details import room
-from tests.live import ADMIN_KEY
 from workshop.script import load_workshop
 
 LAPTOP = {"width": 1366, "height": 768}
