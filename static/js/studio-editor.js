@@ -462,7 +462,11 @@ function readDraft(id) {
 
 function offerDraft(kept) {
   draftOffer = kept;
-  setText($("#draft-offer-text"), `This browser kept unsaved changes to this workshop from ${new Date(kept.saved_at).toLocaleString()}. Restore them?`);
+  // Saved again since the draft was begun (another tab, another browser): restoring it would
+  // put back the older base with these changes, so the offer says so.
+  const moved = kept.base && serverUpdatedAt && kept.base !== serverUpdatedAt;
+  const since = moved ? " The kiosk's copy was saved again since then: restoring replaces that version with the draft." : "";
+  setText($("#draft-offer-text"), `This browser kept unsaved changes to this workshop from ${new Date(kept.saved_at).toLocaleString()}.${since} Restore them?`);
   $("#draft-offer").hidden = false;
 }
 

@@ -489,3 +489,32 @@ def test_the_list_duplicates_and_deletes_with_confirmation_and_shows_titles_as_t
     expect(copy).to_have_count(0)
     expect(page.locator(".studio-item").filter(has_text=hostile)).to_have_count(1)
     assert [d for d in pages.dialogs if "Delete the workshop" in d] and len(pages.dialogs) == 2
+
+
+def test_reorder_by_touch_on_a_phone(pages, kiosk):
+    page = signed_in(pages, kiosk, name="studio-touch", viewport=PHONE, has_touch=True)
+    built(page, "Touch order", ["First", "Second", "Third"])
+    # The whole list in view: the step headings at the top of the window.
+    page.locator("#steps-heading").evaluate("node => node.scrollIntoView({block: 'start'})")
+    handle = page.locator("#steps li").nth(2).locator(".drag-handle")
+    start = handle.bounding_box()
+    end = page.locator("#steps li").nth(0).bounding_box()
+    x = start["x"] + start["width"] / 2
+    y = start["y"] + start["height"] / 2
+    # A finger on the handle, dragged up to the first step, then lifted (touch events, as a
+    # phone's browser sends them).
+    touch = page.context.new_cdp_session(page)
+    touch.send(
+        "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]}
+    )
+    steps = 12
+    for i in range(1, steps + 1):
+        moved = y + (end["y"] + 4 - y) * i / steps
+        touch.send(
+            "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": moved}]}
+        )
+        page.wait_for_timeout(30)
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    expect(page.locator("#steps .step-name").first).to_have_text("Third")
+    assert step_names(page) == ["Third", "First", "Second"]
+    expect(page.locator("#announcer")).to_have_text("Step “Third” moved to position 1 of 3.")
