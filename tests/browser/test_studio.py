@@ -381,6 +381,11 @@ def test_start_a_session_from_the_editor_and_run_it_with_two_phones(pages, kiosk
     expect(page.locator("#step-title")).to_have_text("Mood")
 
 
+def fits_the_width(page):
+    """Nothing sticks out sideways: the page never scrolls horizontally."""
+    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366x768", "390x844"])
 def test_every_studio_page_passes_axe(pages, kiosk, viewport):
     # axe is injected as a script, which the pages' CSP forbids; this context bypasses it.
@@ -394,20 +399,25 @@ def test_every_studio_page_passes_axe(pages, kiosk, viewport):
     form.get_by_label("Highest value", exact=True).fill("0")  # an error next to its field
     expect(form.locator(".field-error:visible").first).to_be_visible()
     assert run_axe(page) == [], "editor"
+    assert fits_the_width(page), "editor"
     pages.shot(page, f"studio-editor-{size}", full_page=False)
     page.goto(f"{kiosk.url}/studio")
     expect(page.locator("body")).to_have_attribute("data-loaded", "true")
     assert run_axe(page) == [], "list"
+    assert fits_the_width(page), "list"
     pages.shot(page, f"studio-list-{size}")
     page.goto(f"{editor_url}/history")
     expect(page.locator("body")).to_have_attribute("data-loaded", "true")
     assert run_axe(page) == [], "history"
+    assert fits_the_width(page), "history"
     page.goto(f"{kiosk.url}/studio/tiny")
     expect(page.locator("#readonly")).to_be_visible()
     assert run_axe(page) == [], "built-in"
+    assert fits_the_width(page), "built-in"
     page.goto(f"{kiosk.url}/studio/new")
     expect(page.locator("body")).to_have_attribute("data-loaded", "true")
     assert run_axe(page) == [], "new"
+    assert fits_the_width(page), "new"
 
 
 def test_editor_screenshots_at_the_sizes_that_matter(pages, kiosk):
