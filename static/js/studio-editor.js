@@ -209,6 +209,8 @@ function renderAll() {
 
 /** After every edit, undo or redo: draw what changed, keep the draft, check it, preview it. */
 function changed(kind) {
+  // The last line said ("Saved on the kiosk.") is about the draft before this edit.
+  say("");
   if (kind === "type") {
     setText($("#heading-title"), draft.workshop.title ? `: ${draft.workshop.title}` : "");
     renderSteps();
