@@ -347,6 +347,8 @@ $("#steps").addEventListener("click", (event) => {
     renderStepForm();
     renderProblems();
     showPreview();
+    // One column (a phone): the step's form is below the whole list, so it is brought up.
+    if (window.matchMedia("(max-width: 760px)").matches) $("#step-heading").scrollIntoView({ block: "start" });
   } else if (action === "up") moveStep(index, index - 1, "up");
   else if (action === "down") moveStep(index, index + 1, "down");
   else if (action === "duplicate") duplicateStep(index);
