@@ -417,6 +417,11 @@ def test_every_studio_page_passes_axe(pages, kiosk, viewport):
     page.goto(f"{kiosk.url}/studio/new")
     expect(page.locator("body")).to_have_attribute("data-loaded", "true")
     assert run_axe(page) == [], "new"
+    # The previews opened as pages of their own (they wait for an editor to feed them a step).
+    for kind in ("phone", "screen"):
+        page.goto(f"{kiosk.url}/studio/preview/{kind}")
+        expect(page.locator("body")).to_have_attribute("data-connected", "true")
+        assert run_axe(page) == [], f"preview {kind}"
     assert fits_the_width(page), "new"
 
 
