@@ -439,6 +439,12 @@ def test_editor_screenshots_at_the_sizes_that_matter(pages, kiosk):
         pages.shot(page, f"studio-editor-tiny-{viewport['width']}x{viewport['height']}", False)
         pages.shot(page, f"studio-editor-tiny-{viewport['width']}x{viewport['height']}-full")
     page.set_viewport_size(LAPTOP)
+    dark = signed_in(pages, kiosk, name="studio-dark", color_scheme="dark")
+    dark.goto(page.url)
+    expect(dark.locator("#steps li")).to_have_count(10)
+    dark.locator("#steps .step-select").nth(1).click()  # a scale question
+    time.sleep(0.5)
+    pages.shot(dark, "studio-editor-tiny-dark-1366x768", False)
 
 
 def test_history_shows_each_session_and_hides_small_rooms(pages, kiosk, session):
