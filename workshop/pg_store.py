@@ -72,6 +72,8 @@ from psycopg import waiting
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from workshop.pg_workshops import PG_WORKSHOPS_SCHEMA
+from workshop.pg_workshops import PostgresWorkshops
 from workshop.results import Answer
 from workshop.session import SessionState
 from workshop.store import SessionRecord
@@ -134,6 +136,7 @@ SCHEMA = (
         created_ms BIGINT NOT NULL,
         expires_ms BIGINT NOT NULL
     )""",
+    *PG_WORKSHOPS_SCHEMA,
 )
 
 # Two processes starting together would race in CREATE TABLE IF NOT EXISTS (it is not atomic
@@ -235,7 +238,7 @@ class _ConnectionLost(Exception):
         self.error = error
 
 
-class PostgresStore:
+class PostgresStore(PostgresWorkshops):
     """The PostgreSQL store: a pool of autocommit connections, one transaction per change.
 
     Connections are in autocommit mode; a change that takes several statements runs them in

@@ -21,6 +21,9 @@ from typing import Protocol
 from workshop.errors import AttuneError
 from workshop.results import Answer
 from workshop.session import SessionState
+from workshop.stored_workshops import SQLITE_WORKSHOPS_SCHEMA
+from workshop.stored_workshops import SqliteWorkshops
+from workshop.stored_workshops import StoredWorkshops
 
 
 class VersionConflict(AttuneError, RuntimeError):
@@ -61,8 +64,8 @@ class SignIn:
     expires_ms: int
 
 
-class Store(Protocol):
-    """What the domain needs from storage."""
+class Store(StoredWorkshops, Protocol):
+    """What the domain needs from storage (the studio's workshops: `StoredWorkshops`)."""
 
     def create_session(self, record: SessionRecord) -> None:
         """Store a new session. :raise KeyError: the code is taken."""
@@ -205,7 +208,7 @@ CREATE TABLE IF NOT EXISTS sign_ins (
     created_ms INTEGER NOT NULL,
     expires_ms INTEGER NOT NULL
 );
-"""
+""" + SQLITE_WORKSHOPS_SCHEMA
 
 
 def answer_from_row(row) -> Answer:
@@ -245,7 +248,7 @@ def sign_in_from_row(row) -> SignIn:
     )
 
 
-class SqliteStore:
+class SqliteStore(SqliteWorkshops):
     """The SQLite store: one file, WAL mode, one connection guarded by a lock.
 
     One process owns the file. Session records are cached in memory because every answer
