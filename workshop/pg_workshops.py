@@ -71,8 +71,7 @@ class PostgresWorkshops:
         return self._run(
             lambda conn: (
                 conn.execute(
-                    "UPDATE workshops SET workshop_json = %s, updated_ms = %s"
-                    " WHERE id = %s",
+                    "UPDATE workshops SET workshop_json = %s, updated_ms = %s WHERE id = %s",
                     (record.workshop_json, record.updated_ms, record.id),
                 ).rowcount
                 == 1
@@ -92,9 +91,7 @@ class PostgresWorkshops:
     def list_workshops(self) -> list[WorkshopRecord]:
         """Every stored workshop, by id."""
         rows = self._run(
-            lambda conn: conn.execute(
-                'SELECT * FROM workshops ORDER BY id COLLATE "C"'
-            ).fetchall(),
+            lambda conn: conn.execute('SELECT * FROM workshops ORDER BY id COLLATE "C"').fetchall(),
             "read",
         )
         return [workshop_from_row(row) for row in rows]

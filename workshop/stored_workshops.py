@@ -1,9 +1,9 @@
 """Workshops kept in the kiosk's database (the studio's), beside its sessions.
 
-What the store keeps of a workshop is the validated workshop's JSON plus its id and times
-(no column of its title: PostgreSQL's TEXT cannot hold the NUL a title may carry, which
-JSON escapes); validating it is the caller's job (workshop/catalog.py). `StoredWorkshops` is the part
-of the store's interface for them, `SqliteWorkshops` its SQLite half (a mixin of
+What the store keeps of a workshop is the validated workshop's JSON plus its id and times (no
+column of its title: PostgreSQL's TEXT cannot hold the NUL a title may carry, which JSON
+escapes); validating it is the caller's job (workshop/catalog.py). `StoredWorkshops` is the
+part of the store's interface for them, `SqliteWorkshops` its SQLite half (a mixin of
 `SqliteStore`); the PostgreSQL half is in workshop/pg_workshops.py.
 """
 
@@ -75,7 +75,7 @@ class StoredWorkshops(Protocol):
 
 
 class SqliteWorkshops:
-    """`StoredWorkshops` for `SqliteStore`, which provides `_lock`, `_db`, `_transaction`, `_write`."""
+    """`StoredWorkshops` for `SqliteStore` (which gives it `_lock`, `_db`, `_transaction`)."""
 
     def add_workshop(self, record: WorkshopRecord, max_count: int) -> None:
         """Keep a new workshop; the count is checked in the same write transaction."""
@@ -103,8 +103,7 @@ class SqliteWorkshops:
         with self._lock:
             with self._transaction():
                 cursor = self._write(
-                    "UPDATE workshops SET workshop_json = ?, updated_ms = ?"
-                    " WHERE id = ?",
+                    "UPDATE workshops SET workshop_json = ?, updated_ms = ? WHERE id = ?",
                     (record.workshop_json, record.updated_ms, record.id),
                 )
             return cursor.rowcount == 1
