@@ -208,7 +208,7 @@ CREATE TABLE IF NOT EXISTS sign_ins (
     created_ms INTEGER NOT NULL,
     expires_ms INTEGER NOT NULL
 );
-""" + SQLITE_WORKSHOPS_SCHEMA
+"""
 
 
 def answer_from_row(row) -> Answer:
@@ -277,7 +277,7 @@ class SqliteStore(SqliteWorkshops):
         self._db.execute("PRAGMA journal_size_limit=67108864")
         # Deleted answers are overwritten with zeros, not left readable in free pages.
         self._db.execute("PRAGMA secure_delete=ON")
-        self._db.executescript(SCHEMA)
+        self._db.executescript(SCHEMA + SQLITE_WORKSHOPS_SCHEMA)
         self._cache: dict[str, SessionRecord] = {}
 
     def _write(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
