@@ -38,6 +38,7 @@ from facilitator.exports import blueprint as exports_blueprint  # noqa: E402
 from facilitator.home import AdminCookieSessions  # noqa: E402
 from facilitator.home import blueprint as home_blueprint  # noqa: E402
 from facilitator.views import blueprint as facilitator_blueprint  # noqa: E402
+from facilitator.workshops import blueprint as workshops_blueprint  # noqa: E402
 from participant.events import ParticipantNamespace  # noqa: E402
 from participant.views import blueprint as participant_blueprint  # noqa: E402
 from transport.assets import DOCUMENT_ONLY_HEADERS  # noqa: E402
@@ -85,6 +86,7 @@ from transport.websocket_driver import install as install_websocket_driver  # no
 from transport.wsgi_server import kiosk_handler  # noqa: E402
 from workshop.admin import AdminAccess  # noqa: E402
 from workshop.admin import forget_clear_secrets  # noqa: E402
+from workshop.catalog import WorkshopCatalog  # noqa: E402
 from workshop.phone_ids import AddressShare  # noqa: E402
 from workshop.script import WorkshopError  # noqa: E402
 from workshop.script import load_library  # noqa: E402
@@ -128,7 +130,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     service = Kiosk(
         store,
-        library,
+        # The built-in workshops, then those stored from the studio (facilitator/workshops.py).
+        WorkshopCatalog(library, store, clock=settings.get("CLOCK") or system_clock),
         clock=settings.get("CLOCK") or system_clock,
         public_url=settings["PUBLIC_URL"],
         retention_days=settings["RETENTION_DAYS"],
@@ -230,6 +233,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(facilitator_blueprint)
     app.register_blueprint(exports_blueprint)
     app.register_blueprint(home_blueprint)
+    app.register_blueprint(workshops_blueprint)
 
     @app.get("/healthz")
     def healthz():

@@ -25,6 +25,7 @@ from flask.sessions import SessionInterface
 
 from transport.guessing import TooManyGuesses
 from transport.guessing import admin_key_checked
+from transport.guessing import bearer_token
 from transport.realtime import kiosk
 from transport.security import origin_checker
 from workshop.admin import AdminAccess
@@ -100,13 +101,7 @@ def _same_origin_post() -> None:
 
     :raise 403: the post came from another origin, or says nothing that shows it is ours.
     """
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None:
-        allowed = site.strip().lower() == OWN_PAGE
-    else:
-        origin = request.headers.get("Origin")
-        allowed = origin is None or _is_own_origin(origin)
-    if not allowed:
+    if not sent_from_own_page():
         abort(
             403,
             description=(
@@ -114,6 +109,50 @@ def _same_origin_post() -> None:
                 "kiosk's address and try again."
             ),
         )
+
+
+def sent_from_own_page() -> bool:
+    """Whether this request was sent by one of the kiosk's own pages (see `_same_origin_post`)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site.strip().lower() == OWN_PAGE
+    origin = request.headers.get("Origin")
+    return origin is None or _is_own_origin(origin)
+
+
+def admin_api_refusal(write: bool) -> tuple[int, str, dict] | None:
+    """Why an admin API request may not go on, as (status, words, headers); None if it may.
+
+    The admin key (`Authorization: Bearer`, checked under the guessing brake) or the cookie of
+    a browser signed in here. A write that rides on the cookie must come from the kiosk's own
+    pages, like the home's forms: the browser sends the cookie whoever made the request.
+    """
+    given = bearer_token()
+    if given:
+        try:
+            right = admin_key_checked(given, admin_access().key_matches)
+        except TooManyGuesses as refusal:
+            return 429, refusal.words, refusal.headers
+        if right:
+            return None
+        return 401, ADMIN_KEY_WANTED, {}
+    if not admin_cookie_valid():
+        return 401, ADMIN_KEY_WANTED, {}
+    if write and not sent_from_own_page():
+        return (
+            403,
+            "This change can only be sent from the kiosk's own pages: open them on the "
+            "kiosk's address and try again.",
+            {},
+        )
+    return None
+
+
+# What a request without the admin key, or with a wrong one, is told.
+ADMIN_KEY_WANTED = (
+    "send the admin key as 'Authorization: Bearer <key>' (printed at start-up), or sign in "
+    "on the kiosk's /home page"
+)
 
 
 def _is_own_origin(origin: str) -> bool:

@@ -7,12 +7,9 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 
-from facilitator.home import admin_access
+from facilitator.home import admin_api_refusal
 from facilitator.home import admin_cookie_valid
 from participant.views import ended_page
-from transport.guessing import TooManyGuesses
-from transport.guessing import admin_key_checked
-from transport.guessing import bearer_token
 from transport.guessing import session_or_abort
 from transport.realtime import kiosk
 from workshop.messages import BadMessage
@@ -30,20 +27,19 @@ def json_error(status: int, message: str, headers: dict | None = None):
 
 @blueprint.post("/api/sessions")
 def create_session():
-    """Start a session of a workshop. Needs `Authorization: Bearer <admin key>`.
+    """Start a session of a workshop, built-in or stored.
+
+    Needs `Authorization: Bearer <admin key>`, or the cookie of a browser signed in on the
+    home sent from the kiosk's own pages.
 
     :raise 401: no or wrong admin key.
+    :raise 403: the cookie, from a page that is not the kiosk's.
     :raise 429: too many wrong admin keys from this address just now (the key is not checked).
     :raise 400: the body is not `{"workshop": "<id>"}` or names no known workshop.
     """
-    try:
-        right = admin_key_checked(bearer_token(), admin_access().key_matches)
-    except TooManyGuesses as refusal:
-        return json_error(429, refusal.words, refusal.headers)
-    if not right:
-        return json_error(
-            401, "send the admin key as 'Authorization: Bearer <key>' (printed at start-up)"
-        )
+    refusal = admin_api_refusal(write=True)
+    if refusal is not None:
+        return json_error(*refusal)
     body = request.get_json(silent=True)
     try:
         message = parse(CreateSession, body)
@@ -72,25 +68,6 @@ def create_session():
             }
         ),
         201,
-    )
-
-
-@blueprint.get("/api/workshops")
-def list_workshops():
-    """The workshops this kiosk can run, with their steps and planned time."""
-    return jsonify(
-        {
-            "workshops": [
-                {
-                    "id": w.id,
-                    "title": w.title,
-                    "description": w.description,
-                    "steps": len(w.steps),
-                    "planned_ms": w.planned_ms,
-                }
-                for w in kiosk().library.values()
-            ]
-        }
     )
 
 

@@ -31,6 +31,19 @@ WORDS_MAX_LIMIT = 500
 DEFAULT_MIN_RESPONSES = 3
 
 
+class StepConflict(AttuneError, ValueError):
+    """A problem between steps (an id used twice, a pair with no earlier scale), found at one.
+
+    Raised inside the workshop's validation, which reports it as a problem of the whole
+    workshop; `index` and `field` say which step and field it belongs to, for an editor.
+    """
+
+    def __init__(self, message: str, index: int, field: str):
+        super().__init__(message)
+        self.index = index
+        self.field = field
+
+
 class _Strict(BaseModel):
     """Base for every script model: unknown keys are typos, so they are errors."""
 
@@ -182,29 +195,35 @@ class Workshop(_Strict):
         seen_steps: set[str] = set()
         scales_so_far: dict[str, ScalePrompt] = {}
         seen_prompts: set[str] = set()
-        for number, step in enumerate(self.steps, start=1):
-            where = f"step {number} ({step.id!r})"
+        for index, step in enumerate(self.steps):
+            where = f"step {index + 1} ({step.id!r})"
             if step.id in seen_steps:
-                raise ValueError(f"{where}: step id {step.id!r} is used twice")
+                raise StepConflict(f"{where}: step id {step.id!r} is used twice", index, "id")
             seen_steps.add(step.id)
             prompt = step.prompt
             if prompt is None:
                 continue
             if prompt.id in seen_prompts:
-                raise ValueError(f"{where}: prompt id {prompt.id!r} is used twice")
+                raise StepConflict(
+                    f"{where}: prompt id {prompt.id!r} is used twice", index, "prompt.id"
+                )
             seen_prompts.add(prompt.id)
             if isinstance(prompt, ScalePrompt):
                 if prompt.pairs_with is not None:
                     before = scales_so_far.get(prompt.pairs_with)
                     if before is None:
-                        raise ValueError(
+                        raise StepConflict(
                             f"{where}: prompt.pairs_with {prompt.pairs_with!r} must name a "
-                            "scale prompt of an earlier step"
+                            "scale prompt of an earlier step",
+                            index,
+                            "prompt.pairs_with",
                         )
                     if (before.min, before.max) != (prompt.min, prompt.max):
-                        raise ValueError(
+                        raise StepConflict(
                             f"{where}: prompt.pairs_with {prompt.pairs_with!r} has the range "
-                            f"{before.min}-{before.max}; a pair needs the same range"
+                            f"{before.min}-{before.max}; a pair needs the same range",
+                            index,
+                            "prompt.pairs_with",
                         )
                 scales_so_far[prompt.id] = prompt
         return self
@@ -245,6 +264,10 @@ class Workshop(_Strict):
         return sum(step.timer_ms or 0 for step in self.steps)
 
 
+# What a workshop whose top level is not a mapping (a list, a string) is told.
+NOT_A_MAPPING = "a workshop file must be a mapping with title and steps"
+
+
 class WorkshopError(AttuneError, ValueError):
     """A workshop file could not be loaded; the message names the file, step and field."""
 
@@ -260,11 +283,33 @@ def _describe_location(data: object, loc: tuple[int | str, ...]) -> str:
                 candidate = steps[index]
                 if isinstance(candidate, dict):
                     step_id = candidate.get("id")
-        # Discriminated unions add the kind name to the path ("scale"); it is noise here.
-        rest = [str(part) for part in loc[2:] if part not in ("scale", "words", "choice")]
+        rest = field_path(loc[2:])
         label = f"step {index + 1}" + (f" ({step_id!r})" if step_id else "")
-        return label + (" → " + ".".join(rest) if rest else "")
+        return label + (" → " + rest if rest else "")
     return ".".join(str(part) for part in loc) or "(top level)"
+
+
+# Discriminated unions add the kind name to an error's path ("scale"); it is noise to people.
+_KIND_TAGS = ("scale", "words", "choice")
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """A pydantic error location as a dotted path (`steps.3.prompt.max`), without kind tags."""
+    return ".".join(str(part) for part in loc if part not in _KIND_TAGS)
+
+
+def described_problems(data: object, error: ValidationError) -> list[tuple[dict, str]]:
+    """Each problem of a failed validation of `data`: (pydantic's error, where: what).
+
+    The words are those the file loader prints after the file's name, so the studio and the
+    command line say the same.
+    """
+    described = []
+    for problem in error.errors():
+        where = _describe_location(data, tuple(problem["loc"]))
+        message = problem["msg"].removeprefix("Value error, ")
+        described.append((problem, f"{where}: {message}"))
+    return described
 
 
 def parse_workshop(data: object, source: str = "<workshop>") -> Workshop:
@@ -273,15 +318,11 @@ def parse_workshop(data: object, source: str = "<workshop>") -> Workshop:
     :raise WorkshopError: the data is not a valid workshop; the message names ``source``.
     """
     if not isinstance(data, dict):
-        raise WorkshopError(f"{source}: a workshop file must be a mapping with title and steps")
+        raise WorkshopError(f"{source}: {NOT_A_MAPPING}")
     try:
         return Workshop.model_validate(data)
     except ValidationError as error:
-        lines = []
-        for problem in error.errors():
-            where = _describe_location(data, tuple(problem["loc"]))
-            message = problem["msg"].removeprefix("Value error, ")
-            lines.append(f"{source}: {where}: {message}")
+        lines = [f"{source}: {text}" for _, text in described_problems(data, error)]
         raise WorkshopError("\n".join(lines)) from None
 
 

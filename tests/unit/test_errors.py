@@ -19,9 +19,15 @@ from transport.security import NestedTooDeep
 from transport.settings import SettingsError
 from transport.wsgi_server import HeadersTooSlow
 from workshop.admin import KeyConfigured
+from workshop.authoring import WorkshopRejected
+from workshop.authoring import WorkshopTooLarge
+from workshop.catalog import BuiltinWorkshop
+from workshop.catalog import CatalogFull
+from workshop.catalog import WorkshopExists
 from workshop.errors import AttuneError
 from workshop.messages import BadMessage
 from workshop.results import AnswerError
+from workshop.script import StepConflict
 from workshop.script import WorkshopError
 from workshop.service import UnknownSession
 from workshop.service import UnknownWorkshop
@@ -44,6 +50,12 @@ KINDS = [
     (SettingsError, ValueError),
     (HeadersTooSlow, socket.timeout),
     (TooManyGuesses, Exception),
+    (StepConflict, ValueError),
+    (WorkshopRejected, ValueError),
+    (WorkshopTooLarge, ValueError),
+    (BuiltinWorkshop, PermissionError),
+    (WorkshopExists, FileExistsError),
+    (CatalogFull, OverflowError),
 ]
 
 # Exceptions defined in the kiosk that are not its errors, and why.

@@ -1,0 +1,251 @@
+"""The studio's API: list, make, check, read, export, replace, delete workshops; their history.
+
+Behind the admin key or the home's cookie (`home.admin_api_refusal`). Each handler reads the
+request, calls the catalog (workshop/catalog.py) or the authoring rules (workshop/authoring.py)
+once, and answers; the contract is docs/protocol.md, "Workshops (the studio's API)".
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import Response
+from flask import jsonify
+from flask import request
+from flask import url_for
+
+from facilitator.home import admin_api_refusal
+from facilitator.views import json_error
+from transport.realtime import kiosk
+from workshop.authoring import WorkshopRejected
+from workshop.authoring import WorkshopTooLarge
+from workshop.authoring import planned_seconds
+from workshop.authoring import read_workshop
+from workshop.authoring import workshop_yaml
+from workshop.catalog import BuiltinWorkshop
+from workshop.catalog import CatalogFull
+from workshop.catalog import WorkshopCatalog
+from workshop.catalog import WorkshopExists
+from workshop.catalog import iso_utc
+from workshop.history import workshop_history
+from workshop.script import Workshop
+from workshop.service import UnknownWorkshop
+
+blueprint = Blueprint("workshops", __name__)
+
+# The media types a workshop may be sent as: its YAML file, or the same fields as JSON.
+BODY_KINDS = {
+    "application/yaml": "yaml",
+    "application/x-yaml": "yaml",
+    "text/yaml": "yaml",
+    "text/x-yaml": "yaml",
+    "application/json": "json",
+}
+READS = ("GET", "HEAD", "OPTIONS")
+
+
+@blueprint.before_request
+def admin_only():
+    """Every route needs the admin key or the home's cookie (writes from the kiosk's pages)."""
+    refusal = admin_api_refusal(write=request.method not in READS)
+    if refusal is not None:
+        return json_error(*refusal)
+    return None
+
+
+def catalog() -> WorkshopCatalog:
+    """The kiosk's workshops, built-in and stored."""
+    return kiosk().library
+
+
+def _sent_workshop() -> Workshop | tuple:
+    """The workshop in the request's body, or the error answer to send instead."""
+    kind = BODY_KINDS.get(request.mimetype)
+    if kind is None:
+        return json_error(
+            415,
+            "send the workshop as YAML (Content-Type: application/yaml) or as JSON "
+            "(Content-Type: application/json)",
+        )
+    try:
+        return read_workshop(request.get_data(cache=False), kind)
+    except WorkshopTooLarge as problem:
+        return json_error(413, str(problem))
+    except WorkshopRejected as rejected:
+        body = {
+            "ok": False,
+            "error": rejected.summary,
+            "errors": [problem.as_json() for problem in rejected.problems],
+        }
+        if rejected.draft is not None:
+            body["draft"] = rejected.draft
+        return jsonify(body), 400
+
+
+def _summary(workshop: Workshop, builtin: bool, updated_ms: int | None) -> dict:
+    return {
+        "id": workshop.id,
+        "title": workshop.title,
+        "language": workshop.language,
+        "builtin": builtin,
+        "steps": len(workshop.steps),
+        "planned_seconds": planned_seconds(workshop.planned_ms),
+        "updated_at": iso_utc(updated_ms),
+    }
+
+
+@blueprint.get("/api/workshops")
+def list_workshops():
+    """Built-in workshops, then stored ones, each by title."""
+    workshops = catalog()
+    builtin = sorted(workshops.builtin.values(), key=lambda w: (w.title, w.id))
+    stored = sorted(workshops.stored(), key=lambda pair: (pair[1].title, pair[1].id))
+    return jsonify(
+        {
+            "workshops": [_summary(w, True, None) for w in builtin]
+            + [_summary(w, False, record.updated_ms) for record, w in stored]
+        }
+    )
+
+
+@blueprint.post("/api/workshops")
+def add_workshop():
+    """Store a new workshop.
+
+    :raise 400: not a valid workshop (every problem located). :raise 409: its id is taken,
+        or the kiosk holds its most workshops. :raise 413: too large. :raise 415: not YAML/JSON.
+    """
+    sent = _sent_workshop()
+    if not isinstance(sent, Workshop):
+        return sent
+    try:
+        record = catalog().add(sent)
+    except (BuiltinWorkshop, WorkshopExists, CatalogFull) as refusal:
+        return json_error(409, str(refusal))
+    location = url_for("workshops.get_workshop", workshop_id=record.id)
+    body = {"ok": True, "id": record.id, "updated_at": iso_utc(record.updated_ms)}
+    return jsonify(body), 201, {"Location": location}
+
+
+@blueprint.post("/api/workshops/validate")
+def validate_workshop():
+    """Check a draft against the schema the kiosk runs on; nothing is stored.
+
+    :raise 400: not a valid workshop (every problem located).
+    """
+    sent = _sent_workshop()
+    if not isinstance(sent, Workshop):
+        return sent
+    return jsonify(
+        {
+            "ok": True,
+            "planned_seconds": planned_seconds(sent.planned_ms),
+            "steps": [
+                {
+                    "planned_seconds": planned_seconds(step.timer_ms),
+                    "timed": step.timer_ms is not None,
+                }
+                for step in sent.steps
+            ],
+        }
+    )
+
+
+def _found(workshop_id: str) -> tuple[Workshop, bool, int | None] | None:
+    """(the workshop, whether built-in, when stored last) for this id, or None."""
+    workshops = catalog()
+    if workshops.is_builtin(workshop_id):
+        return workshops.builtin[workshop_id], True, None
+    record = workshops.record(workshop_id)
+    if record is None:
+        return None
+    return workshops[workshop_id], False, record.updated_ms
+
+
+def _no_such(workshop_id: str):
+    """404 for an id no workshop has."""
+    return json_error(
+        404, f"no workshop has the id {workshop_id!r}: GET /api/workshops lists the workshops"
+    )
+
+
+@blueprint.get("/api/workshops/<workshop_id>")
+def get_workshop(workshop_id: str):
+    """The workshop as JSON: the schema's fields with defaults, `builtin` and `updated_at`.
+
+    :raise 404: no workshop has this id.
+    """
+    found = _found(workshop_id)
+    if found is None:
+        return _no_such(workshop_id)
+    workshop, builtin, updated_ms = found
+    return jsonify(
+        {**workshop.model_dump(mode="json"), "builtin": builtin, "updated_at": iso_utc(updated_ms)}
+    )
+
+
+@blueprint.get("/api/workshops/<workshop_id>.yaml")
+def export_workshop(workshop_id: str):
+    """The workshop as a YAML file that `--workshop` and the file loader accept unchanged.
+
+    :raise 404: no workshop has this id.
+    """
+    found = _found(workshop_id)
+    if found is None:
+        return _no_such(workshop_id)
+    workshop = found[0]
+    return Response(
+        workshop_yaml(workshop),
+        content_type="application/yaml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{workshop.id}.yaml"'},
+    )
+
+
+@blueprint.put("/api/workshops/<workshop_id>")
+def replace_workshop(workshop_id: str):
+    """Replace a stored workshop with a new version of it.
+
+    :raise 400: not a valid workshop, or its id is not the URL's. :raise 404: none stored
+        with this id. :raise 409: a built-in workshop.
+    """
+    if catalog().is_builtin(workshop_id):
+        return json_error(409, str(BuiltinWorkshop(workshop_id)))
+    sent = _sent_workshop()
+    if not isinstance(sent, Workshop):
+        return sent
+    if sent.id != workshop_id:
+        return json_error(
+            400,
+            f"the workshop's id is {sent.id!r} and the address names {workshop_id!r}: send it "
+            f"to /api/workshops/{sent.id}, or POST it to /api/workshops as a new workshop",
+        )
+    try:
+        record = catalog().replace(sent)
+    except UnknownWorkshop:
+        return _no_such(workshop_id)
+    return jsonify({"ok": True, "id": record.id, "updated_at": iso_utc(record.updated_ms)})
+
+
+@blueprint.delete("/api/workshops/<workshop_id>")
+def delete_workshop(workshop_id: str):
+    """Forget a stored workshop; the sessions that ran it keep their copy and report.
+
+    :raise 404: none stored with this id. :raise 409: a built-in workshop.
+    """
+    try:
+        catalog().delete(workshop_id)
+    except BuiltinWorkshop as refusal:
+        return json_error(409, str(refusal))
+    except UnknownWorkshop:
+        return _no_such(workshop_id)
+    return "", 204
+
+
+@blueprint.get("/api/workshops/<workshop_id>/history")
+def workshop_sessions(workshop_id: str):
+    """The sessions that ran this workshop, newest first, with their before/after figures.
+
+    :raise 404: no workshop has this id.
+    """
+    if _found(workshop_id) is None:
+        return _no_such(workshop_id)
+    return jsonify({"sessions": workshop_history(kiosk(), workshop_id)})
