@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 from flask import Response
+from flask import abort
 from flask import jsonify
 from flask import request
 from flask import url_for
@@ -150,22 +151,21 @@ def validate_workshop():
     )
 
 
-def _found(workshop_id: str) -> tuple[Workshop, bool, int | None] | None:
-    """(the workshop, whether built-in, when stored last) for this id, or None."""
+def _found(workshop_id: str) -> tuple[Workshop, bool, int | None]:
+    """(the workshop, whether built-in, when stored last) for this id.
+
+    :raise 404: no workshop has this id (JSON, through the app's error handler).
+    """
     workshops = catalog()
     if workshops.is_builtin(workshop_id):
         return workshops.builtin[workshop_id], True, None
     record = workshops.record(workshop_id)
     if record is None:
-        return None
+        abort(404, description=_NO_SUCH.format(workshop_id=workshop_id))
     return workshops[workshop_id], False, record.updated_ms
 
 
-def _no_such(workshop_id: str):
-    """404 for an id no workshop has."""
-    return json_error(
-        404, f"no workshop has the id {workshop_id!r}: GET /api/workshops lists the workshops"
-    )
+_NO_SUCH = "no workshop has the id {workshop_id!r}: GET /api/workshops lists the workshops"
 
 
 @blueprint.get("/api/workshops/<workshop_id>")
@@ -174,10 +174,7 @@ def get_workshop(workshop_id: str):
 
     :raise 404: no workshop has this id.
     """
-    found = _found(workshop_id)
-    if found is None:
-        return _no_such(workshop_id)
-    workshop, builtin, updated_ms = found
+    workshop, builtin, updated_ms = _found(workshop_id)
     return jsonify(
         {**workshop.model_dump(mode="json"), "builtin": builtin, "updated_at": iso_utc(updated_ms)}
     )
@@ -189,10 +186,7 @@ def export_workshop(workshop_id: str):
 
     :raise 404: no workshop has this id.
     """
-    found = _found(workshop_id)
-    if found is None:
-        return _no_such(workshop_id)
-    workshop = found[0]
+    workshop = _found(workshop_id)[0]
     return Response(
         workshop_yaml(workshop),
         content_type="application/yaml; charset=utf-8",
@@ -221,7 +215,7 @@ def replace_workshop(workshop_id: str):
     try:
         record = catalog().replace(sent)
     except UnknownWorkshop:
-        return _no_such(workshop_id)
+        return json_error(404, _NO_SUCH.format(workshop_id=workshop_id))
     return jsonify({"ok": True, "id": record.id, "updated_at": iso_utc(record.updated_ms)})
 
 
@@ -236,7 +230,7 @@ def delete_workshop(workshop_id: str):
     except BuiltinWorkshop as refusal:
         return json_error(409, str(refusal))
     except UnknownWorkshop:
-        return _no_such(workshop_id)
+        return json_error(404, _NO_SUCH.format(workshop_id=workshop_id))
     return "", 204
 
 
@@ -246,6 +240,5 @@ def workshop_sessions(workshop_id: str):
 
     :raise 404: no workshop has this id.
     """
-    if _found(workshop_id) is None:
-        return _no_such(workshop_id)
+    _found(workshop_id)
     return jsonify({"sessions": workshop_history(kiosk(), workshop_id)})

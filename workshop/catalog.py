@@ -106,6 +106,10 @@ class WorkshopCatalog(Mapping[str, Workshop]):
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
+    def values(self) -> list[Workshop]:
+        """Every workshop, built-in first; the stored ones read in one query, not one each."""
+        return [*self.builtin.values(), *(workshop for _, workshop in self.stored())]
+
     # -- reading -------------------------------------------------------------------------
 
     def is_builtin(self, workshop_id: str) -> bool:
@@ -138,6 +142,18 @@ class WorkshopCatalog(Mapping[str, Workshop]):
 
     # -- changing ------------------------------------------------------------------------
 
+    def _record_now(self, workshop: Workshop) -> WorkshopRecord:
+        """What to store of `workshop`, made and changed now.
+
+        :raise BuiltinWorkshop: a built-in workshop has its id.
+        """
+        if workshop.id in self.builtin:
+            raise BuiltinWorkshop(workshop.id)
+        now = self.clock()
+        return WorkshopRecord(
+            id=workshop.id, workshop_json=workshop.model_dump_json(), created_ms=now, updated_ms=now
+        )
+
     def add(self, workshop: Workshop) -> WorkshopRecord:
         """Store a new workshop (validated already: a `Workshop`).
 
@@ -145,15 +161,7 @@ class WorkshopCatalog(Mapping[str, Workshop]):
         :raise WorkshopExists: a stored workshop has its id.
         :raise CatalogFull: `max_stored` workshops are stored already.
         """
-        if workshop.id in self.builtin:
-            raise BuiltinWorkshop(workshop.id)
-        now = self.clock()
-        record = WorkshopRecord(
-            id=workshop.id,
-            workshop_json=workshop.model_dump_json(),
-            created_ms=now,
-            updated_ms=now,
-        )
+        record = self._record_now(workshop)
         try:
             self.store.add_workshop(record, self.max_stored)
         except KeyError:
@@ -168,15 +176,7 @@ class WorkshopCatalog(Mapping[str, Workshop]):
         :raise BuiltinWorkshop: the id is a built-in workshop's.
         :raise UnknownWorkshop: no stored workshop has this id.
         """
-        if workshop.id in self.builtin:
-            raise BuiltinWorkshop(workshop.id)
-        now = self.clock()
-        record = WorkshopRecord(
-            id=workshop.id,
-            workshop_json=workshop.model_dump_json(),
-            created_ms=now,
-            updated_ms=now,
-        )
+        record = self._record_now(workshop)
         if not self.store.replace_workshop(record):
             raise UnknownWorkshop(workshop.id)
         return record

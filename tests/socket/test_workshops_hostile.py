@@ -9,11 +9,14 @@ import time
 import pytest
 import yaml
 from hypothesis import HealthCheck
+from hypothesis import assume
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from tests.conftest import ADMIN_KEY
+from workshop.script import Workshop
 
 KEY = {"Authorization": f"Bearer {ADMIN_KEY}"}
 YAML = {**KEY, "Content-Type": "application/yaml"}
@@ -212,21 +215,21 @@ def test_any_body_is_answered_without_a_crash(app, body):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(
-    title=st.text(min_size=1, max_size=120).filter(lambda t: t.strip()),
-    notes=st.text(max_size=300),
-)
+@given(title=st.text(min_size=1, max_size=120), notes=st.text(max_size=300))
 def test_any_text_round_trips_through_the_yaml_export(app, title, notes):
-    client = app.test_client()
     sent = workshop(title=title)
     sent["steps"][0]["notes"] = notes
+    try:
+        expected = Workshop.model_validate(sent)  # the schema trims what it trims
+    except ValidationError:
+        assume(False)
+    client = app.test_client()
     client.delete("/api/workshops/hostile", headers=KEY)
     assert client.post("/api/workshops", json=sent, headers=KEY).status_code == 201
     got = client.get("/api/workshops/hostile", headers=KEY).json
+    assert (got["title"], got["steps"][0]["notes"]) == (expected.title, expected.steps[0].notes)
     exported = client.get("/api/workshops/hostile.yaml", headers=KEY).get_data(as_text=True)
-    assert yaml.safe_load(exported)["title"] == got["title"] == title.strip()
-    assert (
-        client.put("/api/workshops/hostile", data=exported.encode(), headers=YAML).status_code
-        == 200
-    )
+    assert Workshop.model_validate(yaml.safe_load(exported)) == expected
+    replaced = client.put("/api/workshops/hostile", data=exported.encode(), headers=YAML)
+    assert replaced.status_code == 200
     assert client.get("/api/workshops/hostile", headers=KEY).json["steps"] == got["steps"]
