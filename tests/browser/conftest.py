@@ -79,6 +79,25 @@ class Pages:
         self.network_cut = False
         self.expected_dialogs: list[tuple[str, bool, str | None]] = []
         self.dialogs: list[str] = []
+        # Per page: long-polling GETs answered 400 whose console line is not yet forgiven.
+        self._stale_polls: dict[str, int] = {}
+
+    def _forgive_stale_polls(self, name: str) -> None:
+        """Forgive the console line of each long-poll the kiosk answered 400, and only those.
+
+        A connection the page closes (after a refusal, or a reconnection) may have its last
+        long-polling GET arrive after the kiosk dropped the session: engine.io answers it 400
+        (unknown session), socket.io-client ignores it, and Chromium logs "Failed to load
+        resource" without the URL. Each such line is matched to one seen 400 poll; any other
+        400 stays an error.
+        """
+        line = (
+            f"{name}: Failed to load resource: the server responded with a status of 400 "
+            "(BAD REQUEST)"
+        )
+        while self._stale_polls.get(name) and line in self.errors:
+            self.errors.remove(line)
+            self._stale_polls[name] -= 1
 
     def _watch(self, page, name):
         def on_console(message):
@@ -95,8 +114,22 @@ class Pages:
             ):
                 return
             self.errors.append(f"{name}: {text}")
+            self._forgive_stale_polls(name)
+
+        def on_response(response):
+            url = response.url
+            if (
+                response.status == 400
+                and response.request.method == "GET"
+                and "/socket.io/" in url
+                and "transport=polling" in url
+                and "sid=" in url
+            ):
+                self._stale_polls[name] = self._stale_polls.get(name, 0) + 1
+                self._forgive_stale_polls(name)
 
         page.on("console", on_console)
+        page.on("response", on_response)
         page.on("pageerror", lambda error: self.errors.append(f"{name}: {error}"))
 
         def on_dialog(dialog):
