@@ -11,13 +11,23 @@ import yaml
 from playwright.sync_api import expect
 
 from harness.live import ADMIN_KEY
+from harness.live import LiveServer
 from tests.browser.conftest import PHONE
 from tests.browser.test_experience import run_axe
 from tests.browser.test_layout_details import room
+from tests.conftest import TINY
 from workshop.script import load_workshop
 
 LAPTOP = {"width": 1366, "height": 768}
 SMALL_LAPTOP = {"width": 1280, "height": 720}
+
+
+@pytest.fixture(scope="module")
+def kiosk(tmp_path_factory):
+    """A kiosk of the studio's tests alone: the workshops they store stay out of other pages."""
+    server = LiveServer(tmp_path_factory.mktemp("studio") / "kiosk.db", workshop=TINY).start()
+    yield server
+    server.kill()
 
 
 @pytest.fixture(autouse=True)
