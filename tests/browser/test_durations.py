@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.live import ADMIN_KEY
+from harness.live import ADMIN_KEY
 
 LAPTOP = {"width": 1280, "height": 720}
 
