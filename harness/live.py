@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import random
 import resource
 import signal
 import socket
@@ -24,10 +25,41 @@ PHONE_COOKIE = "attune_phone"  # + "_<code>": one cookie per session
 
 
 def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A TCP port nobody listens on right now, and that outgoing connections will not take.
+
+    A port the kernel hands out for `bind(0)` comes from its ephemeral range, the same range
+    it draws from for every outgoing connection; with hundreds of test phones connecting at
+    once, one of them could take the port between this check and the server's own bind
+    ("Address already in use"). So the port is picked at random below that range, and
+    checked free.
+    """
+    first_ephemeral = _ephemeral_ports()[0]
+    if first_ephemeral - 1 <= PORTS_FROM:  # an unusual kernel range: let the kernel choose
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+    for _ in range(200):
+        port = random.randint(PORTS_FROM, first_ephemeral - 1)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port between {PORTS_FROM} and {first_ephemeral - 1}")
+
+
+# Below the kernel's ephemeral range (32768 by default) and above the well-known services.
+PORTS_FROM = 20_000
+
+
+def _ephemeral_ports() -> tuple[int, int]:
+    """The kernel's range for outgoing connections' local ports (Linux; a default elsewhere)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
 
 
 class LiveServer:
