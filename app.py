@@ -129,6 +129,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SESSION_COOKIE_NAME"] = "attune_admin"
     app.session_interface = AdminCookieSessions()
 
+    address_share = AddressShare(settings["PHONES_PER_ADDRESS"])
     service = Kiosk(
         store,
         # The built-in workshops, then those stored from the studio (facilitator/workshops.py).
@@ -139,6 +140,9 @@ def create_app(config: dict | None = None) -> Flask:
         presence=cluster.presence if cluster else None,
         care=cluster.care if cluster else None,
         cache_results=cluster is None,
+        max_phones=settings["MAX_PARTICIPANTS"],
+        address_share=address_share,
+        lease=cluster.lease if cluster else None,
     )
     socketio = SocketIO(
         app,
@@ -208,9 +212,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["attune.ceiling"] = ceiling
     app.extensions["attune.kiosk"] = service
     app.extensions["attune.store"] = store
-    app.extensions["attune.broadcaster"] = Broadcaster(
-        app, socketio, service, lease=cluster.lease if cluster else None
-    )
+    app.extensions["attune.broadcaster"] = Broadcaster(app, socketio, service)
     # Tests may pass GUESS_CLOCK: monotonic seconds they move by hand.
     brake = GuessBrake(
         settings["GUESS_LIMIT"],
@@ -218,7 +220,7 @@ def create_app(config: dict | None = None) -> Flask:
         clock=settings.get("GUESS_CLOCK") or monotonic_seconds,
     )
     install_guessing(app, brake)
-    app.extensions["attune.address_share"] = AddressShare(settings["PHONES_PER_ADDRESS"])
+    app.extensions["attune.address_share"] = address_share
     # Venue Wi-Fi is often weak: pages, styles and scripts go out compressed (about a third).
     app.config["COMPRESS_MIMETYPES"] = [
         "text/html",
@@ -293,8 +295,8 @@ def create_app(config: dict | None = None) -> Flask:
         return render_template("error.html", error=error), error.code, headers
 
     with app.app_context():
-        for record in store.list_sessions():
-            app.extensions["attune.broadcaster"].schedule_auto_advance(record.state.code)
+        for code, due_ms in service.deadlines():
+            app.extensions["attune.broadcaster"].watch_deadline(code, due_ms)
     service.sweep()
     socketio.start_background_task(_sweep_hourly, socketio, service)
     if cluster:

@@ -33,10 +33,6 @@ class FacilitatorNamespace(AttuneNamespace):
     burst = 30
     per_second = 10.0
 
-    def __init__(self, namespace: str):
-        super().__init__(namespace)
-        self.sessions: dict[str, str] = {}  # connection id -> session code
-
     def on_connect(self, auth=None):
         """Check the facilitator token, join the session's room and receive its state."""
         try:
@@ -44,8 +40,9 @@ class FacilitatorNamespace(AttuneNamespace):
         except BadMessage as problem:
             raise ConnectionRefusedError(f"cannot open the console: {problem}") from None
         service = kiosk()
+        snapshot = service.find(credentials.code)
         # A browser signed in on the facilitator home may open any console without a token.
-        signed_in = admin_cookie_valid() and service.exists(credentials.code)
+        signed_in = admin_cookie_valid() and snapshot is not None
         if not signed_in:
             if not credentials.token:
                 if sign_in_ended():
@@ -59,7 +56,7 @@ class FacilitatorNamespace(AttuneNamespace):
                 )
             # One refusal for both cases, so the console link cannot be used to probe for codes.
             try:
-                valid = console_token_valid(credentials.code, credentials.token)
+                valid = console_token_valid(snapshot, credentials.token)
             except TooManyGuesses as refusal:
                 raise refusal.connection_refused() from None
             if not valid:
@@ -67,30 +64,24 @@ class FacilitatorNamespace(AttuneNamespace):
                     "this console link is not valid: open the full link printed when the "
                     "session was created"
                 )
-        code = service.state(credentials.code).code
-        self.sessions[request.sid] = code
+        code = snapshot.code
         self.codes[request.sid] = code
         join_room(code)
-        emit("state", service.view(code, "facilitator"))
-
-    def on_disconnect(self, *reason):
-        """Forget the connection."""
-        self.sessions.pop(request.sid, None)
+        emit("state", service.view_of(snapshot, "facilitator"))
 
     def on_command(self, data=None):
         """Drive the session: `{action, ...}`; acked `{ok, version}` once saved and sent."""
-        code = self.sessions.get(request.sid)
+        code = self.codes.get(request.sid)
         if code is None:  # pragma: no cover - connect always registers first
             return error("not connected to a session; reload the console")
         try:
-            command = parse(COMMAND_ADAPTER, data)
-            state = kiosk().command(code, command)
+            outcome = kiosk().command(code, parse(COMMAND_ADAPTER, data))
         except (BadMessage, CommandError) as problem:
             return error(str(problem))
         except UnknownSession:
             return error("this session no longer exists")
-        broadcaster().state(code)
-        return ok(version=state.version)
+        broadcaster().publish(code, outcome)
+        return ok(version=outcome.state.version)
 
 
 class ScreenNamespace(AttuneNamespace):
@@ -104,12 +95,11 @@ class ScreenNamespace(AttuneNamespace):
             credentials = parse(ScreenAuth, auth)
         except BadMessage as problem:
             raise ConnectionRefusedError(f"cannot open the screen: {problem}") from None
-        service = kiosk()
-        code = self.admit(
+        snapshot = self.admit(
             credentials.code,
             "unknown session code: open the screen link printed for the session",
             signed_in=admin_cookie_valid(),
         )
-        self.codes[request.sid] = code
-        join_room(code)
-        emit("state", service.view(code, "screen"))
+        self.codes[request.sid] = snapshot.code
+        join_room(snapshot.code)
+        emit("state", kiosk().view_of(snapshot, "screen"))

@@ -35,7 +35,7 @@ def _authorised(code: str) -> tuple[str | None, tuple | None]:
         except UnknownSession:
             return None, json_error(404, "no session has this code")
     try:
-        valid = console_token_valid(code, bearer_token())
+        valid = console_token_valid(service.find(code), bearer_token())
     except TooManyGuesses as refusal:
         return None, json_error(429, refusal.words, refusal.headers)
     if not valid:

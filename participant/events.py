@@ -8,8 +8,7 @@ from flask_socketio import ConnectionRefusedError
 from flask_socketio import emit
 from flask_socketio import join_room
 
-from participant.identity import address_share
-from participant.identity import phone_id
+from participant.identity import signed_phone_cookie
 from transport.descriptors import RETRY_AFTER_MS
 from transport.descriptors import ROOM_FULL
 from transport.guessing import client_address
@@ -25,6 +24,10 @@ from workshop.messages import Respond
 from workshop.messages import Signal
 from workshop.messages import parse
 from workshop.results import AnswerError
+from workshop.room import NetworkShareFull
+from workshop.room import SessionFull
+from workshop.service import ChoiceError
+from workshop.service import NoPhoneId
 from workshop.service import UnknownSession
 
 NO_PHONE_ID = (
@@ -37,14 +40,15 @@ class ParticipantNamespace(AttuneNamespace):
     """Events of a phone. Auth: `{code}`; the phone's id comes from the kiosk's cookie.
 
     The id never leaves this process unhashed. A `pid` in `auth` (older pages sent one) is
-    ignored: an id the phone makes up itself would let one device pose as many.
+    ignored: an id the phone makes up itself would let one device pose as many. Each event is
+    one call to the session context (workshop/service.py), whose outcome the broadcaster sends.
     """
 
     role = "participant"
 
     def __init__(self, namespace: str):
         super().__init__(namespace)
-        # connection id -> (session code, pid); the pid is needed to hash answers.
+        # connection id -> (session code, phone id); the phone id is needed to hash answers.
         self.members: dict[str, tuple[str, str]] = {}
         # Phones refused because this process holds as many as its open files allow.
         self.turned_away = 0
@@ -66,52 +70,50 @@ class ParticipantNamespace(AttuneNamespace):
                 ROOM_FULL,
                 {"retry_after_ms": RETRY_AFTER_MS, "reason": "kiosk", "limit": ceiling.phones},
             )
-        service = kiosk()
-        code = self.admit(
+        snapshot = self.admit(
             credentials.code, "unknown join code: check the code on the screen and try again"
         )
-        # `admit` let in no ended session, so an id that does not count was never issued here.
-        pid = phone_id(code)
-        if pid is None:
-            raise ConnectionRefusedError(NO_PHONE_ID)
-        who = service.respondent(code, pid)
-        limit = current_app.config["MAX_PARTICIPANTS"]
-        if service.presence.count(code) >= limit and not service.presence.has(code, who):
-            raise ConnectionRefusedError(
-                ROOM_FULL, {"retry_after_ms": RETRY_AFTER_MS, "reason": "session", "limit": limit}
+        code = snapshot.code
+        service = kiosk()
+        try:
+            # `admit` let in no ended session, so an id that does not count was never issued here.
+            outcome = service.join(
+                snapshot, request.sid, signed_phone_cookie(code), client_address()
             )
-        share = address_share()
-        if not share.take(request.sid, code, client_address(), who):
+        except NoPhoneId:
+            raise ConnectionRefusedError(NO_PHONE_ID) from None
+        except SessionFull as full:
             raise ConnectionRefusedError(
-                f"{share.per_address} phones from this network are in this session already, "
+                ROOM_FULL,
+                {"retry_after_ms": RETRY_AFTER_MS, "reason": "session", "limit": full.limit},
+            ) from None
+        except NetworkShareFull as full:
+            raise ConnectionRefusedError(
+                f"{full.per_address} phones from this network are in this session already, "
                 "the most one network may have; ask the facilitator: the kiosk can allow more "
                 "per network (KIOSK_PHONES_PER_ADDRESS)"
-            )
+            ) from None
         try:
-            self.members[request.sid] = (code, pid)
+            self.members[request.sid] = (code, outcome.phone_id)
             self.codes[request.sid] = code
             join_room(code)
-            service.presence.join(code, request.sid, who)
-            emit("state", service.view(code, "participant"))
-            emit("mine", service.mine(code, pid))
+            emit("state", outcome.view)
+            emit("mine", outcome.mine)
         except BaseException:
             # A connect that fails gets no disconnect: give its place back here.
-            share.release(request.sid)
+            self.members.pop(request.sid, None)
+            service.leave(code, request.sid, outcome.phone_id)
             raise
-        broadcaster().presence_changed(code)
+        broadcaster().publish(code, outcome)
 
     def on_disconnect(self, *reason):
-        """Leave the head count and the address's share (a reconnect joins both again)."""
-        address_share().release(request.sid)
+        """Leave the head count and the network's share (a reconnect joins both again)."""
         member = self.members.pop(request.sid, None)
         if member is None:
+            kiosk().forget_connection(request.sid)
             return
-        code, pid = member
-        service = kiosk()
-        service.presence.leave(code, request.sid)
-        broadcaster().presence_changed(code)
-        if not service.presence.has(code, service.respondent(code, pid)):
-            broadcaster().watch_departure(code, pid)
+        code, phone = member
+        broadcaster().publish(code, kiosk().leave(code, request.sid, phone))
 
     def on_respond(self, data=None):
         """Answer the open prompt: `{prompt_id, value, answer_id?}`; acked after it is stored."""
@@ -119,13 +121,13 @@ class ParticipantNamespace(AttuneNamespace):
         if member is None:  # pragma: no cover - connect always registers first
             return error("not joined; reload the page")
         try:
-            message = parse(Respond, data)
-            stored = kiosk().respond(member[0], member[1], message)
+            outcome = kiosk().respond(member[0], member[1], parse(Respond, data))
         except (BadMessage, AnswerError) as problem:
             return error(str(problem))
         except UnknownSession:
-            return error("this session no longer exists")
-        broadcaster().results_changed(member[0])
+            return error(GONE)
+        broadcaster().publish(member[0], outcome)
+        stored = outcome.answer
         return ok(prompt_id=stored.prompt_id, value=stored.value, answer_id=stored.answer_id)
 
     def on_consent(self, data=None):
@@ -134,11 +136,14 @@ class ParticipantNamespace(AttuneNamespace):
         if member is None:  # pragma: no cover
             return error("not joined; reload the page")
         try:
-            choice = kiosk().consent(member[0], member[1], parse(ConsentChoice, data))
-        except (BadMessage, AnswerError) as problem:
+            message = parse(ConsentChoice, data)
+            outcome = kiosk().consent(member[0], member[1], message)
+        except (BadMessage, ChoiceError) as problem:
             return error(str(problem))
-        broadcaster().care_changed(member[0])
-        return ok(step_id=data["step_id"], choice=choice)
+        except UnknownSession:
+            return error(GONE)
+        broadcaster().publish(member[0], outcome)
+        return ok(step_id=message.step_id, choice=message.choice)
 
     def on_signal(self, data=None):
         """A quiet signal: `{kind: need_moment | ok_again | done | undone}`; counted, not named."""
@@ -147,11 +152,13 @@ class ParticipantNamespace(AttuneNamespace):
             return error("not joined; reload the page")
         try:
             message = parse(Signal, data)
-            moved = kiosk().signal(member[0], member[1], message)
-        except (BadMessage, AnswerError) as problem:
+            outcome = kiosk().signal(member[0], member[1], message)
+        except (BadMessage, ChoiceError) as problem:
             return error(str(problem))
-        if moved is not None:
-            broadcaster().state(member[0])
-        else:
-            broadcaster().care_changed(member[0])
+        except UnknownSession:
+            return error(GONE)
+        broadcaster().publish(member[0], outcome)
         return ok(kind=message.kind)
+
+
+GONE = "this session no longer exists"

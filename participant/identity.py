@@ -38,9 +38,9 @@ def signed_phone_id(code: str) -> str | None:
     return signed if kiosk().phone_id(code, signed) is not None else None
 
 
-def phone_id(code: str) -> str | None:
-    """The phone id of the request (handshakes included) for session `code`, or None."""
-    return kiosk().phone_id(code, request.cookies.get(phone_cookie_name(code)))
+def signed_phone_cookie(code: str) -> str | None:
+    """The signed phone id the request (handshakes included) carries for `code`, unchecked."""
+    return request.cookies.get(phone_cookie_name(code))
 
 
 def keep_phone_cookie(response: Response, code: str, signed: str) -> None:

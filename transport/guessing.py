@@ -24,11 +24,11 @@ kiosk, and it proves that the code was already checked, so its reloads and recon
 budget.
 
 Every place that takes a secret checks it with the one function of its kind, which calls
-`_guarded`: `session_for_code` (or `session_or_abort`, for pages) for join codes,
-`console_token_valid` for console tokens, `admin_key_checked` for the admin key. `bearer_token`
-reads the secret an API request sends. A refusal is answered in the words `TooManyGuesses`
-carries: an error page (`http_error`), an API error (`words`, `headers`) or a refused
-Socket.IO connection (`connection_refused`).
+`_guarded`: `snapshot_for_code` or `session_for_code` (or `session_or_abort`, for pages) for
+join codes, `console_token_valid` for console tokens, `admin_key_checked` for the admin key.
+`bearer_token` reads the secret an API request sends. A refusal is answered in the words
+`TooManyGuesses` carries: an error page (`http_error`), an API error (`words`, `headers`) or a
+refused Socket.IO connection (`connection_refused`).
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from workshop.errors import AttuneError
 from workshop.service import UnknownSession
 from workshop.service import normalize_code
 from workshop.session import SessionState
+from workshop.snapshot import Snapshot
 
 T = TypeVar("T")
 
@@ -162,19 +163,21 @@ def _guarded(kind: str, check: Callable[[], T], unguessable: bool = False) -> T:
     return found
 
 
-def console_token_valid(code: str, token: str) -> bool:
-    """Whether `token` drives the session `code`, checked under the brake for console links.
+def console_token_valid(session: Snapshot | None, token: str) -> bool:
+    """Whether `token` drives `session` (None: no session has the code), checked under the brake.
 
-    An empty token guesses nothing: it is not valid and not counted. A token is 192 random
-    bits, so it is checked even while this address's budget is spent, and a valid one is let
-    in; an unknown code and a wrong token are the same miss, so a token tells nothing of codes.
+    The caller passes the session as it read it for this request (`Kiosk.find`), so checking
+    the token reads nothing again. An empty token guesses nothing: it is not valid and not
+    counted. A token is 192 random bits, so it is checked even while this address's budget is
+    spent, and a valid one is let in; an unknown code and a wrong token are the same miss, so a
+    token tells nothing of codes.
 
     :raise TooManyGuesses: a wrong token while this address's budget for console links is spent.
     """
     if not token:
         return False
     kiosk = current_app.extensions["attune.kiosk"]
-    return _guarded(CONSOLE_TOKEN, lambda: kiosk.check_token(code, token), unguessable=True)
+    return _guarded(CONSOLE_TOKEN, lambda: kiosk.token_drives(session, token), unguessable=True)
 
 
 def admin_key_checked(given: str, check: Callable[[str], T]) -> T | None:
@@ -191,19 +194,13 @@ def admin_key_checked(given: str, check: Callable[[str], T]) -> T | None:
     return _guarded(ADMIN_KEY, lambda: check(given))
 
 
-def _holds_pass(kiosk, code: str) -> bool:
-    given = request.cookies.get(PASS_COOKIE_PREFIX + code, "")
-    if not given:
-        return False
-    try:
-        expected = kiosk.join_pass(code)
-    except UnknownSession:
-        return False  # then checked like any other try, and counted
-    return hmac.compare_digest(given.encode(), expected.encode())
+def _holds_pass(snapshot: Snapshot) -> bool:
+    given = request.cookies.get(PASS_COOKIE_PREFIX + snapshot.code, "")
+    return bool(given) and hmac.compare_digest(given.encode(), snapshot.join_pass().encode())
 
 
-def session_for_code(code: str, trusted: bool = False) -> SessionState:
-    """The session a join code names, checked under the brake (ended sessions included).
+def snapshot_for_code(code: str, trusted: bool = False) -> Snapshot:
+    """The session a join code names, read once and checked under the brake (ended included).
 
     A browser holding the session's pass, or `trusted` (signed in on the facilitator home, who
     may open every session anyway), is not slowed. A live session's code earns this request's
@@ -214,15 +211,25 @@ def session_for_code(code: str, trusted: bool = False) -> SessionState:
     """
     wanted = normalize_code(code)[:12]
     kiosk = current_app.extensions["attune.kiosk"]
-    if trusted or _holds_pass(kiosk, wanted):
-        state = kiosk.state(wanted)
-    else:
-        state = _guarded(JOIN_CODE, lambda: _state_or_none(kiosk, wanted))
-        if state is None:
+    snapshot = None
+    looked = trusted or PASS_COOKIE_PREFIX + wanted in request.cookies
+    if looked:
+        snapshot = kiosk.find(wanted)
+        if trusted and snapshot is None:
             raise UnknownSession(code)
-    if not state.ended:
-        g.attune_pass = state.code
-    return state
+    if snapshot is None or not (trusted or _holds_pass(snapshot)):
+        # Checked like any other try, and counted: the one read above is the check.
+        snapshot = _guarded(JOIN_CODE, lambda: snapshot if looked else kiosk.find(wanted))
+        if snapshot is None:
+            raise UnknownSession(code)
+    if not snapshot.state.ended:
+        g.attune_pass = (snapshot.code, snapshot.join_pass())
+    return snapshot
+
+
+def session_for_code(code: str, trusted: bool = False) -> SessionState:
+    """The state of the session a join code names (`snapshot_for_code`)."""
+    return snapshot_for_code(code, trusted).state
 
 
 def session_or_abort(code: str, trusted: bool = False) -> SessionState:
@@ -239,19 +246,13 @@ def session_or_abort(code: str, trusted: bool = False) -> SessionState:
         abort(404, description="No session has this code. Check the code on the screen.")
 
 
-def _state_or_none(kiosk, code: str) -> SessionState | None:
-    try:
-        return kiosk.state(code)
-    except UnknownSession:
-        return None
-
-
 def _hand_out_pass(response):
-    code = g.pop("attune_pass", None)
-    if code is not None and response.status_code < 400:
+    given = g.pop("attune_pass", None)
+    if given is not None and response.status_code < 400:
+        code, join_pass = given
         response.set_cookie(
             PASS_COOKIE_PREFIX + code,
-            current_app.extensions["attune.kiosk"].join_pass(code),
+            join_pass,
             max_age=PASS_MAX_AGE_SECONDS,
             httponly=True,
             samesite="Lax",

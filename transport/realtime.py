@@ -7,7 +7,9 @@ or join are coalesced: at most a few emits a second per session, whatever the ro
 
 from __future__ import annotations
 
+import functools
 import gc
+import inspect
 import logging
 import threading
 from collections.abc import Callable
@@ -20,15 +22,19 @@ from flask_socketio import SocketIO
 from flask_socketio import emit
 
 from transport.guessing import TooManyGuesses
-from transport.guessing import session_for_code
+from transport.guessing import snapshot_for_code
 from transport.limits import RateLimiter
 from transport.security import MAX_JSON_DEPTH
 from transport.security import NESTED_TOO_DEEP
 from workshop.messages import BadMessage
 from workshop.messages import ClockPing
 from workshop.messages import parse
+from workshop.outcome import Departure
+from workshop.outcome import Outcome
 from workshop.service import Kiosk
 from workshop.service import UnknownSession
+from workshop.shared_room import SharedStateError
+from workshop.snapshot import Snapshot
 from workshop.store import StoreError
 
 log = logging.getLogger("attune")
@@ -42,9 +48,6 @@ FACILITATOR_NS = "/facilitator"
 COALESCE_SECONDS = 0.25
 # Longest sleep of an auto-advance watcher before it looks at the clock again.
 AUTO_ADVANCE_POLL_SECONDS = 0.5
-# A phone that has not come back this long after its last connection closed has left: its
-# quiet signals are dropped. Long enough for a tab switch or a Wi-Fi hiccup.
-DEPARTURE_GRACE_SECONDS = 60
 # A refused connection's transport is closed this long after the refusal was sent, unless the
 # client closed it first (the pages do) or joined another namespace on it meanwhile: a client
 # that ignores the refusal must not keep holding a descriptor. Long-polling gets longer.
@@ -97,15 +100,19 @@ class Coalescer:
 
 
 class Broadcaster:
-    """Sends state, results and counts of a session to the clients of each role."""
+    """Turns the session context's outcomes into emits and timers; decides nothing itself.
 
-    def __init__(self, app, socketio: SocketIO, service: Kiosk, lease=None):
+    Which role hears what, whether the room may see results, when a session moves on by
+    itself and when a phone has left are the service's to say (workshop/service.py); this
+    class only sends what an outcome names, to each role's room in its namespace, merges
+    live counts and results (at most a few emits a second per session), and wakes up at the
+    deadlines an outcome gives to ask the service again.
+    """
+
+    def __init__(self, app, socketio: SocketIO, service: Kiosk):
         self.app = app
         self.socketio = socketio
         self.kiosk = service
-        # With several processes: `lease(name, seconds) -> bool`, so that only one process
-        # acts on a deadline (auto-advance) even though every process watches it.
-        self.lease = lease
         self.freeze_gc = bool(app.config.get("FREEZE_GC"))
         self._frozen_at = 0
         self._results = Coalescer(socketio, COALESCE_SECONDS, self._send_results)
@@ -114,41 +121,44 @@ class Broadcaster:
         self._timers: dict[str, int] = {}
         self._timers_lock = threading.Lock()
 
-    def state(self, code: str) -> None:
-        """Send every role its view of the session now (after a change was saved)."""
-        views = self.kiosk.views(code)
-        self.socketio.emit("state", views.facilitator, to=code, namespace=FACILITATOR_NS)
-        self.socketio.emit("state", views.screen, to=code, namespace=SCREEN_NS)
-        self.socketio.emit("state", views.participant, to=code, namespace=PARTICIPANT_NS)
-        self.schedule_auto_advance(code)
-
-    def results_changed(self, code: str) -> None:
-        """An answer arrived: results go out soon, merged with any others."""
-        self._results.request(code)
-
-    def presence_changed(self, code: str) -> None:
-        """Someone joined or left: the count goes out soon, merged with any others."""
-        self._presence.request(code)
+    def publish(self, code: str, outcome: Outcome | None) -> None:
+        """Send what an outcome of a change to session `code` says must be heard."""
+        if outcome is None:
+            return
+        if outcome.views is not None:
+            views = outcome.views
+            self.socketio.emit("state", views.facilitator, to=code, namespace=FACILITATOR_NS)
+            self.socketio.emit("state", views.screen, to=code, namespace=SCREEN_NS)
+            self.socketio.emit("state", views.participant, to=code, namespace=PARTICIPANT_NS)
+            self.watch_deadline(code, outcome.advance_at_ms)
+        if outcome.results:
+            self._results.request(code)
+        if outcome.presence:
+            self._presence.request(code)
+        if outcome.care:
+            self._care.request(code)
+        if outcome.care_expires_ms is not None:
+            delay = max(0.0, (outcome.care_expires_ms - self.kiosk.clock()) / 1000) + 0.05
+            self.socketio.start_background_task(self._care_later, code, delay)
+        if outcome.departure is not None:
+            self.socketio.start_background_task(self._departure, code, outcome.departure)
 
     def _send_results(self, code: str) -> None:
         with self.app.app_context():
-            state = self.kiosk.state(code)
-            public, console = self.kiosk.results(code)
-            if console is None:
+            news = self.kiosk.results_news(code)
+            if news is None:
                 return
-            self.socketio.emit("results", console, to=code, namespace=FACILITATOR_NS)
-            prompt = self.kiosk.workshop_of(code).steps[state.step_index].prompt
-            if prompt is not None and state.prompt_state(prompt.id).revealed:
-                self.socketio.emit("results", public, to=code, namespace=SCREEN_NS)
-                self.socketio.emit("results", public, to=code, namespace=PARTICIPANT_NS)
+            self.socketio.emit("results", news.console, to=code, namespace=FACILITATOR_NS)
+            if news.room is not None:
+                self.socketio.emit("results", news.room, to=code, namespace=SCREEN_NS)
+                self.socketio.emit("results", news.room, to=code, namespace=PARTICIPANT_NS)
 
     def _send_presence(self, code: str) -> None:
-        count = self.kiosk.presence.count(code)
+        count = self.kiosk.presence_news(code)
         self._freeze_long_lived(count)
         payload = {"participants": count}
         self.socketio.emit("presence", payload, to=code, namespace=FACILITATOR_NS)
         self.socketio.emit("presence", payload, to=code, namespace=SCREEN_NS)
-        # "14 of 20 done" counts connected phones, so it follows joins and departures too.
         self._send_care(code)
 
     def _freeze_long_lived(self, phones: int) -> None:
@@ -170,14 +180,6 @@ class Broadcaster:
             gc.freeze()
             self._frozen_at = phones
 
-    def care_changed(self, code: str) -> None:
-        """A private choice or signal changed: the console's counts go out soon."""
-        self._care.request(code)
-        expiry = self.kiosk.care.next_expiry(code)
-        if expiry is not None:
-            delay = max(0.0, (expiry - self.kiosk.clock()) / 1000) + 0.05
-            self.socketio.start_background_task(self._care_later, code, delay)
-
     def _care_later(self, code: str, delay: float) -> None:
         # A need-moment signal clears itself: the count must drop without any event.
         self.socketio.sleep(delay)
@@ -186,59 +188,43 @@ class Broadcaster:
     def _send_care(self, code: str) -> None:
         with self.app.app_context():
             self.socketio.emit(
-                "care", self.kiosk.care_view(code), to=code, namespace=FACILITATOR_NS
+                "care", self.kiosk.care_news(code), to=code, namespace=FACILITATOR_NS
             )
 
-    def watch_departure(self, code: str, pid: str) -> None:
-        """A phone's last connection closed: if it stays away, it has left the room."""
-        self.socketio.start_background_task(self._departure, code, pid)
-
-    def _departure(self, code: str, pid: str) -> None:
-        self.socketio.sleep(DEPARTURE_GRACE_SECONDS)
+    def _departure(self, code: str, departure: Departure) -> None:
+        self.socketio.sleep(departure.after_ms / 1000)
         with self.app.app_context():
-            if not self.kiosk.presence.has(code, self.kiosk.respondent(code, pid)):
-                self.kiosk.phone_left(code, pid)
-                self._care.request(code)
+            self.publish(code, self.kiosk.depart_if_gone(code, departure.respondent))
 
-    def schedule_auto_advance(self, code: str) -> None:
-        """Wake up when the current countdown ends if the step moves on by itself.
+    def watch_deadline(self, code: str, due_ms: int | None) -> None:
+        """Wake up at a session's auto-advance deadline (None: it has none any more).
 
         Each call supersedes the earlier wake-up of the session (a generation number), so a
         pause, reset or extra time simply reschedules.
         """
-        state = self.kiosk.state(code)
-        step = self.kiosk.workshop_of(code).steps[state.step_index]
         with self._timers_lock:
             generation = self._timers.get(code, 0) + 1
             self._timers[code] = generation
-        last_step = state.step_index >= len(self.kiosk.workshop_of(code).steps) - 1
-        if state.ended or last_step or not step.auto_advance:
-            return
-        if state.timer is None or not state.timer.running:
-            return
-        delay_ms = state.timer.remaining_ms(self.kiosk.clock())
-        self.socketio.start_background_task(self._auto_advance, code, generation, delay_ms)
+        if due_ms is not None:
+            self.socketio.start_background_task(self._auto_advance, code, generation, due_ms)
 
-    def _auto_advance(self, code: str, generation: int, delay_ms: int) -> None:
-        # Sleep in short slices and look again each time: the deadline is in server time,
+    def _auto_advance(self, code: str, generation: int, due_ms: int) -> None:
+        # Sleep in short slices and ask again each time: the deadline is in server time,
         # which is the clock's to tell, and a newer schedule makes this one stand down.
         while True:
+            delay_ms = max(0, due_ms - self.kiosk.clock())
             self.socketio.sleep(min(delay_ms / 1000 + 0.02, AUTO_ADVANCE_POLL_SECONDS))
             with self._timers_lock:
                 if self._timers.get(code) != generation:
                     return
             with self.app.app_context():
-                state = self.kiosk.state(code)
-                if state.timer is None or not state.timer.running:
-                    return
-                delay_ms = state.timer.remaining_ms(self.kiosk.clock())
-                if delay_ms > 0:
-                    continue
-                if self.lease is not None and not self.lease(f"advance:{code}:{state.version}", 30):
-                    return  # another process holds this deadline and moves the room on
-                if self.kiosk.advance_if_due(code) is not None:
-                    self.state(code)
+                outcome = self.kiosk.advance_if_due(code)
+            if outcome.views is not None:
+                self.publish(code, outcome)
                 return
+            if outcome.advance_at_ms is None:
+                return
+            due_ms = outcome.advance_at_ms
 
 
 class AttuneNamespace(Namespace):
@@ -288,14 +274,18 @@ class AttuneNamespace(Namespace):
         if not isinstance(event, str) or not hasattr(self, "on_" + event):
             name = str(event)[:40]
             return error(f"unknown event {name!r} on {self.namespace}")
+        if not _fits(getattr(self, "on_" + event), args[1:]):
+            # Extra positional arguments (or binary attachments) for a handler that takes one.
+            return error(f"{event} takes one JSON object")
         try:
             return super().trigger_event(event, *args)
-        except StoreError:
+        except (StoreError, SharedStateError):
             log.exception("store error in %s %s", self.namespace, event)
             return error(STORE_FAILED)
         except TypeError:
-            # Extra positional arguments (or binary attachments) for a handler that takes one.
-            return error(f"{event} takes one JSON object")
+            # A fault of ours, not of the message (its arguments were checked above).
+            log.exception("failure in %s %s", self.namespace, event)
+            return error(SERVER_FAILED)
 
     def _close_refused(self, sid: str) -> None:
         server = self.socketio.server
@@ -303,8 +293,8 @@ class AttuneNamespace(Namespace):
         if eio_sid is not None:
             self.socketio.start_background_task(_close_if_unused, server, eio_sid)
 
-    def admit(self, code: str, unknown_message: str, signed_in: bool = False) -> str:
-        """The canonical code of a session a connection may join, under the guessing brake.
+    def admit(self, code: str, unknown_message: str, signed_in: bool = False) -> Snapshot:
+        """The session a connection may join, read once, under the guessing brake.
 
         `signed_in`: the browser is signed in on the facilitator home, which opens every
         session, ended ones too, without the brake.
@@ -314,14 +304,14 @@ class AttuneNamespace(Namespace):
             session has ended (an old code admits nobody new).
         """
         try:
-            state = session_for_code(code, trusted=signed_in)
+            snapshot = snapshot_for_code(code, trusted=signed_in)
         except TooManyGuesses as refusal:
             raise refusal.connection_refused() from None
         except UnknownSession:
             raise ConnectionRefusedError(unknown_message) from None
-        if state.ended and not signed_in:
+        if snapshot.state.ended and not signed_in:
             raise ConnectionRefusedError(SESSION_ENDED, {"ended": True})
-        return state.code
+        return snapshot
 
     def on_clock(self, data=None):
         """Clock sync: echo `t0` with the server time, and the session's current version.
@@ -351,7 +341,7 @@ class AttuneNamespace(Namespace):
                 raise TypeError("on_clock takes one argument")  # as calling it would
             data = args[0] if args else None
             return _clock_answer(service, self.codes.get(sid), data, server_ms)
-        except StoreError:
+        except (StoreError, SharedStateError):
             log.exception("store error in %s clock", self.namespace)
             return error(STORE_FAILED)
         except TypeError:
@@ -389,6 +379,32 @@ SESSION_ENDED = "This session has ended. Thank you for taking part"
 
 TOO_MANY_MESSAGES = "too many messages; wait a moment and try again"
 STORE_FAILED = "the server could not save this; please try again in a moment"
+SERVER_FAILED = "the server failed to handle this message; please try again in a moment"
+
+
+def _fits(handler: Callable, args: tuple) -> bool:
+    """Whether an event handler can be called with these arguments (one JSON object, or none)."""
+    try:
+        _signature(handler).bind(*args)
+    except TypeError:
+        return False
+    return True
+
+
+@functools.cache
+def _signature_of(function: Callable) -> inspect.Signature:
+    return inspect.signature(function)
+
+
+def _signature(handler: Callable) -> inspect.Signature:
+    # Bound methods are made anew on each access; their function is what is cached. The
+    # bound method's own signature drops `self`.
+    function = getattr(handler, "__func__", handler)
+    signature = _signature_of(function)
+    if function is not handler:
+        parameters = list(signature.parameters.values())[1:]
+        signature = signature.replace(parameters=parameters)
+    return signature
 
 
 def _close_if_unused(server, eio_sid: str) -> None:

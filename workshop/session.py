@@ -365,15 +365,27 @@ def advance(state: SessionState, workshop: Workshop, now_ms: int) -> SessionStat
     return replace(new, version=state.version + 1)
 
 
-def advance_if_due(state: SessionState, workshop: Workshop, now_ms: int) -> SessionState:
-    """Move on when the current step asks for auto-advance and its countdown has ended.
+def auto_advance_at(state: SessionState, workshop: Workshop) -> int | None:
+    """When the session moves on by itself, in server time; None if it does not now.
 
-    Returns the same state when nothing is due, so callers can compare versions.
+    The auto-advance rule: a step that asks for it moves on when its running countdown ends,
+    unless the session has ended or it is the last step. A paused countdown has no deadline.
     """
     step = workshop.steps[state.step_index]
     if state.ended or not step.auto_advance or state.timer is None:
-        return state
-    if not state.timer.finished(now_ms) or state.step_index >= len(workshop.steps) - 1:
+        return None
+    if state.step_index >= len(workshop.steps) - 1:
+        return None
+    return state.timer.ends_at_ms
+
+
+def advance_if_due(state: SessionState, workshop: Workshop, now_ms: int) -> SessionState:
+    """Move on when the auto-advance deadline (`auto_advance_at`) has passed.
+
+    Returns the same state when nothing is due, so callers can compare versions.
+    """
+    due_at = auto_advance_at(state, workshop)
+    if due_at is None or now_ms < due_at:
         return state
     new = _enter_step(state, workshop, state.step_index + 1, now_ms)
     return replace(new, version=state.version + 1)

@@ -16,7 +16,7 @@ from functools import wraps
 
 from workshop.care import NEED_MOMENT_MS
 from workshop.care import CareCounts
-from workshop.store import StoreError
+from workshop.errors import AttuneError
 
 ALIVE_SECONDS = 20
 # How long a process may reuse a head count it read: joins happen in rushes, and reading a
@@ -25,6 +25,13 @@ COUNT_CACHE_SECONDS = 0.5
 
 
 log = logging.getLogger("attune")
+
+
+class SharedStateError(AttuneError, RuntimeError):
+    """Redis, which keeps the room's shared presence and signals, cannot be reached just now.
+
+    Nothing was changed; the phone should try again in a moment.
+    """
 
 
 def _degrades_to(fallback):
@@ -60,7 +67,7 @@ def _or_store_error(method):
         except Exception as error:
             if not _is_redis_error(error):
                 raise
-            raise StoreError(f"the room's shared state is unavailable: {error}") from None
+            raise SharedStateError(f"the room's shared state is unavailable: {error}") from None
 
     return guarded
 

@@ -18,7 +18,7 @@ BREATHE = 2  # tiny.yaml's breathing step: it has a countdown that extra time le
 
 
 def command(kiosk, code, **fields):
-    return kiosk.command(code, COMMAND_ADAPTER.validate_python(fields))
+    return kiosk.command(code, COMMAND_ADAPTER.validate_python(fields)).state
 
 
 class RacedStore(PostgresStore):

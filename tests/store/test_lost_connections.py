@@ -107,7 +107,7 @@ def test_next_whose_reply_is_lost_moves_the_room_one_step_not_two(cut_store, pro
     code = kiosk.create_session("tiny").code
     before = kiosk.state(code)
     proxy.arm(SAVE, "after")
-    after = kiosk.command(code, COMMAND_ADAPTER.validate_python({"action": "next"}))
+    after = kiosk.command(code, COMMAND_ADAPTER.validate_python({"action": "next"})).state
     assert proxy.cut.is_set()
     assert after.step_index == before.step_index + 1
     stored = kiosk.state(code)

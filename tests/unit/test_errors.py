@@ -27,11 +27,16 @@ from workshop.catalog import WorkshopExists
 from workshop.errors import AttuneError
 from workshop.messages import BadMessage
 from workshop.results import AnswerError
+from workshop.room import NetworkShareFull
+from workshop.room import SessionFull
 from workshop.script import StepConflict
 from workshop.script import WorkshopError
+from workshop.service import ChoiceError
+from workshop.service import NoPhoneId
 from workshop.service import UnknownSession
 from workshop.service import UnknownWorkshop
 from workshop.session import CommandError
+from workshop.shared_room import SharedStateError
 from workshop.store import StoreError
 from workshop.store import VersionConflict
 
@@ -39,7 +44,12 @@ from workshop.store import VersionConflict
 KINDS = [
     (UnknownSession, LookupError),
     (UnknownWorkshop, LookupError),
+    (NoPhoneId, LookupError),
+    (SessionFull, RuntimeError),
+    (NetworkShareFull, RuntimeError),
+    (ChoiceError, ValueError),
     (StoreError, RuntimeError),
+    (SharedStateError, RuntimeError),
     (VersionConflict, RuntimeError),
     (KeyConfigured, RuntimeError),
     (WorkshopError, ValueError),
@@ -96,7 +106,7 @@ def test_every_exception_class_the_kiosk_defines_is_listed_here():
         and issubclass(value, BaseException)
         and value.__module__ == module.__name__
     }
-    assert "workshop.service.UnknownSession" in defined, "the walk must find the kiosk's errors"
+    assert "workshop.snapshot.UnknownSession" in defined, "the walk must find the kiosk's errors"
     unlisted = {
         name
         for name, value in defined.items()

@@ -15,6 +15,7 @@ GUARD = ROOT / "transport" / "guessing.py"
 # refusal, and what the guard reads from a request.
 GUARD_API = {
     "session_for_code",
+    "snapshot_for_code",
     "session_or_abort",
     "console_token_valid",
     "admin_key_checked",
