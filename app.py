@@ -93,7 +93,7 @@ from workshop.script import WorkshopError  # noqa: E402
 from workshop.script import load_library  # noqa: E402
 from workshop.script import load_workshop  # noqa: E402
 from workshop.service import Kiosk  # noqa: E402
-from workshop.stores import open_store  # noqa: E402
+from workshop.store import open_store  # noqa: E402
 from workshop.timer import system_clock  # noqa: E402
 
 

@@ -13,7 +13,7 @@ from workshop.messages import COMMAND_ADAPTER
 from workshop.messages import parse
 from workshop.script import load_library
 from workshop.service import Kiosk
-from workshop.store import SqliteStore
+from workshop.sqlite_store import SqliteStore
 
 WORKSHOP = "calm-and-connect"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from harness.postgres import PostgresCluster
-from workshop.stores import open_store
+from workshop.store import open_store
 
 
 class SqliteBackend:

@@ -25,12 +25,12 @@ from workshop.results import PENDING
 from workshop.results import SHOWN
 from workshop.results import Answer
 from workshop.session import new_session
+from workshop.sqlite_store import SqliteStore
 from workshop.store import SessionRecord
 from workshop.store import SignIn
-from workshop.store import SqliteStore
 from workshop.store import StoreError
 from workshop.store import VersionConflict
-from workshop.stores import open_store
+from workshop.store import open_store
 
 NOW = 1_800_000_000_000
 ROOT = Path(__file__).resolve().parents[2]

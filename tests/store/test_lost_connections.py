@@ -21,7 +21,7 @@ from workshop.messages import COMMAND_ADAPTER
 from workshop.results import Answer
 from workshop.service import Kiosk
 from workshop.store import StoreError
-from workshop.stores import open_store
+from workshop.store import open_store
 
 SAVE = b"UPDATE sessions SET version"
 INSERT_SESSION = b"INSERT INTO sessions"

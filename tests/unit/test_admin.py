@@ -14,7 +14,7 @@ from workshop.admin import forget_clear_secrets
 from workshop.admin import hash_key
 from workshop.admin import key_matches_hash
 from workshop.admin import sha256_hex
-from workshop.store import SqliteStore
+from workshop.sqlite_store import SqliteStore
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from tests.conftest import FakeClock
 from workshop.messages import COMMAND_ADAPTER
 from workshop.messages import Respond
 from workshop.service import Kiosk
-from workshop.store import SqliteStore
+from workshop.sqlite_store import SqliteStore
 
 DAY = 86_400_000
 

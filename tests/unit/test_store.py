@@ -4,8 +4,8 @@ import pytest
 
 from workshop.results import Answer
 from workshop.session import new_session
+from workshop.sqlite_store import SqliteStore
 from workshop.store import SessionRecord
-from workshop.store import SqliteStore
 from workshop.store import VersionConflict
 
 NOW = 1_800_000_000_000
