@@ -28,46 +28,48 @@ class Care:
     def __init__(self, need_moment_ms: int = NEED_MOMENT_MS):
         self.need_moment_ms = need_moment_ms
         self._lock = threading.Lock()
-        self._need: dict[str, dict[str, int]] = {}  # code -> phone -> expires at (ms)
-        self._done: dict[str, dict[str, set[str]]] = {}  # code -> step id -> phones
+        self._need: dict[str, dict[str, int]] = {}  # code -> respondent -> expires at (ms)
+        self._done: dict[str, dict[str, set[str]]] = {}  # code -> step id -> respondents
 
-    def need_moment(self, code: str, phone: str, now_ms: int) -> int:
+    def need_moment(self, code: str, respondent: str, now_ms: int) -> int:
         """Note that a phone needs a moment; returns when the signal clears itself."""
         expires = now_ms + self.need_moment_ms
         with self._lock:
-            self._need.setdefault(code, {})[phone] = expires
+            self._need.setdefault(code, {})[respondent] = expires
         return expires
 
-    def ok_again(self, code: str, phone: str) -> None:
+    def ok_again(self, code: str, respondent: str) -> None:
         """Clear a phone's need-moment signal."""
         with self._lock:
-            self._need.get(code, {}).pop(phone, None)
+            self._need.get(code, {}).pop(respondent, None)
 
-    def set_done(self, code: str, step_id: str, phone: str, done: bool) -> None:
+    def set_done(self, code: str, step_id: str, respondent: str, done: bool) -> None:
         """Mark or unmark a phone as done with a step."""
         with self._lock:
             phones = self._done.setdefault(code, {}).setdefault(step_id, set())
             if done:
-                phones.add(phone)
+                phones.add(respondent)
             else:
-                phones.discard(phone)
+                phones.discard(respondent)
 
-    def done_steps(self, code: str, phone: str) -> set[str]:
+    def done_steps(self, code: str, respondent: str) -> set[str]:
         """The steps this phone said it is done with (a reloaded phone shows each as done)."""
         with self._lock:
-            return {step for step, phones in self._done.get(code, {}).items() if phone in phones}
+            return {
+                step for step, phones in self._done.get(code, {}).items() if respondent in phones
+            }
 
-    def needs_moment(self, code: str, phone: str, now_ms: int) -> bool:
+    def needs_moment(self, code: str, respondent: str, now_ms: int) -> bool:
         """Whether this phone's need-moment signal is on."""
         with self._lock:
-            return self._need.get(code, {}).get(phone, 0) > now_ms
+            return self._need.get(code, {}).get(respondent, 0) > now_ms
 
-    def forget_phone(self, code: str, phone: str) -> None:
+    def forget_phone(self, code: str, respondent: str) -> None:
         """A phone left for good: its signals go with it."""
         with self._lock:
-            self._need.get(code, {}).pop(phone, None)
+            self._need.get(code, {}).pop(respondent, None)
             for phones in self._done.get(code, {}).values():
-                phones.discard(phone)
+                phones.discard(respondent)
 
     def forget_session(self, code: str) -> None:
         """A session ended: nothing of its signals is kept."""
@@ -79,8 +81,8 @@ class Care:
         """Counts for the console; expired signals are dropped on the way."""
         with self._lock:
             need = self._need.get(code, {})
-            for phone in [p for p, expires in need.items() if expires <= now_ms]:
-                del need[phone]
+            for respondent in [p for p, expires in need.items() if expires <= now_ms]:
+                del need[respondent]
             done = self._done.get(code, {}).get(step_id, set())
             return CareCounts(
                 need_moment=len(need),

@@ -1,6 +1,7 @@
 """Phone ids the kiosk issues, and how much of a room one network address may take.
 
-A phone stands for itself in a session through a keyed hash of its id (`Kiosk.respondent`).
+A phone stands for itself in a session through a keyed hash of its id (its respondent,
+workshop/keys.py).
 When phones chose their own ids, one script could pose as any number of phones: 25 made-up
 ids cast 25 counted votes. Now the kiosk issues every id, signed for one session, so an id
 nobody issued is refused; and since asking for fresh ids is still cheap for a script, one
@@ -101,7 +102,8 @@ class AddressShare:
         # address -> (new ids it may still get, when that was worked out)
         self._allowance: dict[str, tuple[float, float]] = {}
         self._swept = clock()
-        # (session, address) -> {phone: connections}; connection -> (session, address, phone)
+        # (session, address) -> {respondent: connections}; connection -> (session, address,
+        # respondent)
         self._held: dict[tuple[str, str], dict[str, int]] = {}
         self._connections: dict[str, tuple[str, str, str]] = {}
         self._lock = threading.Lock()
@@ -141,19 +143,23 @@ class AddressShare:
             if left + (now - since) * refill >= self.per_address:
                 del self._allowance[address]
 
-    def take(self, connection: str, session: str, address: str, phone: str) -> bool:
-        """Hold a place in `session` for `phone` from `address`, for this connection.
+    def take(self, connection: str, session: str, address: str, respondent: str) -> bool:
+        """Hold a place in `session` for a phone (`respondent`) from `address`, for this connection.
 
         False (and nothing held) when the address already holds its share of the session with
         other phones. Every True is undone by `release(connection)`.
         """
         with self._lock:
             phones = self._held.get((session, address), {})
-            if self.per_address > 0 and phone not in phones and len(phones) >= self.per_address:
+            if (
+                self.per_address > 0
+                and respondent not in phones
+                and len(phones) >= self.per_address
+            ):
                 return False
             phones = self._held.setdefault((session, address), phones)
-            phones[phone] = phones.get(phone, 0) + 1
-            self._connections[connection] = (session, address, phone)
+            phones[respondent] = phones.get(respondent, 0) + 1
+            self._connections[connection] = (session, address, respondent)
             return True
 
     def release(self, connection: str) -> None:
@@ -162,11 +168,11 @@ class AddressShare:
             held = self._connections.pop(connection, None)
             if held is None:
                 return
-            session, address, phone = held
+            session, address, respondent = held
             phones = self._held[(session, address)]
-            phones[phone] -= 1
-            if phones[phone] <= 0:
-                del phones[phone]
+            phones[respondent] -= 1
+            if phones[respondent] <= 0:
+                del phones[respondent]
             if not phones:
                 del self._held[(session, address)]
 

@@ -16,34 +16,36 @@ class Presence:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._connections: dict[str, dict[str, str]] = defaultdict(dict)  # code -> conn -> who
-        self._per_phone: dict[str, dict[str, int]] = defaultdict(dict)  # code -> who -> n
+        self._connections: dict[str, dict[str, str]] = defaultdict(
+            dict
+        )  # code -> conn -> respondent
+        self._per_phone: dict[str, dict[str, int]] = defaultdict(dict)  # code -> respondent -> n
 
-    def join(self, code: str, connection: str, who: str) -> int:
+    def join(self, code: str, connection: str, respondent: str) -> int:
         """Note a connection of a phone; returns the session's new count."""
         with self._lock:
             if connection in self._connections[code]:
                 return len(self._per_phone[code])
-            self._connections[code][connection] = who
+            self._connections[code][connection] = respondent
             phones = self._per_phone[code]
-            phones[who] = phones.get(who, 0) + 1
+            phones[respondent] = phones.get(respondent, 0) + 1
             return len(phones)
 
     def leave(self, code: str, connection: str) -> int:
         """Forget a connection; returns the session's new count."""
         with self._lock:
-            who = self._connections[code].pop(connection, None)
+            respondent = self._connections[code].pop(connection, None)
             phones = self._per_phone[code]
-            if who is not None:
-                phones[who] -= 1
-                if phones[who] <= 0:
-                    del phones[who]
+            if respondent is not None:
+                phones[respondent] -= 1
+                if phones[respondent] <= 0:
+                    del phones[respondent]
             return len(phones)
 
-    def has(self, code: str, who: str) -> bool:
+    def has(self, code: str, respondent: str) -> bool:
         """Whether this phone already has a live connection to the session."""
         with self._lock:
-            return who in self._per_phone.get(code, {})
+            return respondent in self._per_phone.get(code, {})
 
     def phones(self, code: str) -> set[str]:
         """The phones (keyed hashes) connected to a session now."""

@@ -114,13 +114,13 @@ class SessionState:
             "step_index": self.step_index,
             "timer": self.timer.to_record() if self.timer else None,
             "prompts": {
-                pid: {
+                prompt_id: {
                     "open": p.open,
                     "revealed": p.revealed,
                     "opened_ms": p.opened_ms,
                     "closed_periods": [list(period) for period in p.closed_periods],
                 }
-                for pid, p in self.prompts.items()
+                for prompt_id, p in self.prompts.items()
             },
             "ended": self.ended,
             "created_ms": self.created_ms,
@@ -140,13 +140,13 @@ class SessionState:
             step_index=int(record["step_index"]),
             timer=Timer.from_record(record["timer"]) if record.get("timer") else None,
             prompts={
-                pid: PromptState(
+                prompt_id: PromptState(
                     open=bool(p["open"]),
                     revealed=bool(p["revealed"]),
                     opened_ms=p.get("opened_ms"),
                     closed_periods=tuple((int(a), int(b)) for a, b in p.get("closed_periods", [])),
                 )
-                for pid, p in record.get("prompts", {}).items()
+                for prompt_id, p in record.get("prompts", {}).items()
             },
             ended=bool(record.get("ended", False)),
             created_ms=int(record.get("created_ms", 0)),
@@ -345,7 +345,7 @@ def apply_command(
     elif action == "consent_close":
         new = replace(state, consent_step=None)
     elif action == "end":
-        prompts = {pid: p.closed(now_ms) for pid, p in state.prompts.items()}
+        prompts = {prompt_id: p.closed(now_ms) for prompt_id, p in state.prompts.items()}
         timer = state.timer.pause(now_ms) if state.timer else None
         new = replace(
             state, ended=True, prompts=prompts, timer=timer, consent_step=None, ended_ms=now_ms
@@ -400,8 +400,8 @@ def close_answers_for_good(state: SessionState, now_ms: int) -> SessionState:
     if state.answers_deleted:
         return state
     prompts = {
-        pid: replace(p.closed(now_ms), revealed=False, closed_periods=())
-        for pid, p in state.prompts.items()
+        prompt_id: replace(p.closed(now_ms), revealed=False, closed_periods=())
+        for prompt_id, p in state.prompts.items()
     }
     return replace(state, prompts=prompts, answers_deleted=True, version=state.version + 1)
 

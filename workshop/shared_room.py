@@ -108,10 +108,10 @@ class RedisPresence:
         self.redis.set(self._alive_key(self.process), "1", ex=self.alive_seconds)
 
     @_degrades_to(None)
-    def join(self, code: str, connection: str, who: str) -> None:
+    def join(self, code: str, connection: str, respondent: str) -> None:
         """Note a connection of a phone."""
         pipe = self.redis.pipeline()
-        pipe.hset(self._conns_key(code, self.process), connection, who)
+        pipe.hset(self._conns_key(code, self.process), connection, respondent)
         pipe.sadd(self._procs_key(code), self.process)
         pipe.execute()
         self._counted.pop(code, None)
@@ -155,9 +155,9 @@ class RedisPresence:
         self._counted[code] = (now, phones)
         return phones
 
-    def has(self, code: str, who: str) -> bool:
+    def has(self, code: str, respondent: str) -> bool:
         """Whether this phone has a live connection to the session (in any process)."""
-        return who in self._cached_phones(code)
+        return respondent in self._cached_phones(code)
 
     def count(self, code: str) -> int:
         """Distinct phones connected to a session now, across processes."""
@@ -182,53 +182,53 @@ class RedisCare:
         return f"{self.prefix}:donesteps:{code}"
 
     @_or_store_error
-    def need_moment(self, code: str, phone: str, now_ms: int) -> int:
+    def need_moment(self, code: str, respondent: str, now_ms: int) -> int:
         """Note that a phone needs a moment; returns when the signal clears itself."""
         expires = now_ms + self.need_moment_ms
-        self.redis.hset(self._need(code), phone, expires)
+        self.redis.hset(self._need(code), respondent, expires)
         return expires
 
     @_degrades_to(None)
-    def ok_again(self, code: str, phone: str) -> None:
+    def ok_again(self, code: str, respondent: str) -> None:
         """Clear a phone's need-moment signal."""
-        self.redis.hdel(self._need(code), phone)
+        self.redis.hdel(self._need(code), respondent)
 
     @_or_store_error
-    def set_done(self, code: str, step_id: str, phone: str, done: bool) -> None:
+    def set_done(self, code: str, step_id: str, respondent: str, done: bool) -> None:
         """Mark or unmark a phone as done with a step."""
         pipe = self.redis.pipeline()
         if done:
-            pipe.sadd(self._done(code, step_id), phone)
+            pipe.sadd(self._done(code, step_id), respondent)
             pipe.sadd(self._done_steps(code), step_id)
         else:
-            pipe.srem(self._done(code, step_id), phone)
+            pipe.srem(self._done(code, step_id), respondent)
         pipe.execute()
 
-    @_degrades_to(lambda self, code, phone: set())
-    def done_steps(self, code: str, phone: str) -> set[str]:
+    @_degrades_to(lambda self, code, respondent: set())
+    def done_steps(self, code: str, respondent: str) -> set[str]:
         """The steps this phone said it is done with (a reloaded phone shows each as done)."""
         steps = [_text(s) for s in self.redis.smembers(self._done_steps(code))]
         if not steps:
             return set()
         pipe = self.redis.pipeline()
         for step_id in steps:
-            pipe.sismember(self._done(code, step_id), phone)
+            pipe.sismember(self._done(code, step_id), respondent)
         return {step_id for step_id, member in zip(steps, pipe.execute(), strict=True) if member}
 
     @_degrades_to(False)
-    def needs_moment(self, code: str, phone: str, now_ms: int) -> bool:
+    def needs_moment(self, code: str, respondent: str, now_ms: int) -> bool:
         """Whether this phone's need-moment signal is on."""
-        expires = self.redis.hget(self._need(code), phone)
+        expires = self.redis.hget(self._need(code), respondent)
         return expires is not None and int(expires) > now_ms
 
     @_degrades_to(None)
-    def forget_phone(self, code: str, phone: str) -> None:
+    def forget_phone(self, code: str, respondent: str) -> None:
         """A phone left for good: its signals go with it."""
         steps = [_text(s) for s in self.redis.smembers(self._done_steps(code))]
         pipe = self.redis.pipeline()
-        pipe.hdel(self._need(code), phone)
+        pipe.hdel(self._need(code), respondent)
         for step_id in steps:
-            pipe.srem(self._done(code, step_id), phone)
+            pipe.srem(self._done(code, step_id), respondent)
         pipe.execute()
 
     @_degrades_to(None)
@@ -243,7 +243,7 @@ class RedisCare:
     def counts(self, code: str, step_id: str, connected: set[str], now_ms: int) -> CareCounts:
         """Counts for the console; expired signals are dropped on the way."""
         need = {_text(k): int(v) for k, v in self.redis.hgetall(self._need(code)).items()}
-        expired = [phone for phone, expires in need.items() if expires <= now_ms]
+        expired = [respondent for respondent, expires in need.items() if expires <= now_ms]
         if expired:
             self.redis.hdel(self._need(code), *expired)
         done = {_text(p) for p in self.redis.smembers(self._done(code, step_id))}
