@@ -1,7 +1,8 @@
 """The PostgreSQL store: the same `Store` as SQLite, for several kiosk processes sharing one room.
 
-Several processes (behind nginx) use one database, so nothing here is cached in memory: every
-read goes to the database, and every state change is one transaction that is committed before
+Several processes (behind nginx) use one database, so nothing that changes is cached in memory:
+every read of it goes to the database (what never changes in a session is read once per
+process, `get_session`), and every state change is one transaction that is committed before
 the method returns. `save_state` is an optimistic `UPDATE ... WHERE version = expected`, so
 versions stay strictly increasing and gap-free whichever process writes; `upsert_answer` stores
 a retried answer once even when two processes receive the same retry at the same moment.
@@ -160,6 +161,13 @@ _SESSION_ENDED = frozenset({"57P01", "57P02", "57P03"})
 
 T = TypeVar("T")
 
+# Columns of `sessions` that are written once, when the session is created.
+_FIXED_COLUMNS = ("workshop_json", "token_hash", "created_ms", "retention_days", "keep_aggregates")
+_READ_CHANGING = (
+    "SELECT code, version, state_json, pair_key, answers_deleted_ms, kept_figures"
+    " FROM sessions WHERE code = %s"
+)
+
 # A fresh respondent hash: 32 hex digits of a strong random value, like SQLite's
 # lower(hex(randomblob(16))). gen_random_uuid() is core since PostgreSQL 13 and draws from
 # pg_strong_random(); hashing it spreads the fixed UUID version digits.
@@ -254,6 +262,8 @@ class PostgresStore(PostgresWorkshops):
     def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8, timeout: float = 5.0):
         cooperate_with_gevent()
         self.dsn = dsn
+        # code -> the columns of its session that never change (`get_session`).
+        self._fixed: dict[str, dict] = {}
         self._timeout = timeout
         try:
             # A direct connection first: its error says why (bad password, no database),
@@ -376,12 +386,31 @@ class PostgresStore(PostgresWorkshops):
                 raise KeyError(record.state.code)
 
     def get_session(self, code: str) -> SessionRecord | None:
-        """The session with this code, or None."""
+        """The session with this code, or None.
+
+        What never changes in a session (its workshop, the hash of its first token, when it
+        was made and how long it keeps answers) is read once per process and kept; every
+        later read fetches only the columns that change, so every process sees the others'
+        changes at its next read. (The pairing key is not kept: it is replaced when the
+        session ends, and must then be gone from every process.)
+        """
+        fixed = self._fixed.get(code)
+        if fixed is None:
+            row = self._run(
+                lambda conn: conn.execute(
+                    "SELECT * FROM sessions WHERE code = %s", (code,)
+                ).fetchone(),
+                "read",
+            )
+            if row is None:
+                return None
+            self._fixed[code] = {column: row[column] for column in _FIXED_COLUMNS}
+            return record_from_row(row)
         row = self._run(
-            lambda conn: conn.execute("SELECT * FROM sessions WHERE code = %s", (code,)).fetchone(),
+            lambda conn: conn.execute(_READ_CHANGING, (code,)).fetchone(),
             "read",
         )
-        return record_from_row(row) if row else None
+        return record_from_row({**row, **fixed}) if row else None
 
     def save_state(self, state: SessionState, expected_version: int) -> None:
         """Replace a session's state if its stored version is `expected_version`.
