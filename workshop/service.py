@@ -198,10 +198,6 @@ class Kiosk:
         """The workshop a session runs, as it was when the session was created."""
         return self.load(code).workshop
 
-    def exists(self, code: str) -> bool:
-        """Whether a session has this code."""
-        return self.find(code) is not None
-
     def answers_deleted(self, code: str) -> bool:
         """Whether a session's answers have been erased."""
         return self.load(code).answers_deleted
@@ -282,14 +278,6 @@ class Kiosk:
     def phone_id(self, code: str, signed: str | None) -> str | None:
         """The phone id inside `signed` if the kiosk issued it for this session, else None."""
         return PhoneIds(self.load(code).record.pair_key).verify(signed)
-
-    def join_pass(self, code: str) -> str:
-        """The session's join pass (`keys.join_pass_of`). :raise UnknownSession: no such code."""
-        return self.load(code).join_pass()
-
-    def respondent(self, code: str, phone_id: str) -> str:
-        """The keyed hash that stands for a phone in this session (`keys.respondent_of`)."""
-        return self.load(code).respondent(phone_id)
 
     # -- changes -------------------------------------------------------------------------
 
@@ -382,14 +370,6 @@ class Kiosk:
         # From now on the session takes no answers: every prompt closes for good and phones
         # are told so by the next state (docs/protocol.md, "Deleting answers").
         return self._change(erased, lambda state: close_answers_for_good(state, now))
-
-    def erase_answers(self, code: str) -> Outcome:
-        """Delete every answer and consent choice of a session for good.
-
-        The report keeps the aggregate figures (no text) if the session was created with
-        `keep_aggregates`.
-        """
-        return self._changed(self._erase(self.load(code)))
 
     def sweep(self) -> list[str]:
         """Erase the answers of every session whose retention has passed; returns their codes."""
@@ -524,11 +504,6 @@ class Kiosk:
             self.summaries.answers_changed(state.code)
         return Outcome(state=state, results=True, answer=stored)
 
-    def mine(self, code: str, phone_id: str) -> dict:
-        """Everything a phone chose itself, for that phone only: answers, consent, signals."""
-        snapshot = self.load(code)
-        return self._mine(snapshot, snapshot.respondent(phone_id))
-
     def _mine(self, snapshot: Snapshot, respondent: str) -> dict:
         code = snapshot.code
         care = self.room.care
@@ -645,10 +620,6 @@ class Kiosk:
         """One role's view of a session already read (a connection just admitted)."""
         return self._view(snapshot, role)
 
-    def views(self, code: str) -> RoleViews:
-        """The facilitator, screen and participant views of a session, built once each."""
-        return self._views(self.load(code))
-
     def results_news(self, code: str) -> ResultsNews | None:
         """The current prompt's results as they go out now; the room's only once revealed.
 
@@ -684,10 +655,6 @@ class Kiosk:
     def export_csv(self, code: str) -> str:
         """The export's answers as CSV text for spreadsheets."""
         return self.reports.export_csv(self.load(code))
-
-    def timings(self, code: str) -> list[dict]:
-        """How long each step actually took (`Reports.timings`)."""
-        return self.reports.timings(self.load(code), self.clock())
 
     def report(self, code: str) -> dict:
         """The facilitator's report: the workshop, step timings and every prompt's results."""
