@@ -342,10 +342,16 @@ class Kiosk:
                 )
             return self._changed(self._erase(snapshot))
         now = self.clock()
-        saved = self._change(
-            snapshot, lambda state: apply_command(state, snapshot.workshop, command, now)
-        )
-        if saved.state.ended and saved.state.version != snapshot.state.version:
+        ended_here = False
+
+        def transition(state: SessionState) -> SessionState:
+            nonlocal ended_here
+            new = apply_command(state, snapshot.workshop, command, now)
+            ended_here = new.ended and not state.ended
+            return new
+
+        saved = self._change(snapshot, transition)
+        if ended_here:
             # Only the command that ended it: a second End must not unlink (and recount) again.
             saved, erase_now = self.retention.unlink(saved, now)
             if erase_now:
