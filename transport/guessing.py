@@ -18,10 +18,10 @@ are always checked and a valid one is always let in; wrong ones still count, and
 
 Join codes also have a pass, so that a room behind one address (a venue's NAT, a proxy) is not
 held up by someone guessing on the same network: a browser that was let in with a code gets a
-cookie holding `Kiosk.join_pass`, an HMAC under the session's own key. Every browser of a session
-gets the same value (it names nobody), it cannot be made without the key, which never leaves the
-kiosk, and it proves that the code was already checked, so its reloads and reconnects skip the
-budget.
+cookie holding the join pass (`workshop/keys.py` `join_pass_of`), an HMAC under the session's
+own key. Every browser of a session gets the same value (it names nobody), it cannot be made
+without the key, which never leaves the kiosk, and it proves that the code was already checked,
+so its reloads and reconnects skip the budget.
 
 Every place that takes a secret checks it with the one function of its kind, which calls
 `_guarded`: `snapshot_for_code` or `session_for_code` (or `session_or_abort`, for pages) for
