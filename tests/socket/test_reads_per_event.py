@@ -66,6 +66,6 @@ def test_every_event_reads_the_session_record_at_most_once(app, connect, browser
     assert event("done", lambda: phone.ack("signal", done))["ok"]
     event("phone leaves", lambda: phone.client.disconnect(namespace="/participant"))
 
-    assert len(counts) == 16
+    assert len(counts) == 15
     twice = {name: n for name, n in counts.items() if n > 1}
     assert twice == {}, f"events that read the session record more than once: {twice}"
