@@ -22,7 +22,7 @@ imported with psycopg (gevent's `GeventSelector` after patching); host names are
 psycopg with `socket.getaddrinfo` (gevent's resolver after patching), not inside libpq.
 
 So the rule is: import this module after `gevent.monkey.patch_all()` (app.py patches first and
-`workshop.stores.open_store` imports this module lazily). In case psycopg was imported earlier
+`workshop.store.open_store` imports this module lazily). In case psycopg was imported earlier
 by someone else, `cooperate_with_gevent()` runs on every `PostgresStore()` and repairs the
 choice: when gevent has patched `select` it points `psycopg.waiting.wait` at `wait_poll` and
 `wait_conn`'s selector at gevent's. The connection pool (psycopg_pool) hands each caller its
