@@ -377,6 +377,14 @@ class Kiosk:
         # are told so by the next state (docs/protocol.md, "Deleting answers").
         return self._change(erased, lambda state: close_answers_for_good(state, now))
 
+    def erase_answers(self, code: str) -> Outcome:
+        """Delete every answer and consent choice of a session for good; every role hears.
+
+        The report keeps the aggregate figures (no text) if the session was created with
+        `keep_aggregates`.
+        """
+        return self._changed(self._erase(self.load(code)))
+
     def sweep(self) -> list[str]:
         """Erase the answers of every session whose retention has passed; returns their codes."""
         now = self.clock()
