@@ -20,7 +20,19 @@ import io
 import re
 
 BYTE_ORDER_MARK = "\ufeff"
-COLUMNS = ["respondent", "prompt_id", "question", "kind", "value", "seconds", "hidden"]
+# A mood answer's two numbers go in a column each (`value` stays empty on its row); other
+# kinds leave those two columns empty.
+COLUMNS = [
+    "respondent",
+    "prompt_id",
+    "question",
+    "kind",
+    "value",
+    "seconds",
+    "hidden",
+    "pleasantness",
+    "energy",
+]
 # Spreadsheets run a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NEGATIVE_NUMBER = re.compile(r"-[0-9]+(\.[0-9]+)?")
@@ -45,5 +57,15 @@ def answers_csv(rows: list[dict]) -> str:
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([csv_cell(row[column]) for column in COLUMNS])
+        writer.writerow([csv_cell(cell) for cell in _cells(row)])
     return out.getvalue()
+
+
+def _cells(row: dict) -> list:
+    """One export row's cells in `COLUMNS` order; a mood answer's axes in their own columns."""
+    value = row["value"]
+    axes = {"pleasantness": "", "energy": ""}
+    if isinstance(value, dict):
+        axes = {axis: value.get(axis, "") for axis in axes}
+        value = ""
+    return [value if column == "value" else axes.get(column, row.get(column)) for column in COLUMNS]

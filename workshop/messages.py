@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
+from pydantic import StrictBool
+from pydantic import StrictFloat
 from pydantic import StrictInt
 from pydantic import StrictStr
 from pydantic import TypeAdapter
@@ -30,6 +32,15 @@ PromptId = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
 AnswerId = Annotated[StrictStr, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 # Longer than any prompt allows, so that the prompt's own limit gives the precise message.
 AnswerText = Annotated[StrictStr, Field(max_length=2000)]
+# A mood grid's answer is a small mapping; its keys and numbers are checked against the prompt
+# (workshop/results.py), which words the error for the person, so any JSON scalar passes here.
+AnswerMapping = Annotated[
+    dict[
+        Annotated[StrictStr, Field(max_length=40)],
+        StrictInt | StrictFloat | StrictBool | Annotated[StrictStr, Field(max_length=80)] | None,
+    ],
+    Field(max_length=8),
+]
 # Days a session's answers are kept: 0 deletes them when it ends; ten years at most.
 MAX_RETENTION_DAYS = 3650
 RetentionDays = Annotated[StrictInt, Field(ge=0, le=MAX_RETENTION_DAYS)]
@@ -76,7 +87,7 @@ class Respond(_Message):
     """
 
     prompt_id: PromptId
-    value: StrictInt | AnswerText
+    value: StrictInt | AnswerText | AnswerMapping
     answer_id: AnswerId | None = None
     answered_ms: StrictInt | None = Field(default=None, ge=0, le=10**15)
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 import regex
 
 from workshop.errors import AttuneError
+from workshop.script import MOOD_LIMIT
+from workshop.script import AnyPrompt
 from workshop.script import ChoicePrompt
+from workshop.script import MoodPrompt
 from workshop.script import ScalePrompt
-from workshop.script import WordsPrompt
 
 
 class AnswerError(AttuneError, ValueError):
@@ -35,7 +37,7 @@ class Answer:
     answer_id: str
     prompt_id: str
     respondent: str
-    value: int | str
+    value: int | str | dict
     answered_ms: int
     status: str = SHOWN
 
@@ -74,13 +76,48 @@ def clean_words(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def validate_answer(
-    prompt: ScalePrompt | WordsPrompt | ChoicePrompt, value: int | str
-) -> int | str:
+MOOD_AXES = ("pleasantness", "energy")
+
+
+def _whole(value: object) -> bool:
+    """An integer that is not a boolean (JSON `true` is not 1 here)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def validate_mood(value: object) -> dict:
+    """A mood grid answer in stored form: `{"pleasantness": p, "energy": e}`, -3..3 each.
+
+    :raise AnswerError: not that shape, a key too many or missing, or a number off the grid.
+    """
+    shape = (
+        'a mood answer is {"pleasantness": p, "energy": e} with whole numbers'
+        f" from -{MOOD_LIMIT} to {MOOD_LIMIT}"
+    )
+    if not isinstance(value, dict):
+        raise AnswerError(shape)
+    extra = sorted(str(key) for key in value if key not in MOOD_AXES)
+    if extra:
+        raise AnswerError(f"{shape}; remove {', '.join(extra)[:60]}")
+    missing = [axis for axis in MOOD_AXES if axis not in value]
+    if missing:
+        raise AnswerError(f"{shape}; {' and '.join(missing)} is missing")
+    for axis in MOOD_AXES:
+        if not _whole(value[axis]):
+            raise AnswerError(shape)
+        if not -MOOD_LIMIT <= value[axis] <= MOOD_LIMIT:
+            raise AnswerError(
+                f"choose a cell of the grid: {axis} from -{MOOD_LIMIT} to {MOOD_LIMIT}"
+            )
+    return {axis: value[axis] for axis in MOOD_AXES}
+
+
+def validate_answer(prompt: AnyPrompt, value: object) -> int | str | dict:
     """Check a value against its prompt and return it in stored form.
 
     :raise AnswerError: the value is of the wrong type or out of range.
     """
+    if isinstance(prompt, MoodPrompt):
+        return validate_mood(value)
     if isinstance(prompt, ScalePrompt):
         if not isinstance(value, int) or isinstance(value, bool):
             raise AnswerError(f"a scale answer is a whole number from {prompt.min} to {prompt.max}")
@@ -108,7 +145,7 @@ def validate_answer(
 
 
 def summarize(
-    prompt: ScalePrompt | WordsPrompt | ChoicePrompt,
+    prompt: AnyPrompt,
     answers: list[Answer],
     include_hidden: bool = False,
     stop: frozenset[str] = frozenset(),
@@ -134,6 +171,8 @@ def summarize(
             ],
             "mean": round(sum(values) / len(values), 2) if values else None,
         }
+    if isinstance(prompt, MoodPrompt):
+        return {**base, **mood_figures(prompt, [a.value for a in answers])}
     if isinstance(prompt, ChoicePrompt):
         counts = Counter(a.value for a in answers)
         total = len(answers)
@@ -208,6 +247,66 @@ def below_threshold(summary: dict, threshold: int) -> dict:
         "count": summary["count"],
         "below_threshold": True,
         "needed": max(0, threshold - summary["count"]),
+    }
+
+
+def mood_labels(prompt: MoodPrompt) -> dict:
+    """The words of a mood grid's four ends, as the phone, screen and report show them."""
+    return {
+        "pleasant": prompt.pleasant_label,
+        "unpleasant": prompt.unpleasant_label,
+        "high": prompt.high_label,
+        "low": prompt.low_label,
+    }
+
+
+def _mean_point(values: list[dict]) -> dict | None:
+    """The mean of mood answers on both axes, to two decimals; None without answers."""
+    if not values:
+        return None
+    return {axis: round(sum(v[axis] for v in values) / len(values), 2) for axis in MOOD_AXES}
+
+
+def mood_figures(prompt: MoodPrompt, values: list[dict]) -> dict:
+    """A mood grid's figures: counts per cell, the mean point and the axes' words.
+
+    `cells` is a 7x7 list of rows, from the highest energy (+3) down to the lowest (-3), each
+    row from the most unpleasant (-3) to the most pleasant (+3): the grid as it is drawn.
+    """
+    counts = Counter((v["pleasantness"], v["energy"]) for v in values)
+    span = range(-MOOD_LIMIT, MOOD_LIMIT + 1)
+    return {
+        "labels": mood_labels(prompt),
+        "cells": [[counts.get((p, e), 0) for p in span] for e in reversed(span)],
+        "mean": _mean_point(values),
+    }
+
+
+def shift_for(prompt: AnyPrompt, before: list[Answer], after: list[Answer]) -> dict | None:
+    """How phones moved from a prompt's `pairs_with` to it (None for a prompt with no pair)."""
+    if getattr(prompt, "pairs_with", None) is None:
+        return None
+    if isinstance(prompt, MoodPrompt):
+        return mood_shift(before, after)
+    return pair_shift(before, after)
+
+
+def mood_shift(before: list[Answer], after: list[Answer]) -> dict:
+    """How the room moved between two paired mood grids, phone by phone.
+
+    Pairs are matched by respondent hash, as for scales. Returns `{pairs, before, after,
+    toward_pleasant, toward_calm}`: the mean points of the paired answers before and after
+    (the arrow drawn on the grid) and how many phones moved toward pleasant (pleasantness
+    went up) and toward calm (energy went down).
+    """
+    before_by = {a.respondent: a.value for a in before}
+    pairs = [(before_by[a.respondent], a.value) for a in after if a.respondent in before_by]
+    return {
+        "pairs": len(pairs),
+        "before": _mean_point([b for b, _ in pairs]),
+        "after": _mean_point([a for _, a in pairs]),
+        "toward_pleasant": sum(1 for b, a in pairs if a["pleasantness"] > b["pleasantness"]),
+        "toward_calm": sum(1 for b, a in pairs if a["energy"] < b["energy"]),
     }
 
 

@@ -119,7 +119,29 @@ class ChoicePrompt(_PromptBase):
         return self
 
 
-Prompt = Annotated[ScalePrompt | WordsPrompt | ChoicePrompt, Field(discriminator="kind")]
+# A mood grid runs from -3 to 3 on both axes: seven steps each way, a 7x7 grid.
+MOOD_LIMIT = 3
+
+
+class MoodPrompt(_PromptBase):
+    """A grid of pleasantness against energy (the "mood meter"); a person taps one cell.
+
+    The answer is `{"pleasantness": p, "energy": e}` with whole numbers from -3 to 3. The four
+    words name the axes' ends on the phone, the screen and the report.
+    """
+
+    kind: Literal["mood"]
+    pleasant_label: str = Field(default="pleasant", min_length=1, max_length=40)
+    unpleasant_label: str = Field(default="unpleasant", min_length=1, max_length=40)
+    high_label: str = Field(default="high energy", min_length=1, max_length=40)
+    low_label: str = Field(default="low energy", min_length=1, max_length=40)
+    pairs_with: Slug | None = None
+
+
+Prompt = Annotated[
+    ScalePrompt | WordsPrompt | ChoicePrompt | MoodPrompt, Field(discriminator="kind")
+]
+AnyPrompt = ScalePrompt | WordsPrompt | ChoicePrompt | MoodPrompt
 
 
 class Alternative(_Strict):
@@ -194,6 +216,7 @@ class Workshop(_Strict):
     def _ids_and_pairs_are_consistent(self) -> Workshop:
         seen_steps: set[str] = set()
         scales_so_far: dict[str, ScalePrompt] = {}
+        moods_so_far: set[str] = set()
         seen_prompts: set[str] = set()
         for index, step in enumerate(self.steps):
             where = f"step {index + 1} ({step.id!r})"
@@ -226,6 +249,15 @@ class Workshop(_Strict):
                             "prompt.pairs_with",
                         )
                 scales_so_far[prompt.id] = prompt
+            if isinstance(prompt, MoodPrompt):
+                if prompt.pairs_with is not None and prompt.pairs_with not in moods_so_far:
+                    raise StepConflict(
+                        f"{where}: prompt.pairs_with {prompt.pairs_with!r} must name a "
+                        "mood prompt of an earlier step",
+                        index,
+                        "prompt.pairs_with",
+                    )
+                moods_so_far.add(prompt.id)
         return self
 
     def step_index(self, step_id: str) -> int:
@@ -238,7 +270,7 @@ class Workshop(_Strict):
                 return index
         raise KeyError(step_id)
 
-    def prompt(self, prompt_id: str) -> tuple[int, ScalePrompt | WordsPrompt | ChoicePrompt]:
+    def prompt(self, prompt_id: str) -> tuple[int, AnyPrompt]:
         """The step index and prompt with this id.
 
         :raise KeyError: no such prompt.
@@ -248,11 +280,11 @@ class Workshop(_Strict):
                 return index, step.prompt
         raise KeyError(prompt_id)
 
-    def min_responses_for(self, prompt: ScalePrompt | WordsPrompt | ChoicePrompt) -> int:
+    def min_responses_for(self, prompt: AnyPrompt) -> int:
         """The privacy threshold of a prompt: its own, else the workshop's."""
         return prompt.min_responses if prompt.min_responses is not None else self.min_responses
 
-    def needs_approval(self, prompt: ScalePrompt | WordsPrompt | ChoicePrompt) -> bool:
+    def needs_approval(self, prompt: AnyPrompt) -> bool:
         """Whether answers to this prompt wait for approval before the room sees them."""
         if not isinstance(prompt, WordsPrompt):
             return False
@@ -290,7 +322,7 @@ def _describe_location(data: object, loc: tuple[int | str, ...]) -> str:
 
 
 # Discriminated unions add the kind name to an error's path ("scale"); it is noise to people.
-_KIND_TAGS = ("scale", "words", "choice")
+_KIND_TAGS = ("scale", "words", "choice", "mood", "feelings")
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:

@@ -11,9 +11,8 @@ import json
 import threading
 
 from workshop.results import below_threshold
-from workshop.results import pair_shift
+from workshop.results import shift_for
 from workshop.results import summarize
-from workshop.script import ScalePrompt
 from workshop.snapshot import Snapshot
 from workshop.stopwords import stop_words
 from workshop.store import Store
@@ -69,9 +68,9 @@ class Summaries:
             public["answers"] = [{"text": entry["text"]} for entry in public["answers"]]
         threshold = workshop.min_responses_for(prompt)
         console["threshold"] = threshold
-        if isinstance(prompt, ScalePrompt) and prompt.pairs_with:
-            shift = _frozen_shift(snapshot, prompt.id) or pair_shift(
-                self.store.answers(code, prompt.pairs_with), answers
+        if getattr(prompt, "pairs_with", None):
+            shift = _frozen_shift(snapshot, prompt.id) or shift_for(
+                prompt, self.store.answers(code, prompt.pairs_with), answers
             )
             console["shift"] = shift
             public["shift"] = (

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workshop.results import mood_labels
 from workshop.script import ChoicePrompt
+from workshop.script import MoodPrompt
 from workshop.script import ScalePrompt
 from workshop.script import Step
 from workshop.script import Workshop
@@ -56,6 +58,8 @@ def _prompt_view(step: Step, state: SessionState) -> dict | None:
         }
     elif isinstance(prompt, ChoicePrompt):
         view["options"] = list(prompt.options)
+    elif isinstance(prompt, MoodPrompt):
+        view["mood"] = mood_labels(prompt)
     else:
         view["max_length"] = prompt.max_length
     return view

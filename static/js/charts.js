@@ -5,6 +5,7 @@
 // console and from the back of a room on the projector.
 
 import { el, svg } from "./dom.js";
+import { MOOD_LIMIT, cellWords, pointWords } from "./mood-words.js";
 
 function shorten(text, max) {
   const chars = Array.from(String(text));
@@ -132,6 +133,105 @@ export function shift(figures) {
   return box;
 }
 
+function percent(part, whole) {
+  return whole ? Math.round((100 * part) / whole) : 0;
+}
+
+/**
+ * A mood grid as a heat map: each cell shaded by its share of the answers (with its count),
+ * the room's mean as a ringed point and, for a paired grid with enough pairs, an arrow from the
+ * paired answers' mean before to their mean after. Pleasant is to the right, high energy at the top.
+ */
+export function moodMap(results) {
+  const labels = results.labels;
+  const cells = results.cells || [];
+  const size = 2 * MOOD_LIMIT + 1;
+  const cell = 66;
+  const left = 56;
+  const top = 52;
+  const side = cell * size;
+  const x = (pleasantness) => left + (pleasantness + MOOD_LIMIT + 0.5) * cell;
+  const y = (energy) => top + (MOOD_LIMIT - energy + 0.5) * cell;
+  const most = Math.max(1, ...cells.flat());
+  const shift = results.shift && !results.shift.below_threshold && results.shift.before && results.shift.after ? results.shift : null;
+  const busiest = [];
+  cells.forEach((row, r) => row.forEach((count, c) => count && busiest.push([count, c - MOOD_LIMIT, MOOD_LIMIT - r])));
+  busiest.sort((a, b) => b[0] - a[0]);
+  const spoken = [plural(results.count, "answer", "answers")];
+  if (results.mean) spoken.push(`on average ${pointWords(results.mean, labels)}`);
+  if (busiest.length) spoken.push(`most in ${cellWords(busiest[0][1], busiest[0][2], labels)} (${busiest[0][0]})`);
+  if (shift) spoken.push(`the room moved from ${pointWords(shift.before, labels)} to ${pointWords(shift.after, labels)}`);
+  const chart = svg("svg", { viewBox: `0 0 ${left * 2 + side} ${top * 2 + side}`, class: "chart chart-mood", role: "img", "aria-label": spoken.join("; ") });
+  cells.forEach((row, r) =>
+    row.forEach((count, c) => {
+      const pleasantness = c - MOOD_LIMIT;
+      const energy = MOOD_LIMIT - r;
+      const quadrant = `${pleasantness > 0 ? "pleasant" : pleasantness < 0 ? "unpleasant" : "middle"}-${energy > 0 ? "high" : energy < 0 ? "low" : "middle"}`;
+      const cx = left + c * cell;
+      const cy = top + r * cell;
+      chart.append(svg("rect", { x: cx + 1, y: cy + 1, width: cell - 2, height: cell - 2, rx: 6, class: `cell ${quadrant}` }));
+      if (!count) return;
+      chart.append(
+        svg("rect", { x: cx + 1, y: cy + 1, width: cell - 2, height: cell - 2, rx: 6, class: "heat", "fill-opacity": (0.25 + (0.7 * count) / most).toFixed(2) }),
+        svg("text", { x: cx + cell / 2, y: cy + cell / 2 + 9, class: "count" }, count),
+      );
+    }),
+  );
+  // The axes cross in the middle cell: neither pleasant nor unpleasant, neither high nor low.
+  chart.append(
+    svg("line", { x1: left, x2: left + side, y1: top + side / 2, y2: top + side / 2, class: "axis" }),
+    svg("line", { x1: left + side / 2, x2: left + side / 2, y1: top, y2: top + side, class: "axis" }),
+    svg("text", { x: left + side / 2, y: top - 16, class: "axis-label" }, labels.high),
+    svg("text", { x: left + side / 2, y: top + side + 36, class: "axis-label" }, labels.low),
+    svg("text", { x: left - 18, y: top + side / 2, transform: `rotate(-90 ${left - 18} ${top + side / 2})`, class: "axis-label" }, labels.unpleasant),
+    svg("text", { x: left + side + 18, y: top + side / 2, transform: `rotate(90 ${left + side + 18} ${top + side / 2})`, class: "axis-label" }, labels.pleasant),
+  );
+  if (shift) {
+    const [x1, y1, x2, y2] = [x(shift.before.pleasantness), y(shift.before.energy), x(shift.after.pleasantness), y(shift.after.energy)];
+    const length = Math.hypot(x2 - x1, y2 - y1);
+    chart.append(svg("circle", { cx: x1, cy: y1, r: 9, class: "shift-start" }));
+    if (length > 4) {
+      // The head is drawn by hand (no <marker>): marker ids would clash between a report's charts.
+      // The tip stops at the ring of the point it reaches, so both stay visible.
+      const [ux, uy] = [(x2 - x1) / length, (y2 - y1) / length];
+      const stop = Math.min(17, length / 2);
+      const [tx, ty] = [x2 - ux * stop, y2 - uy * stop];
+      const head = Math.min(24, length / 2);
+      const [bx, by] = [tx - ux * head, ty - uy * head];
+      chart.append(
+        svg("line", { x1, y1, x2: bx, y2: by, class: "shift-arrow" }),
+        svg("polygon", { points: `${tx},${ty} ${bx - uy * 13},${by + ux * 13} ${bx + uy * 13},${by - ux * 13}`, class: "shift-head" }),
+        svg("circle", { cx: x2, cy: y2, r: 9, class: "shift-end" }),
+      );
+    }
+  }
+  if (results.mean) {
+    const [mx, my] = [x(results.mean.pleasantness), y(results.mean.energy)];
+    chart.append(svg("circle", { cx: mx, cy: my, r: 15, class: "mean-ring" }), svg("circle", { cx: mx, cy: my, r: 7, class: "mean-point" }));
+  }
+  return chart;
+}
+
+/** A paired mood grid's move in words: how many moved toward pleasant and toward calm. */
+export function moodShift(figures, labels) {
+  const box = el("div", { className: "shift mood-shift" });
+  if (!figures) return box;
+  if (figures.below_threshold) {
+    box.append(el("p", { className: "waiting", text: `Before and after: ${plural(figures.needed, "more pair", "more pairs")} needed` }));
+    return box;
+  }
+  const { pairs } = figures;
+  box.append(
+    el("h4", { className: "shift-title", text: `Before → after (${plural(pairs, "pair", "pairs")})` }),
+    el("p", { className: "shift-line pleasant", text: `${figures.toward_pleasant} of ${pairs} (${percent(figures.toward_pleasant, pairs)}%) moved toward ${labels.pleasant}` }),
+    el("p", { className: "shift-line calm", text: `${figures.toward_calm} of ${pairs} (${percent(figures.toward_calm, pairs)}%) moved toward calm (${labels.low})` }),
+  );
+  if (figures.before && figures.after) {
+    box.append(el("p", { className: "shift-line meta", text: `Average: ${pointWords(figures.before, labels)} → ${pointWords(figures.after, labels)}` }));
+  }
+  return box;
+}
+
 /** Choices as horizontal bars with their counts and percentages. */
 export function choiceBars(results) {
   const options = results.options || [];
@@ -227,6 +327,9 @@ export function renderResults(container, results, options = {}) {
     if (results.shift) container.append(shift(results.shift));
   } else if (results.kind === "choice") {
     container.append(choiceBars(results));
+  } else if (results.kind === "mood") {
+    container.append(moodMap(results));
+    if (results.shift) container.append(moodShift(results.shift, results.labels));
   } else if (results.kind === "words") {
     container.append(wordCloud(results));
     if (options.console && results.answers) container.append(wordList(results, options.onToggle || null));

@@ -3,6 +3,7 @@
 
 import { countCharacters, exactCount, foldAnswer } from "./characters.js";
 import { $, el, setText } from "./dom.js";
+import { MOOD_LIMIT, cellWords, moodKey } from "./mood-words.js";
 import { room } from "./phone-room.js";
 
 let promptKey = null; // which prompt the form on screen belongs to (kept while typing)
@@ -35,12 +36,13 @@ export function renderPrompt(prompt, answer) {
     const closed = deleted ? "The facilitator deleted this session's answers; answers are closed." : "Answers are closed.";
     box.replaceChildren(heading, el("p", { className: "prompt-closed", text: closed }), received);
     if (room.outbox.pending(prompt.id)) setText(received, "Your answer is still being sent…");
-    else if (current !== undefined) setText(received, `Your answer: ${current}`);
+    else if (current !== undefined) setText(received, `Your answer: ${answerWords(prompt, current)}`);
     return;
   }
   let body;
   if (prompt.kind === "scale") body = scaleInput(prompt, answer);
   else if (prompt.kind === "choice") body = choiceInput(prompt, answer);
+  else if (prompt.kind === "mood") body = moodInput(prompt, answer);
   else body = wordsInput(prompt, current, answer);
   box.replaceChildren(heading, body, received);
   markSelection(prompt, current);
@@ -63,6 +65,61 @@ function choiceInput(prompt, answer) {
     ...prompt.options.map((option) =>
       el("button", { type: "button", className: "button user-text", dataset: { value: option }, "aria-pressed": "false", text: option, onclick: () => answer(prompt.id, option) }),
     ),
+  );
+}
+
+/** An answer as words: a mood cell's words, anything else as it is. */
+function answerWords(prompt, value) {
+  return prompt.kind === "mood" && value && typeof value === "object" ? cellWords(value.pleasantness, value.energy, prompt.mood) : String(value);
+}
+
+/**
+ * The mood grid: 7x7 buttons, pleasant to the right, high energy at the top, the axes' words
+ * around it. One cell is in the tab order at a time (roving tabindex): the arrow keys move it,
+ * Enter or Space choose it, and each cell is named in words ("quite pleasant, low energy").
+ */
+function moodInput(prompt, answer) {
+  const labels = prompt.mood;
+  const grid = el("div", { className: "mood-cells", role: "group", "aria-labelledby": "prompt-question", "aria-describedby": "mood-help" });
+  const cells = new Map();
+  for (let energy = MOOD_LIMIT; energy >= -MOOD_LIMIT; energy -= 1) {
+    for (let pleasantness = -MOOD_LIMIT; pleasantness <= MOOD_LIMIT; pleasantness += 1) {
+      const value = { pleasantness, energy };
+      const quadrant = `${pleasantness > 0 ? "pleasant" : pleasantness < 0 ? "unpleasant" : "middle"}-${energy > 0 ? "high" : energy < 0 ? "low" : "middle"}`;
+      const cell = el("button", {
+        type: "button",
+        className: `mood-cell ${quadrant}`,
+        dataset: { value: moodKey(value) },
+        "aria-label": cellWords(pleasantness, energy, labels),
+        "aria-pressed": "false",
+        tabindex: pleasantness === 0 && energy === 0 ? "0" : "-1",
+        onclick: () => answer(prompt.id, value),
+      });
+      cells.set(moodKey(value), cell);
+      grid.append(cell);
+    }
+  }
+  const moves = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+  grid.addEventListener("keydown", (event) => {
+    const move = moves[event.key];
+    if (!move || !event.target.dataset.value) return;
+    event.preventDefault();
+    const [p, e] = event.target.dataset.value.split(",").map(Number);
+    const clamp = (n) => Math.max(-MOOD_LIMIT, Math.min(MOOD_LIMIT, n));
+    const next = cells.get(moodKey({ pleasantness: clamp(p + move[0]), energy: clamp(e + move[1]) }));
+    for (const cell of cells.values()) cell.tabIndex = cell === next ? 0 : -1;
+    next.focus();
+  });
+  const axis = (className, text) => el("span", { className: `mood-axis ${className} user-text`, "aria-hidden": "true", text });
+  return el(
+    "div",
+    { className: "mood-grid" },
+    axis("high", labels.high),
+    axis("unpleasant", labels.unpleasant),
+    grid,
+    axis("pleasant", labels.pleasant),
+    axis("low", labels.low),
+    el("p", { id: "mood-help", className: "meta mood-help", text: "Tap the cell that fits, or move with the arrow keys and press Enter." }),
   );
 }
 
@@ -120,10 +177,15 @@ export function pendingOrMine(promptId) {
 
 /** Mark the chosen button and say where the answer is (sending, received). */
 export function markSelection(prompt, value) {
-  for (const button of $("#prompt").querySelectorAll("button[data-value]")) {
-    const selected = value !== undefined && button.dataset.value === String(value);
+  const key = prompt.kind === "mood" ? moodKey(value) : value === undefined ? undefined : String(value);
+  const buttons = [...$("#prompt").querySelectorAll("button[data-value]")];
+  const focusInside = buttons.includes(document.activeElement);
+  for (const button of buttons) {
+    const selected = key !== undefined && button.dataset.value === key;
     button.classList.toggle("selected", selected);
     button.setAttribute("aria-pressed", String(selected));
+    // The grid's one tab stop is the chosen cell, unless the person is moving through it.
+    if (prompt.kind === "mood" && key !== undefined && !focusInside) button.tabIndex = selected ? 0 : -1;
   }
   const received = $("#received");
   if (!received || received.dataset.error) return;

@@ -56,7 +56,7 @@ def test_the_file_starts_with_a_bom_quotes_every_field_and_reads_back():
     body = data.decode("utf-8-sig")
     assert body.splitlines()[0] == ",".join(f'"{column}"' for column in COLUMNS)
     assert body.splitlines()[2] == (
-        '"r1","symbol","A word?","words","calm;=cmd|\' /C calc\'!A0","1.5","false"'
+        '"r1","symbol","A word?","words","calm;=cmd|\' /C calc\'!A0","1.5","false","",""'
     )
     parsed = list(csv.DictReader(io.StringIO(body, newline="")))
     assert [r["value"] for r in parsed] == [
