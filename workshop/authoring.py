@@ -28,6 +28,7 @@ from workshop.script import StepConflict
 from workshop.script import Workshop
 from workshop.script import described_problems
 from workshop.script import field_path
+from workshop.script import offer_default_feelings
 
 # Far above a real workshop (the built-in ones are 5-10 KiB) and far below what would hold
 # up the kiosk while it parses.
@@ -289,12 +290,14 @@ def _draft(data: dict, problems: list[Problem]) -> dict | None:
         fields = Workshop.model_validate({**data, "steps": [placeholder]}).model_dump(mode="json")
     except ValidationError:
         return None  # pragma: no cover - every problem outside steps is listed
+    # Valid steps are loaded one by one: a feelings prompt first gets the workshop's feelings.
+    offered = offer_default_feelings(data)["steps"]
     drafted = []
     for index, step in enumerate(steps):
         if index in broken:
             drafted.append(_jsonable(step))
         else:
-            drafted.append(Step.model_validate(step).model_dump(mode="json"))
+            drafted.append(Step.model_validate(offered[index]).model_dump(mode="json"))
     return {**fields, "steps": drafted}
 
 

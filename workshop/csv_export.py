@@ -21,7 +21,7 @@ import re
 
 BYTE_ORDER_MARK = "\ufeff"
 # A mood answer's two numbers go in a column each (`value` stays empty on its row); other
-# kinds leave those two columns empty.
+# kinds leave those two columns empty. A feelings answer gives one row per chosen feeling.
 COLUMNS = [
     "respondent",
     "prompt_id",
@@ -57,7 +57,10 @@ def answers_csv(rows: list[dict]) -> str:
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([csv_cell(cell) for cell in _cells(row)])
+        # The feelings a person chose take a row each, so a spreadsheet counts them directly.
+        values = row["value"] if isinstance(row["value"], list) else [row["value"]]
+        for value in values:
+            writer.writerow([csv_cell(cell) for cell in _cells({**row, "value": value})])
     return out.getvalue()
 
 

@@ -41,6 +41,11 @@ AnswerMapping = Annotated[
     ],
     Field(max_length=8),
 ]
+# The feelings a person chose: checked against the prompt (workshop/results.py) in words.
+AnswerList = Annotated[
+    list[Annotated[StrictStr, Field(max_length=80)] | StrictInt | StrictFloat | StrictBool | None],
+    Field(max_length=40),
+]
 # Days a session's answers are kept: 0 deletes them when it ends; ten years at most.
 MAX_RETENTION_DAYS = 3650
 RetentionDays = Annotated[StrictInt, Field(ge=0, le=MAX_RETENTION_DAYS)]
@@ -87,7 +92,7 @@ class Respond(_Message):
     """
 
     prompt_id: PromptId
-    value: StrictInt | AnswerText | AnswerMapping
+    value: StrictInt | AnswerText | AnswerMapping | AnswerList
     answer_id: AnswerId | None = None
     answered_ms: StrictInt | None = Field(default=None, ge=0, le=10**15)
 

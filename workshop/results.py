@@ -17,6 +17,7 @@ from workshop.errors import AttuneError
 from workshop.script import MOOD_LIMIT
 from workshop.script import AnyPrompt
 from workshop.script import ChoicePrompt
+from workshop.script import FeelingsPrompt
 from workshop.script import MoodPrompt
 from workshop.script import ScalePrompt
 
@@ -37,7 +38,7 @@ class Answer:
     answer_id: str
     prompt_id: str
     respondent: str
-    value: int | str | dict
+    value: int | str | dict | list
     answered_ms: int
     status: str = SHOWN
 
@@ -111,13 +112,39 @@ def validate_mood(value: object) -> dict:
     return {axis: value[axis] for axis in MOOD_AXES}
 
 
-def validate_answer(prompt: AnyPrompt, value: object) -> int | str | dict:
+def validate_feelings(prompt: FeelingsPrompt, value: object) -> list[str]:
+    """The feelings a person chose, in the order they are offered.
+
+    :raise AnswerError: not a list of names, empty, a name not offered, one chosen twice, or
+        more than `max_choices`.
+    """
+    most = prompt.most
+    up_to = f"1 to {most}" if most > 1 else "1"
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise AnswerError(f"a feelings answer is a list of {up_to} of the feelings shown")
+    if not value:
+        raise AnswerError(f"choose at least one feeling (up to {most})")
+    if any(name not in prompt.options for name in value):
+        raise AnswerError("choose only among the feelings shown")
+    if len(set(value)) != len(value):
+        raise AnswerError("each feeling can be chosen once")
+    if len(value) > most:
+        raise AnswerError(
+            f"choose at most {most} {'feeling' if most == 1 else 'feelings'}"
+            f" ({len(value)} were sent)"
+        )
+    return [name for name in prompt.options if name in value]
+
+
+def validate_answer(prompt: AnyPrompt, value: object) -> int | str | dict | list:
     """Check a value against its prompt and return it in stored form.
 
     :raise AnswerError: the value is of the wrong type or out of range.
     """
     if isinstance(prompt, MoodPrompt):
         return validate_mood(value)
+    if isinstance(prompt, FeelingsPrompt):
+        return validate_feelings(prompt, value)
     if isinstance(prompt, ScalePrompt):
         if not isinstance(value, int) or isinstance(value, bool):
             raise AnswerError(f"a scale answer is a whole number from {prompt.min} to {prompt.max}")
@@ -173,6 +200,8 @@ def summarize(
         }
     if isinstance(prompt, MoodPrompt):
         return {**base, **mood_figures(prompt, [a.value for a in answers])}
+    if isinstance(prompt, FeelingsPrompt):
+        return {**base, "options": feeling_counts(prompt, [a.value for a in answers])}
     if isinstance(prompt, ChoicePrompt):
         counts = Counter(a.value for a in answers)
         total = len(answers)
@@ -250,6 +279,25 @@ def below_threshold(summary: dict, threshold: int) -> dict:
     }
 
 
+def feeling_counts(prompt: FeelingsPrompt, chosen: list[list[str]]) -> list[dict]:
+    """Each feeling offered with how many people chose it, most chosen first.
+
+    Ties keep the order the feelings are offered in, so bars do not reshuffle between updates.
+    `percent` is the share of the people who answered, not of all the choices made.
+    """
+    counts = Counter(name for names in chosen for name in names)
+    people = len(chosen)
+    offered = sorted(enumerate(prompt.options), key=lambda item: (-counts[item[1]], item[0]))
+    return [
+        {
+            "option": name,
+            "count": counts[name],
+            "percent": round(100 * counts[name] / people) if people else 0,
+        }
+        for _, name in offered
+    ]
+
+
 def mood_labels(prompt: MoodPrompt) -> dict:
     """The words of a mood grid's four ends, as the phone, screen and report show them."""
     return {
@@ -288,7 +336,34 @@ def shift_for(prompt: AnyPrompt, before: list[Answer], after: list[Answer]) -> d
         return None
     if isinstance(prompt, MoodPrompt):
         return mood_shift(before, after)
+    if isinstance(prompt, FeelingsPrompt):
+        return feelings_shift(prompt, before, after)
     return pair_shift(before, after)
+
+
+def feelings_shift(prompt: FeelingsPrompt, before: list[Answer], after: list[Answer]) -> dict:
+    """Which feelings grew and which shrank between two paired feelings prompts.
+
+    Only phones that answered both count (matched by respondent hash, as for scales). Returns
+    `{pairs, feelings: [{option, before, after, change}], grew: [...], shrank: [...]}`: each
+    feeling's count among the pairs before and after, in the order offered; `grew` and
+    `shrank` name the feelings that changed, the largest change first (ties in offered order).
+    """
+    before_by = {a.respondent: a.value for a in before}
+    pairs = [(before_by[a.respondent], a.value) for a in after if a.respondent in before_by]
+    was = Counter(name for names, _ in pairs for name in names)
+    now = Counter(name for _, names in pairs for name in names)
+    feelings = [
+        {"option": name, "before": was[name], "after": now[name], "change": now[name] - was[name]}
+        for name in prompt.options
+    ]
+    by_change = sorted(enumerate(feelings), key=lambda item: (-abs(item[1]["change"]), item[0]))
+    return {
+        "pairs": len(pairs),
+        "feelings": feelings,
+        "grew": [f["option"] for _, f in by_change if f["change"] > 0],
+        "shrank": [f["option"] for _, f in by_change if f["change"] < 0],
+    }
 
 
 def mood_shift(before: list[Answer], after: list[Answer]) -> dict:

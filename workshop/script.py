@@ -138,10 +138,102 @@ class MoodPrompt(_PromptBase):
     pairs_with: Slug | None = None
 
 
+# Feelings offered when a workshop lists none, by the workshop's language: plain words a room
+# can name its state with, pleasant and unpleasant, calm and stirred.
+DEFAULT_FEELINGS = {
+    "en": [
+        "calm",
+        "safe",
+        "warm",
+        "tired",
+        "tense",
+        "restless",
+        "sad",
+        "grateful",
+        "connected",
+        "hopeful",
+    ],
+    "de": [
+        "ruhig",
+        "sicher",
+        "warm",
+        "müde",
+        "angespannt",
+        "unruhig",
+        "traurig",
+        "dankbar",
+        "verbunden",
+        "zuversichtlich",
+    ],
+    "fr": [
+        "calme",
+        "en sécurité",
+        "chaleureux",
+        "fatigué",
+        "tendu",
+        "agité",
+        "triste",
+        "reconnaissant",
+        "relié",
+        "plein d'espoir",
+    ],
+    "es": [
+        "en calma",
+        "seguro",
+        "cálido",
+        "cansado",
+        "tenso",
+        "inquieto",
+        "triste",
+        "agradecido",
+        "conectado",
+        "esperanzado",
+    ],
+}
+MAX_FEELINGS = 40
+Feeling = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+def _distinct(names: list[str], what: str) -> None:
+    """Refuse a list that names one thing twice (case and spacing aside)."""
+    folded = [" ".join(name.split()).casefold() for name in names]
+    if len(set(folded)) != len(folded):
+        raise ValueError(f"{what} must be distinct")
+
+
+class FeelingsPrompt(_PromptBase):
+    """Naming feelings: a person picks 1 to `max_choices` of the feelings offered.
+
+    `options` are the feelings offered; without them the workshop's `feelings` are offered,
+    else the defaults of the workshop's language (`DEFAULT_FEELINGS`), filled in on load.
+    """
+
+    kind: Literal["feelings"]
+    options: list[Feeling] | None = Field(default=None, min_length=2, max_length=MAX_FEELINGS)
+    max_choices: int = Field(default=3, ge=1, le=10)
+    pairs_with: Slug | None = None
+
+    @model_validator(mode="after")
+    def _offers_enough(self) -> FeelingsPrompt:
+        if self.options is None:
+            raise ValueError(
+                "list the feelings to offer (options here, or feelings for the whole workshop):"
+                f" default feelings exist only for {', '.join(sorted(DEFAULT_FEELINGS))}"
+            )
+        _distinct(self.options, "options")
+        return self
+
+    @property
+    def most(self) -> int:
+        """How many feelings a person may choose: `max_choices`, or all if fewer are offered."""
+        return min(self.max_choices, len(self.options or ()))
+
+
 Prompt = Annotated[
-    ScalePrompt | WordsPrompt | ChoicePrompt | MoodPrompt, Field(discriminator="kind")
+    ScalePrompt | WordsPrompt | ChoicePrompt | MoodPrompt | FeelingsPrompt,
+    Field(discriminator="kind"),
 ]
-AnyPrompt = ScalePrompt | WordsPrompt | ChoicePrompt | MoodPrompt
+AnyPrompt = ScalePrompt | WordsPrompt | ChoicePrompt | MoodPrompt | FeelingsPrompt
 
 
 class Alternative(_Strict):
@@ -210,13 +302,27 @@ class Workshop(_Strict):
     approve_words: bool = False
     # Ask for consent as soon as a step that carries it is reached (else the console opens it).
     consent_on_enter: bool = False
+    # The feelings a `feelings` prompt offers when it lists none (else the language's defaults).
+    feelings: list[Feeling] | None = Field(default=None, min_length=2, max_length=MAX_FEELINGS)
     steps: list[Step] = Field(min_length=1, max_length=200)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _offer_default_feelings(cls, data: object) -> object:
+        return offer_default_feelings(data)
+
+    @model_validator(mode="after")
+    def _feelings_are_distinct(self) -> Workshop:
+        if self.feelings is not None:
+            _distinct(self.feelings, "feelings")
+        return self
 
     @model_validator(mode="after")
     def _ids_and_pairs_are_consistent(self) -> Workshop:
         seen_steps: set[str] = set()
         scales_so_far: dict[str, ScalePrompt] = {}
         moods_so_far: set[str] = set()
+        feelings_so_far: dict[str, FeelingsPrompt] = {}
         seen_prompts: set[str] = set()
         for index, step in enumerate(self.steps):
             where = f"step {index + 1} ({step.id!r})"
@@ -258,6 +364,24 @@ class Workshop(_Strict):
                         "prompt.pairs_with",
                     )
                 moods_so_far.add(prompt.id)
+            if isinstance(prompt, FeelingsPrompt):
+                if prompt.pairs_with is not None:
+                    before = feelings_so_far.get(prompt.pairs_with)
+                    if before is None:
+                        raise StepConflict(
+                            f"{where}: prompt.pairs_with {prompt.pairs_with!r} must name a "
+                            "feelings prompt of an earlier step",
+                            index,
+                            "prompt.pairs_with",
+                        )
+                    if sorted(before.options) != sorted(prompt.options):
+                        raise StepConflict(
+                            f"{where}: prompt.pairs_with {prompt.pairs_with!r} offers other "
+                            "feelings; a pair needs the same feelings",
+                            index,
+                            "prompt.pairs_with",
+                        )
+                feelings_so_far[prompt.id] = prompt
         return self
 
     def step_index(self, step_id: str) -> int:
@@ -294,6 +418,34 @@ class Workshop(_Strict):
     def planned_ms(self) -> int:
         """Total planned time of the timed steps, in milliseconds."""
         return sum(step.timer_ms or 0 for step in self.steps)
+
+
+def offer_default_feelings(data: object) -> object:
+    """Workshop data whose `feelings` prompts without options offer the workshop's feelings.
+
+    Those are its `feelings` list, else the defaults of its language. Done on the raw data,
+    before prompts are checked (and by the studio's drafts, which check steps one by one), so a
+    prompt always holds what it offers; anything of the wrong shape is left for the schema.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
+        return data
+    offered = data.get("feelings")
+    if offered is None:
+        language = data.get("language", "en")
+        offered = DEFAULT_FEELINGS.get(language) if isinstance(language, str) else None
+    if not isinstance(offered, list):
+        return data
+    steps = []
+    for step in data["steps"]:
+        prompt = step.get("prompt") if isinstance(step, dict) else None
+        if (
+            isinstance(prompt, dict)
+            and prompt.get("kind") == "feelings"
+            and prompt.get("options") is None
+        ):
+            step = {**step, "prompt": {**prompt, "options": list(offered)}}
+        steps.append(step)
+    return {**data, "steps": steps}
 
 
 # What a workshop whose top level is not a mapping (a list, a string) is told.

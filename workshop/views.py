@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from workshop.results import mood_labels
 from workshop.script import ChoicePrompt
+from workshop.script import FeelingsPrompt
 from workshop.script import MoodPrompt
 from workshop.script import ScalePrompt
 from workshop.script import Step
@@ -60,6 +61,9 @@ def _prompt_view(step: Step, state: SessionState) -> dict | None:
         view["options"] = list(prompt.options)
     elif isinstance(prompt, MoodPrompt):
         view["mood"] = mood_labels(prompt)
+    elif isinstance(prompt, FeelingsPrompt):
+        view["options"] = list(prompt.options)
+        view["max_choices"] = prompt.most
     else:
         view["max_length"] = prompt.max_length
     return view

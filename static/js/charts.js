@@ -232,6 +232,30 @@ export function moodShift(figures, labels) {
   return box;
 }
 
+/** A paired feelings prompt: which feelings grew and which shrank among the pairs. */
+export function feelingsShift(figures) {
+  const box = el("div", { className: "shift feelings-shift" });
+  if (!figures) return box;
+  if (figures.below_threshold) {
+    box.append(el("p", { className: "waiting", text: `Before and after: ${plural(figures.needed, "more pair", "more pairs")} needed` }));
+    return box;
+  }
+  const byName = new Map((figures.feelings || []).map((f) => [f.option, f]));
+  const list = (className, title, names) => {
+    const items = names.map((name) => {
+      const f = byName.get(name);
+      return el("li", { className: "user-text", dir: "auto", text: `${name}: ${f.before} → ${f.after} (${signed(f.change)})` });
+    });
+    return el("div", { className: `feelings-change ${className}` }, el("h5", { text: title }), items.length ? el("ul", {}, ...items) : el("p", { className: "meta", text: "none" }));
+  };
+  box.append(
+    el("h4", { className: "shift-title", text: `Before → after (${plural(figures.pairs, "pair", "pairs")})` }),
+    list("grew", "Grew", figures.grew || []),
+    list("shrank", "Shrank", figures.shrank || []),
+  );
+  return box;
+}
+
 /** Choices as horizontal bars with their counts and percentages. */
 export function choiceBars(results) {
   const options = results.options || [];
@@ -327,6 +351,9 @@ export function renderResults(container, results, options = {}) {
     if (results.shift) container.append(shift(results.shift));
   } else if (results.kind === "choice") {
     container.append(choiceBars(results));
+  } else if (results.kind === "feelings") {
+    container.append(choiceBars(results));
+    if (results.shift) container.append(feelingsShift(results.shift));
   } else if (results.kind === "mood") {
     container.append(moodMap(results));
     if (results.shift) container.append(moodShift(results.shift, results.labels));

@@ -43,6 +43,7 @@ export function renderPrompt(prompt, answer) {
   if (prompt.kind === "scale") body = scaleInput(prompt, answer);
   else if (prompt.kind === "choice") body = choiceInput(prompt, answer);
   else if (prompt.kind === "mood") body = moodInput(prompt, answer);
+  else if (prompt.kind === "feelings") body = feelingsInput(prompt, current, answer);
   else body = wordsInput(prompt, current, answer);
   box.replaceChildren(heading, body, received);
   markSelection(prompt, current);
@@ -70,7 +71,9 @@ function choiceInput(prompt, answer) {
 
 /** An answer as words: a mood cell's words, anything else as it is. */
 function answerWords(prompt, value) {
-  return prompt.kind === "mood" && value && typeof value === "object" ? cellWords(value.pleasantness, value.energy, prompt.mood) : String(value);
+  if (prompt.kind === "mood" && value && typeof value === "object") return cellWords(value.pleasantness, value.energy, prompt.mood);
+  if (Array.isArray(value)) return value.join(", ");
+  return String(value);
 }
 
 /**
@@ -121,6 +124,77 @@ function moodInput(prompt, answer) {
     axis("low", labels.low),
     el("p", { id: "mood-help", className: "meta mood-help", text: "Tap the cell that fits, or move with the arrow keys and press Enter." }),
   );
+}
+
+/** "2 of 3 chosen" under the feelings, and the Send button's state. */
+function countFeelings(form, most) {
+  const chosen = form.querySelectorAll(".feeling[aria-pressed=true]").length;
+  setText(form.querySelector(".feelings-count"), `${chosen} of ${most} chosen`);
+  form.querySelector("button[type=submit]").disabled = chosen === 0;
+}
+
+/**
+ * Feelings as toggle buttons (aria-pressed): a person picks 1 to `max_choices`, then sends.
+ * A pick past the limit is not made; the page says why and what to do instead.
+ */
+function feelingsInput(prompt, current, answer) {
+  const most = prompt.max_choices;
+  const count = el("p", { className: "feelings-count meta", "aria-live": "polite" });
+  const limit = el("p", { className: "feelings-limit", role: "status" });
+  const group = el("div", { className: "feelings", role: "group", "aria-labelledby": "prompt-question", "aria-describedby": "feelings-help" });
+  const send = el("button", { type: "submit", className: "button primary", text: "Send" });
+  const form = el(
+    "form",
+    { className: "feelings-form", dataset: { most: String(most) } },
+    el("p", { id: "feelings-help", className: "meta", text: `Choose up to ${most}, then press Send.` }),
+    group,
+    el("div", { className: "words-row" }, count, send),
+    limit,
+  );
+  for (const name of prompt.options) {
+    const toggle = el("button", { type: "button", className: "button feeling user-text", dataset: { feeling: name }, "aria-pressed": "false", text: name });
+    toggle.addEventListener("click", () => {
+      const on = toggle.getAttribute("aria-pressed") === "true";
+      const chosen = group.querySelectorAll("[aria-pressed=true]").length;
+      if (!on && chosen >= most) {
+        setText(limit, `You have chosen ${most}, the most for this question: unpick one to choose ${name} instead.`);
+        return;
+      }
+      setText(limit, "");
+      toggle.setAttribute("aria-pressed", String(!on));
+      toggle.classList.toggle("selected", !on);
+      countFeelings(form, most);
+      // Picked but not sent: "Received ✓" no longer describes what the page shows.
+      if ($("#received") && $("#received").dataset.state === "received") showReceived("Not sent yet: press Send when you are ready.");
+    });
+    group.append(toggle);
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const chosen = [...group.querySelectorAll("[aria-pressed=true]")].map((button) => button.dataset.feeling);
+    if (chosen.length) answer(prompt.id, chosen);
+  });
+  showFeelings(form, current);
+  return form;
+}
+
+/** Whether the feelings pressed on the page differ from the answer the kiosk holds. */
+function unsentFeelings(form) {
+  if (!form) return false;
+  const pressed = [...form.querySelectorAll(".feeling[aria-pressed=true]")].map((button) => button.dataset.feeling);
+  return JSON.stringify(pressed) !== form.dataset.shown;
+}
+
+/** Press the feelings of `value` (the stored or pending answer) and nothing else. */
+function showFeelings(form, value) {
+  const chosen = new Set(Array.isArray(value) ? value : []);
+  for (const toggle of form.querySelectorAll(".feeling")) {
+    const on = chosen.has(toggle.dataset.feeling);
+    toggle.setAttribute("aria-pressed", String(on));
+    toggle.classList.toggle("selected", on);
+  }
+  form.dataset.shown = JSON.stringify(value ?? null);
+  countFeelings(form, Number(form.dataset.most));
 }
 
 function wordsInput(prompt, current, answer) {
@@ -177,6 +251,10 @@ export function pendingOrMine(promptId) {
 
 /** Mark the chosen button and say where the answer is (sending, received). */
 export function markSelection(prompt, value) {
+  const feelings = $("#prompt .feelings-form");
+  // Toggles the person is still picking stay as they are; a new stored or pending answer
+  // (sent, acknowledged, refused, or from another tab) is shown instead.
+  if (feelings && feelings.dataset.shown !== JSON.stringify(value ?? null)) showFeelings(feelings, value);
   const key = prompt.kind === "mood" ? moodKey(value) : value === undefined ? undefined : String(value);
   const buttons = [...$("#prompt").querySelectorAll("button[data-value]")];
   const focusInside = buttons.includes(document.activeElement);
@@ -192,7 +270,7 @@ export function markSelection(prompt, value) {
   if (room.outbox.pending(prompt.id)) {
     received.dataset.state = "sending";
     setText(received, "Sending… (it will arrive when you are back online)");
-  } else if (value !== undefined && prompt.open) showAccepted(received);
+  } else if (value !== undefined && prompt.open && !unsentFeelings(feelings)) showAccepted(received);
   else if (value === undefined && received.dataset.state) {
     // Nothing of this phone's is stored for the prompt (refused, or deleted): say nothing
     // was received rather than keep a "Received ✓" the kiosk does not back.

@@ -1,7 +1,9 @@
-"""The mood grid as people use it: tapped on a phone, chosen with the keyboard, and the room's
-heat map with its mean point and before/after arrow on the projector, the console and the report.
+"""Check-ins as people use them: the mood grid tapped on a phone or chosen with the keyboard,
+the room's heat map with its mean point and before/after arrow on the projector, console and
+report; feelings picked as toggles up to their limit, their bars and what grew and shrank.
 
-Its own kiosk, with a workshop that asks a mood grid at the opening and, paired, at the close.
+Its own kiosk, with a workshop that asks a mood grid at the opening and, paired, at the close,
+then feelings twice (paired).
 """
 
 import pytest
@@ -12,7 +14,7 @@ from tests.browser.conftest import PHONE
 from tests.browser.test_experience import run_axe
 from tests.conftest import FIXTURES
 
-OPEN, CLOSE = 1, 3
+OPEN, CLOSE, NAMING, AGAIN = 1, 3, 4, 5
 A11Y = {"bypass_csp": True}  # axe is injected as a script, which the pages' CSP forbids
 
 
@@ -168,3 +170,76 @@ def test_the_screen_shows_the_heat_map_mean_and_the_rooms_move(pages, kiosk, ses
     expect(report.locator(".chart-mood .shift-arrow")).to_have_count(1)
     assert run_axe(report) == []
     pages.shot(report, "mood-report-1280x720")
+
+
+def feeling(page, name):
+    return page.locator(".feeling", has_text=name)
+
+
+def test_feelings_are_picked_up_to_the_limit_and_sent(pages):
+    console = pages.console()
+    phone = pages.phone(has_touch=True, **A11Y)
+    goto(console, NAMING)
+    expect(phone.locator(".feeling")).to_have_count(10)
+    send = phone.get_by_role("button", name="Send")
+    expect(send).to_be_disabled()
+    expect(phone.locator(".feelings-count")).to_have_text("0 of 3 chosen")
+    for name in ("tired", "tense"):
+        feeling(phone, name).tap()
+    expect(phone.locator(".feelings-count")).to_have_text("2 of 3 chosen")
+    expect(feeling(phone, "tense")).to_have_attribute("aria-pressed", "true")
+    feeling(phone, "restless").tap()
+    feeling(phone, "sad").tap()  # a fourth: not taken, and the page says why
+    expect(feeling(phone, "sad")).to_have_attribute("aria-pressed", "false")
+    expect(phone.locator(".feelings-limit")).to_have_text(
+        "You have chosen 3, the most for this question: unpick one to choose sad instead."
+    )
+    expect(phone.locator(".feelings-count")).to_have_text("3 of 3 chosen")
+    assert run_axe(phone) == []
+    pages.shot(phone, "feelings-phone-at-the-limit-390x844")
+    feeling(phone, "restless").tap()  # unpick one, then the other can be chosen
+    feeling(phone, "sad").tap()
+    expect(phone.locator(".feelings-limit")).to_be_hidden()
+    send.tap()
+    expect(phone.locator("#received")).to_contain_text("Received ✓")
+    expect(console.locator("#answers")).to_have_text("1")
+    feeling(phone, "tired").tap()  # changed on the page, not yet sent
+    expect(phone.locator("#received")).to_have_text("Not sent yet: press Send when you are ready.")
+    phone.reload()  # the kiosk's record: tired, tense and sad
+    pressed = phone.locator(".feeling[aria-pressed=true]")
+    expect(pressed).to_have_text(["tired", "tense", "sad"])
+    expect(phone.locator("#received")).to_contain_text("Received ✓")
+
+
+def test_the_screen_shows_feelings_as_bars_and_what_grew_and_shrank(pages):
+    console = pages.console()
+    screen = pages.screen(**A11Y)
+    phones = [pages.phone(name=f"phone-{i}") for i in range(3)]
+
+    def pick_all(picks):
+        for phone, names in zip(phones, picks, strict=True):
+            for name in names:
+                feeling(phone, name).click()
+            phone.get_by_role("button", name="Send").click()
+            expect(phone.locator("#received")).to_contain_text("Received ✓")
+
+    goto(console, NAMING)
+    pick_all([["tense", "restless"], ["tense", "tired"], ["tense"]])
+    goto(console, AGAIN)
+    console.keyboard.press("r")
+    pick_all([["calm", "warm"], ["calm", "tired"], ["calm", "grateful"]])
+    bars = screen.locator(".chart-choices")
+    expect(bars).to_be_visible()
+    labels = bars.locator(".row-label title")  # each bar's whole name
+    expect(labels.nth(0)).to_have_text("calm")  # 3, then the ties of 1 in the offered order
+    expect(labels.nth(1)).to_have_text("warm")
+    expect(labels.nth(2)).to_have_text("tired")
+    expect(labels.nth(3)).to_have_text("grateful")
+    shift = screen.locator(".feelings-shift")
+    expect(shift).to_contain_text("Before → after (3 pairs)")
+    expect(shift.locator(".grew li").first).to_have_text("calm: 0 → 3 (+3)")
+    expect(shift.locator(".shrank li").first).to_have_text("tense: 3 → 0 (−3)")
+    box = shift.bounding_box()
+    assert box["y"] + box["height"] <= 1080 and box["x"] + box["width"] <= 1920, box
+    assert run_axe(screen) == []
+    pages.shot(screen, "feelings-screen-1920x1080", full_page=False)
