@@ -114,6 +114,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default="",
         help="phases to sample in the Python servers: join,clock,fanout,burst",
     )
+    parser.add_argument(
+        "--answer-kind",
+        choices=["scale", "mood"],
+        default="scale",
+        help="the answer burst's answers: a 1..5 scale or a cell of the 7x7 mood grid",
+    )
     parser.add_argument("--out", default=str(RESULTS))
     return parser.parse_args(argv)
 
@@ -188,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         clock_samples=args.clock_samples,
         clock_gap=args.clock_gap,
         clock_rate=args.clock_rate,
+        answer_kind=args.answer_kind,
         server_cpus=cpus[:1] if pin else None,
         generator_cpus=cpus[1:] if pin else None,
         workdir=out / "work",

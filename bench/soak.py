@@ -96,6 +96,11 @@ class Phone:
             value = self.rng.randint(prompt["scale"]["min"], prompt["scale"]["max"])
         elif prompt["kind"] == "choice":
             value = self.rng.choice(prompt["options"])
+        elif prompt["kind"] == "mood":
+            value = {"pleasantness": self.rng.randint(-3, 3), "energy": self.rng.randint(-3, 3)}
+        elif prompt["kind"] == "feelings":
+            picked = self.rng.sample(prompt["options"], self.rng.randint(1, prompt["max_choices"]))
+            value = [name for name in prompt["options"] if name in picked]
         else:
             value = self.rng.choice(["calm", "trust", "a warm hand", "sunlight", "שלום", "tea 🍵"])
         self.outbox[prompt["id"]] = {
@@ -190,7 +195,7 @@ class Soak:
                 self.problem(f"command refused: {ack}")
             self.count("step changes")
             if steps is None:
-                steps = 14  # calm-and-connect
+                steps = 19  # calm-and-connect
         console.disconnect()
 
     def run(self) -> dict:

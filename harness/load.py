@@ -6,7 +6,8 @@ size and server, and `tests/process/test_bench_small.py` calls it with 50 phones
 
 Phases, in order: join rush (N phones over a window), memory (RSS with N phones minus RSS
 idle), clock sync (Attune only), step fan-out (`command next`, several times), and, on Attune,
-an answer burst at the check-in step (index 2) with the database counted afterwards.
+an answer burst at a question of the workshop (`Config.answer_kind`: the scale after the circle of
+safety, or the opening mood grid) with the database counted afterwards.
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ from harness.live import LiveServer
 from harness.live import phone_cookie
 from harness.wire import Conn
 from harness.wire import now_ns
+from workshop.script import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKSHOP = "calm-and-connect"
-BURST_PROMPT = "checkin-before"
-BURST_STEP = 2  # calm-and-connect: the check-in scale (1..5) opens on entering step 2
+# The answer burst's question in calm-and-connect, by the kind of answer it sends: the 1..5 scale
+# after the circle of safety, or the opening 7x7 mood grid. Found by id, so steps may move.
+BURST_PROMPTS = {"scale": "steady", "mood": "mood-before"}
 CLOCK_TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -48,8 +51,9 @@ class Config:
     """How hard and how long; the defaults are the full benchmark's."""
 
     workers: int = 2
-    steps: int = 10  # fan-outs measured (`next` from step 0; calm-and-connect allows 13)
-    burst: bool = True  # then `goto` the check-in step and have every phone answer
+    steps: int = 10  # fan-outs measured (`next` from step 0; calm-and-connect allows 18)
+    burst: bool = True  # then `goto` the burst's question and have every phone answer
+    answer_kind: str = "scale"  # the burst's answers: "scale" (1..5) or "mood" (a grid cell)
     join_window: float = 10.0  # seconds over which the N phones connect
     join_timeout: float = 30.0  # after the last slot, for a phone's first state
     # As the phone page syncs (static/js/clock.js): six round trips, one after the other.
@@ -621,9 +625,10 @@ async def run_target(target: Target, n: int, generator: Generator, cfg: Config) 
             "steal": fan_phase["steal"] / wall if cfg.server_cpus else None,
         }
 
-        # -- answer burst (Attune): back to the check-in step, whose prompt reopens -------
+        # -- answer burst (Attune): to the burst's question, whose prompt opens -----------
         if target.kind == "attune" and cfg.burst:
-            _sent, reply, _kts = await facilitator.command("goto", index=BURST_STEP)
+            step = burst_step(cfg.answer_kind)
+            _sent, reply, _kts = await facilitator.command("goto", index=step)
             await generator.call(
                 "watch",
                 {"version": reply["version"], "timeout": cfg.watch_timeout},
@@ -701,16 +706,29 @@ async def run_target(target: Target, n: int, generator: Generator, cfg: Config) 
         target.stop()
 
 
+def burst_step(answer_kind: str) -> int:
+    """The step of calm-and-connect whose question the burst answers with `answer_kind`."""
+    return load_library()[WORKSHOP].prompt(BURST_PROMPTS[answer_kind])[0]
+
+
+def burst_value(answer_kind: str, rng) -> int | dict:
+    """One phone's answer in the burst: a point of the scale, or a cell of the mood grid."""
+    if answer_kind == "mood":
+        return {"pleasantness": rng.randint(-3, 3), "energy": rng.randint(-3, 3)}
+    return rng.randint(1, 5)
+
+
 async def _burst(target: Target, n: int, generator: Generator, cfg: Config, rng) -> dict:
-    """Every phone answers the check-in scale within `burst_window`; count acks and rows."""
+    """Every phone answers the burst's question within `burst_window`; count acks and rows."""
     start = now_ns() + 300_000_000
     slots = [start + int(rng.uniform(0, cfg.burst_window) * 1e9) for _ in range(n)]
-    values = [rng.randint(1, 5) for _ in range(n)]
+    values = [burst_value(cfg.answer_kind, rng) for _ in range(n)]
+    prompt_id = BURST_PROMPTS[cfg.answer_kind]
     phase = Phase(target.pid, generator, await generator.call("ping", {}, 10), cfg.server_cpus)
     replies = await generator.call(
         "burst",
         [
-            {"prompt_id": BURST_PROMPT, "slots_ns": s, "values": v, "timeout": 60}
+            {"prompt_id": prompt_id, "slots_ns": s, "values": v, "timeout": 60}
             for s, v in zip(
                 _split(slots, len(generator)), _split(values, len(generator)), strict=True
             )
@@ -725,7 +743,7 @@ async def _burst(target: Target, n: int, generator: Generator, cfg: Config, rng)
     latencies = [(row[3] - row[2]) / 1e6 for row in acked]
     first_sent = min((row[2] for row in rows if row[2]), default=0)
     last_ack = max((row[3] for row in acked), default=first_sent)
-    stored = target.answers_stored(BURST_PROMPT)
+    stored = target.answers_stored(prompt_id)
     acked_ids = {row[1] for row in acked}
     return {
         "phones": n,

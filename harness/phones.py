@@ -316,7 +316,7 @@ class Worker:
         self._until(lambda: left["n"] <= 0, budget, finish)
 
     def cmd_burst(
-        self, prompt_id: str, slots_ns: list[int], values: list[int], timeout: float
+        self, prompt_id: str, slots_ns: list[int], values: list[int | dict], timeout: float
     ) -> None:
         """Each live phone answers the prompt at its slot; reply once every ack is in."""
         live = [(p, s, v) for p, s, v in zip(self.phones, slots_ns, values, strict=True) if p.live]

@@ -18,9 +18,16 @@ from tests.browser.geometry import place
 from tests.browser.test_core import extra_phones
 
 # calm-and-connect: its prompts' steps, and the last one
-CHECK_IN, SYMBOL, TAKE_HOME, CHECK_IN_AGAIN, CLOSING = 2, 10, 11, 12, 13
+CHECK_IN, FEELINGS, STEADY, SYMBOL, TAKE_HOME, CHECK_IN_AGAIN, CLOSING = 2, 10, 13, 15, 16, 17, 18
 # tiny: the breathing pacer, a countdown, the hug's countdown, the goodbye
 BREATHE, SAVOUR, HUG, BYE = 2, 3, 7, 9
+
+
+def mood(pleasantness, energy):
+    """A mood grid answer."""
+    return {"pleasantness": pleasantness, "energy": energy}
+
+
 LONG_WORD = "Supercalifragilisticexpialidocious" * 4  # 136 characters, no space
 
 
@@ -151,8 +158,8 @@ def test_the_mean_line_never_crosses_a_count(pages, kiosk):
     screen = pages.screen()
     # Mean 4.0 exactly: the line stands on the middle of the "3" over the fourth bar.
     with room(kiosk, session, 3) as (command, answer_all):
-        command("goto", index=CHECK_IN)
-        answer_all("checkin-before", [4, 4, 4])
+        command("goto", index=STEADY)
+        answer_all("steady", [4, 4, 4])
         command("reveal")
         for page, name in ((screen, "screen-1920x1080"), (console, "console-1440x900")):
             expect(page.locator("#results .mean-label")).to_have_text("mean 4")
@@ -253,13 +260,26 @@ def test_the_printed_report_fills_two_a4_pages_and_keeps_headings_with_their_res
     words = [LONG_WORD, "trust", "my grandmother's ring", "hugs", "tea with a friend", "home"]
     with room(kiosk, session, 6) as (command, answer_all):
         command("goto", index=CHECK_IN)
-        answer_all("checkin-before", [2, 3, 3, 2, 4, 1])
+        answer_all(
+            "mood-before",
+            [mood(p, e) for p, e in [(-2, 2), (0, 1), (1, 1), (-1, 3), (2, 0), (0, 2)]],
+        )
+        command("goto", index=FEELINGS)
+        answer_all(
+            "feelings-after-benefactor",
+            [["calm", "warm"], ["tired"], ["calm"], ["grateful", "calm"], ["safe"], ["tense"]],
+        )
+        command("goto", index=STEADY)
+        answer_all("steady", [2, 3, 3, 2, 4, 1])
         command("goto", index=SYMBOL)
         answer_all("symbol", words)
         command("goto", index=TAKE_HOME)
         answer_all("take-home", ["Hand on the heart"] * 3 + ["Twenty-second hug"] * 3)
         command("goto", index=CHECK_IN_AGAIN)
-        answer_all("checkin-after", [4, 4, 3, 4, 5, 3])
+        answer_all(
+            "mood-after",
+            [mood(p, e) for p, e in [(1, -1), (1, 0), (2, -1), (0, 1), (2, -2), (1, 0)]],
+        )
         command("goto", index=CLOSING)
         command("end")
     report, _ = pages.open("", "report", {"width": 1366, "height": 768})
@@ -272,14 +292,16 @@ def test_the_printed_report_fills_two_a4_pages_and_keeps_headings_with_their_res
     assert len(texts) <= 2, f"{len(texts)} pages"
     # The "Results" heading is followed, on its page, by the first question's figures.
     on_page = next(i for i, text in enumerate(texts) if "\nResults\n" in f"\n{text}\n")
-    assert "Step 3: How do you feel right now?" in texts[on_page]
+    assert "Step 3: Where are you right now?" in texts[on_page]
     assert "6 answers" in texts[on_page]
     # Every question made it onto paper.
     everything = "\n".join(texts)
     for question in (
-        "Step 3: How do you feel right now?",
-        "Step 11: A word or image",
-        "Step 12: Which practice will you take",
-        "Step 13: How do you feel right now?",
+        "Step 3: Where are you right now?",
+        "Step 11: Which feelings are here now?",
+        "Step 14: With your circle around you",
+        "Step 16: A word or image",
+        "Step 17: Which practice will you take",
+        "Step 18: Where are you now?",
     ):
         assert question in everything.replace("\n", " ")

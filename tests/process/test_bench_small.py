@@ -5,6 +5,8 @@ joins, gets every state version of a few steps, and every answer of a burst is a
 stored once (the database file is read directly). The full comparison is `make bench`.
 """
 
+import pytest
+
 from harness.load import AttuneTarget
 from harness.load import Config
 from harness.load import Generator
@@ -13,8 +15,10 @@ from harness.load import run_target_sync
 PHONES = 50
 
 
-def test_every_phone_gets_every_version_and_no_answer_is_lost(tmp_path):
+@pytest.mark.parametrize("answer_kind", ["scale", "mood"])
+def test_every_phone_gets_every_version_and_no_answer_is_lost(tmp_path, answer_kind):
     cfg = Config(
+        answer_kind=answer_kind,
         workers=2,
         steps=3,
         join_window=1.0,

@@ -27,12 +27,20 @@ def test_builtin_library_has_calm_and_connect_and_a_demo():
     library = load_library()
     assert {"calm-and-connect", "demo"} <= set(library)
     calm = library["calm-and-connect"]
-    assert len(calm.steps) >= 12
+    assert len(calm.steps) >= 19
     prompts = {s.prompt.id: s.prompt for s in calm.steps if s.prompt}
     kinds = {p.kind for p in prompts.values()}
-    assert {"scale", "words"} <= kinds
-    paired = [p for p in prompts.values() if p.kind == "scale" and p.pairs_with]
-    assert paired, "the after check-in pairs with the before one"
+    assert {"scale", "words", "choice", "mood", "feelings"} <= kinds
+    paired = [p for p in prompts.values() if p.kind == "mood" and p.pairs_with]
+    assert [(p.id, p.pairs_with) for p in paired] == [("mood-after", "mood-before")], (
+        "the after check-in pairs with the before one"
+    )
+    order = [s.id for s in calm.steps]
+    assert calm.steps[2].prompt.id == "mood-before" and calm.steps[-2].prompt.id == "mood-after"
+    assert order.index("name-feelings") == order.index("benefactor") + 1
+    for exercise in ("circle-of-safety", "carry-the-circle", "re-wiring"):
+        step = calm.steps[order.index(exercise)]
+        assert step.countdown and len(step.notes) > 300 and step.context, exercise
     timers = [s.countdown for s in calm.steps if s.countdown]
     for seconds in (20, 30, 45, 120):
         assert seconds in timers, f"a {seconds}-second step is in the seed"
