@@ -18,6 +18,13 @@ GOALS = {
 }
 
 
+def _burst_answers(results: list[dict]) -> str:
+    """What the burst's phones answered, in words (runs before `answer_kind` were scales)."""
+    kinds = {(r.get("burst") or {}).get("answer_kind", "scale") for r in results}
+    words = {"scale": "a 1..5 scale", "mood": "the 7x7 mood grid (a cell each)"}
+    return " or ".join(words.get(kind, kind) for kind in sorted(kinds))
+
+
 def _ms(value, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
@@ -243,8 +250,9 @@ def markdown(results: list[dict], meta: dict) -> str:
             + "(phones start "
             f"{meta['clock_rate']:.0f} a second); offset from the fastest round trip (and, "
             "as the page keeps it, the middle of where every round trip's bounds overlap). "
-            "Error = estimate minus the injected offset. Burst: every phone answers the "
-            "check-in scale within one second; rows read from the database file afterwards.",
+            "Error = estimate minus the injected offset. Burst: every phone answers "
+            + _burst_answers(attune)
+            + " within one second; rows read from the database file afterwards.",
             "",
             "| N | clock error p50 / p99 / max ms | page's estimate p99 ms | best RTT p99 ms | "
             "answers acked / sent | rows in DB | acked but not stored | ack p50 / p99 ms | "

@@ -747,6 +747,7 @@ async def _burst(target: Target, n: int, generator: Generator, cfg: Config, rng)
     acked_ids = {row[1] for row in acked}
     return {
         "phones": n,
+        "answer_kind": cfg.answer_kind,
         "sent": sum(1 for row in rows if row[2]),
         "acked": len(acked),
         "refused": len(refused),

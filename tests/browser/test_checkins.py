@@ -70,6 +70,10 @@ def test_a_cell_is_chosen_by_touch_and_the_choice_is_seen_and_received(pages):
     expect(cell(phone, "very unpleasant, very high energy")).to_have_attribute(
         "aria-pressed", "true"
     )
+    console.get_by_role("button", name="Close question").click()
+    expect(phone.locator("#received")).to_have_text(
+        "Your answer: very unpleasant, very high energy"
+    )
 
 
 def test_a_cell_is_chosen_with_the_keyboard_alone(pages):
@@ -209,6 +213,8 @@ def test_feelings_are_picked_up_to_the_limit_and_sent(pages):
     pressed = phone.locator(".feeling[aria-pressed=true]")
     expect(pressed).to_have_text(["tired", "tense", "sad"])
     expect(phone.locator("#received")).to_contain_text("Received ✓")
+    console.get_by_role("button", name="Close question").click()
+    expect(phone.locator("#received")).to_have_text("Your answer: tired, tense, sad")
 
 
 def test_the_screen_shows_feelings_as_bars_and_what_grew_and_shrank(pages):
