@@ -228,3 +228,29 @@ def test_any_mood_value_is_stored_as_a_cell_or_refused_in_words(
     else:
         assert after == before
         assert "mood" in ack["error"] or "grid" in ack["error"] or "value" in ack["error"]
+
+
+def test_ending_drops_the_pairing_but_keeps_the_mood_shift(app, console, phone, session):
+    room = [phone(f"p{i}") for i in range(3)]
+    console.command("goto", index=OPEN)
+    for role in room:
+        answer(role, "mood-open", mood(-1, 2))
+    console.command("goto", index=CLOSE)
+    for role in room:
+        answer(role, "mood-close", mood(1, 0))
+    assert console.command("end")["ok"]
+    store = app.extensions["attune.store"]
+    before = {a.respondent for a in store.answers(session["code"], "mood-open")}
+    after = {a.respondent for a in store.answers(session["code"], "mood-close")}
+    assert not before & after, "no stored hash pairs a phone's answers any more"
+    report = app.test_client().get(
+        f"/api/sessions/{session['code']}/report.json", headers=headers(session)
+    )
+    close = next(p for p in report.json["prompts"] if p["results"]["prompt_id"] == "mood-close")
+    assert close["results"]["shift"] == {
+        "pairs": 3,
+        "before": {"pleasantness": -1, "energy": 2},
+        "after": {"pleasantness": 1, "energy": 0},
+        "toward_pleasant": 3,
+        "toward_calm": 3,
+    }
