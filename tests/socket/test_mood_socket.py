@@ -54,7 +54,8 @@ def answer(role, prompt_id, value):
 
 def room_and_console(app, session):
     """The results the room and the console are sent now (the broadcast itself is debounced)."""
-    return app.extensions["attune.kiosk"].results(session["code"])
+    kiosk = app.extensions["attune.kiosk"]
+    return kiosk.summaries.current(kiosk.load(session["code"]))
 
 
 def headers(session):
