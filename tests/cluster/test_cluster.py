@@ -39,9 +39,14 @@ class Cluster:
         self.nginx = NginxServer(workdir / "nginx", [k.port for k in self.kiosks], port=nginx_port)
 
     def start(self):
-        for kiosk in self.kiosks:
-            kiosk.start()
-        self.nginx.start()
+        """Start every process, then nginx; if one fails, stop what did start, then raise."""
+        try:
+            for kiosk in self.kiosks:
+                kiosk.start()
+            self.nginx.start()
+        except BaseException:
+            self.stop()  # nothing of a failed start may outlive the test run
+            raise
         return self
 
     def stop(self):
