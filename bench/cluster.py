@@ -53,6 +53,11 @@ class ClusterTarget(AttuneTarget):
         self.port = free_port()
         self.kiosks: list[LiveServer] = []
 
+    def size_for(self, n: int) -> None:
+        """Above 5,000 phones, raise every process's KIOSK_MAX_PARTICIPANTS to N (AttuneTarget)."""
+        if n > 5000:
+            self.env["KIOSK_MAX_PARTICIPANTS"] = str(n)
+
     def start(self) -> None:
         self.redis = RedisServer(self.workdir / "redis").start()
         self.pg = PostgresCluster(postgres_bin_dir()).start()
@@ -63,7 +68,11 @@ class ClusterTarget(AttuneTarget):
                 self.dsn,
                 # Every phone reaches the processes from nginx's one address: no per-address
                 # share (AttuneTarget says why).
-                env={"KIOSK_MESSAGE_QUEUE": self.redis.url, "KIOSK_PHONES_PER_ADDRESS": "0"},
+                env={
+                    "KIOSK_MESSAGE_QUEUE": self.redis.url,
+                    "KIOSK_PHONES_PER_ADDRESS": "0",
+                    **self.env,
+                },
                 log=self.workdir / f"kiosk-{i}.log",
                 public_url=public,
             )
