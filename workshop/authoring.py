@@ -332,10 +332,19 @@ class _BlockDumper(yaml.SafeDumper):
     """A safe dumper that writes text of several lines as a literal block."""
 
 
+# Characters YAML reads as line breaks besides "\n". PyYAML writes them as they are in plain
+# and block text (allow_unicode), where a reader folds them into "\n" or a space; only a
+# double-quoted string escapes them (\N, \L, \P, \r).
+_OTHER_LINE_BREAKS = frozenset("\r\x85\u2028\u2029")
+
+
 def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     # The emitter falls back to a quoted string where a block cannot hold the text exactly
     # (trailing spaces on a line, control characters).
-    style = "|" if "\n" in text else None
+    if _OTHER_LINE_BREAKS.intersection(text):
+        style = '"'
+    else:
+        style = "|" if "\n" in text else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
