@@ -320,10 +320,8 @@ class Workshop(_Strict):
     @model_validator(mode="after")
     def _ids_and_pairs_are_consistent(self) -> Workshop:
         seen_steps: set[str] = set()
-        scales_so_far: dict[str, ScalePrompt] = {}
-        moods_so_far: set[str] = set()
-        feelings_so_far: dict[str, FeelingsPrompt] = {}
-        seen_prompts: set[str] = set()
+        # Prompts of earlier steps by id: a `pairs_with` names one of the same kind.
+        earlier: dict[str, Prompt] = {}
         for index, step in enumerate(self.steps):
             where = f"step {index + 1} ({step.id!r})"
             if step.id in seen_steps:
@@ -332,56 +330,20 @@ class Workshop(_Strict):
             prompt = step.prompt
             if prompt is None:
                 continue
-            if prompt.id in seen_prompts:
+            if prompt.id in earlier:
                 raise StepConflict(
                     f"{where}: prompt id {prompt.id!r} is used twice", index, "prompt.id"
                 )
-            seen_prompts.add(prompt.id)
-            if isinstance(prompt, ScalePrompt):
-                if prompt.pairs_with is not None:
-                    before = scales_so_far.get(prompt.pairs_with)
-                    if before is None:
-                        raise StepConflict(
-                            f"{where}: prompt.pairs_with {prompt.pairs_with!r} must name a "
-                            "scale prompt of an earlier step",
-                            index,
-                            "prompt.pairs_with",
-                        )
-                    if (before.min, before.max) != (prompt.min, prompt.max):
-                        raise StepConflict(
-                            f"{where}: prompt.pairs_with {prompt.pairs_with!r} has the range "
-                            f"{before.min}-{before.max}; a pair needs the same range",
-                            index,
-                            "prompt.pairs_with",
-                        )
-                scales_so_far[prompt.id] = prompt
-            if isinstance(prompt, MoodPrompt):
-                if prompt.pairs_with is not None and prompt.pairs_with not in moods_so_far:
+            pairs_with = getattr(prompt, "pairs_with", None)
+            if pairs_with is not None:
+                mismatch = _pair_mismatch(earlier.get(pairs_with), prompt)
+                if mismatch:
                     raise StepConflict(
-                        f"{where}: prompt.pairs_with {prompt.pairs_with!r} must name a "
-                        "mood prompt of an earlier step",
+                        f"{where}: prompt.pairs_with {pairs_with!r} {mismatch}",
                         index,
                         "prompt.pairs_with",
                     )
-                moods_so_far.add(prompt.id)
-            if isinstance(prompt, FeelingsPrompt):
-                if prompt.pairs_with is not None:
-                    before = feelings_so_far.get(prompt.pairs_with)
-                    if before is None:
-                        raise StepConflict(
-                            f"{where}: prompt.pairs_with {prompt.pairs_with!r} must name a "
-                            "feelings prompt of an earlier step",
-                            index,
-                            "prompt.pairs_with",
-                        )
-                    if sorted(before.options) != sorted(prompt.options):
-                        raise StepConflict(
-                            f"{where}: prompt.pairs_with {prompt.pairs_with!r} offers other "
-                            "feelings; a pair needs the same feelings",
-                            index,
-                            "prompt.pairs_with",
-                        )
-                feelings_so_far[prompt.id] = prompt
+            earlier[prompt.id] = prompt
         return self
 
     def step_index(self, step_id: str) -> int:
@@ -450,6 +412,21 @@ def offer_default_feelings(data: object) -> object:
 
 # What a workshop whose top level is not a mapping (a list, a string) is told.
 NOT_A_MAPPING = "a workshop file must be a mapping with title and steps"
+
+
+def _pair_mismatch(before, after) -> str | None:
+    """Why `after` cannot pair with the earlier prompt `before`, or None if it can.
+
+    A pair compares like with like: the same kind, and for a scale the same range, for
+    feelings the same feelings offered.
+    """
+    if type(before) is not type(after):
+        return f"must name a {after.kind} prompt of an earlier step"
+    if isinstance(after, ScalePrompt) and (before.min, before.max) != (after.min, after.max):
+        return f"has the range {before.min}-{before.max}; a pair needs the same range"
+    if isinstance(after, FeelingsPrompt) and sorted(before.options) != sorted(after.options):
+        return "offers other feelings; a pair needs the same feelings"
+    return None
 
 
 class WorkshopError(AttuneError, ValueError):
