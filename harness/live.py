@@ -224,6 +224,10 @@ class SocketClient:
             name, _, value = cookie.partition("=")
             http.cookies.set(name, value)
         self.states: list[dict] = []
+        # What the page shows: the newest version seen. In a cluster two processes publish
+        # their broadcasts independently, so an older version can arrive after a newer one;
+        # the pages drop it (connection.js), and so does this.
+        self.current: dict | None = None
         self.changed = threading.Event()
         self.sio = socketio.Client(
             reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1, http_session=http
@@ -234,6 +238,8 @@ class SocketClient:
         @self.sio.on("state", namespace=namespace)
         def on_state(view):
             self.states.append(view)
+            if self.current is None or view.get("version", -1) >= self.current.get("version", -1):
+                self.current = view
             self.changed.set()
 
         @self.sio.on("*", namespace=namespace)
@@ -275,11 +281,11 @@ class SocketClient:
     def wait_state(self, predicate, timeout: float = 20.0) -> dict:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.states and predicate(self.states[-1]):
-                return self.states[-1]
+            if self.current is not None and predicate(self.current):
+                return self.current
             self.changed.wait(0.1)
             self.changed.clear()
-        raise AssertionError(f"no matching state; last: {self.states[-1] if self.states else None}")
+        raise AssertionError(f"no matching state; newest: {self.current}")
 
     def wait_event(self, name: str, predicate, timeout: float = 20.0):
         """The first event `name` (other than state) whose payload matches."""

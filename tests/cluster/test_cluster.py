@@ -89,17 +89,17 @@ def test_one_room_across_processes(cluster):
         version = console.call("command", {"action": action})["version"]
         for client in [screen, *phones]:
             client.wait_state(lambda s, v=version: s["version"] >= v)
-    assert all(p.states[-1]["step"]["index"] == ASK for p in phones)
+    assert all(p.current["step"]["index"] == ASK for p in phones)
 
     # The head count is the room's, not one process's.
     # The head count is the room's, not one process's: a screen on the second process counts
     # the phones of both (its snapshot reads the shared presence).
     count = SocketClient(second.url, "/screen", {"code": session["code"]})
     deadline = time.monotonic() + 20
-    while count.states[-1]["session"]["participants"] != 12 and time.monotonic() < deadline:
+    while count.current["session"]["participants"] != 12 and time.monotonic() < deadline:
         time.sleep(0.6)  # past the per-process count cache
         count.call("snapshot", {})
-    assert count.states[-1]["session"]["participants"] == 12
+    assert count.current["session"]["participants"] == 12
 
     # Answers sent through different processes are all counted, each once, retries included.
     acked = []
@@ -157,8 +157,8 @@ def test_auto_advance_fires_once_across_processes(cluster):
     moved = watcher.wait_state(lambda s: s["step"]["index"] == AFTER, timeout=20)
     assert moved["version"] == started + 1
     time.sleep(2)  # any second advance would have happened by now
-    assert watcher.states[-1]["step"]["index"] == AFTER
-    assert watcher.states[-1]["version"] == started + 1
+    assert watcher.current["step"]["index"] == AFTER
+    assert watcher.current["version"] == started + 1
     console.close()
     watcher.close()
 
@@ -184,7 +184,7 @@ def test_killing_a_process_moves_its_phones_without_losing_answers(cluster):
     time.sleep(1)
     moved = [p for p in phones if len(p.states) > seen[id(p)]]
     for p in phones:
-        assert p.sio.connected and p.states[-1]["step"]["index"] == ASK
+        assert p.sio.connected and p.current["step"]["index"] == ASK
     moved = len(moved)
     assert 0 < moved < len(phones), "phones were spread over both processes"
     console.call("command", {"action": "reveal"})

@@ -104,7 +104,7 @@ def test_kill_9_loses_nothing_that_was_acked(live):
                 len(c.states) > seen_before_kill[id(c)] and c.namespace in c.sio.namespaces
             )
         )
-        state = client.states[-1]
+        state = client.current
         assert state["step"]["index"] == 3
         assert state["step"]["timer"]["running"] and state["step"]["timer"]["ends_at_ms"] == ends_at
         assert state["step"]["timer"]["remaining_ms"] <= 30_000
