@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
 
-.PHONY: run test setup lint lock bench clean
+.PHONY: run test setup lint lock bench clean i18n
 
 setup: $(STAMP_PY) $(STAMP_NODE)
 
@@ -32,6 +32,10 @@ test: setup
 ## The load benchmark: Attune beside bare Flask-SocketIO and Node floors (docs/performance.md).
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)
+
+## After changing a message in a template, a module or the code: merge it into every catalogue.
+i18n: setup
+	$(PY) -m tools.i18n
 
 lint: setup
 	$(VENV)/bin/ruff check .

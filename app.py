@@ -54,6 +54,7 @@ from transport.descriptors import plan  # noqa: E402
 from transport.descriptors import pool_allowance  # noqa: E402
 from transport.descriptors import raise_open_file_limit  # noqa: E402
 from transport.guessing import install as install_guessing  # noqa: E402
+from transport.i18n import install as install_i18n  # noqa: E402
 from transport.limits import GuessBrake  # noqa: E402
 from transport.limits import monotonic_seconds  # noqa: E402
 from transport.realtime import FACILITATOR_NS  # noqa: E402
@@ -62,6 +63,7 @@ from transport.realtime import SCREEN_NS  # noqa: E402
 from transport.realtime import Broadcaster  # noqa: E402
 from transport.resources import static_folder  # noqa: E402
 from transport.resources import templates_folder  # noqa: E402
+from transport.resources import translations_folder  # noqa: E402
 from transport.resources import vendor_file  # noqa: E402
 from transport.security import SECURITY_HEADERS  # noqa: E402
 from transport.security import HostGuard  # noqa: E402
@@ -109,9 +111,10 @@ def create_app(config: dict | None = None) -> Flask:
         __name__, static_folder=str(static_folder()), template_folder=str(templates_folder())
     )
     # `module_preloads("js/phone.js")` in a template: every module that page will import.
-    app.jinja_env.globals["module_preloads"] = ModuleGraph(
-        Path(app.static_folder), app.static_url_path + "/"
-    ).preloads
+    modules = ModuleGraph(Path(app.static_folder), app.static_url_path + "/")
+    app.jinja_env.globals["module_preloads"] = modules.preloads
+    # Pages and answers in the room's language, from translations/*.po (transport/i18n.py).
+    install_i18n(app, translations_folder(), modules)
     app.config.update(settings)
 
     extra = [settings["WORKSHOP"]] if settings["WORKSHOP"] else []

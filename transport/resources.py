@@ -52,6 +52,11 @@ def static_folder() -> Path:
     return ROOT / "static" if in_checkout() else _packaged("static")
 
 
+def translations_folder() -> Path:
+    """The gettext catalogues, `<lang>/LC_MESSAGES/messages.po` (transport/i18n.py)."""
+    return ROOT / "translations" if in_checkout() else _packaged("translations")
+
+
 def vendor_file(name: str) -> Path | None:
     """Where the browser library file served as /vendor/`name` is; None for any other name."""
     folder = VENDOR_FILES.get(name)
