@@ -114,7 +114,8 @@ def create_app(config: dict | None = None) -> Flask:
     modules = ModuleGraph(Path(app.static_folder), app.static_url_path + "/")
     app.jinja_env.globals["module_preloads"] = modules.preloads
     # Pages and answers in the room's language, from translations/*.po (transport/i18n.py).
-    install_i18n(app, translations_folder(), modules)
+    # Tests may pass TRANSLATIONS: another folder of catalogues (harness/pseudo.py).
+    install_i18n(app, Path(settings.get("TRANSLATIONS") or translations_folder()), modules)
     app.config.update(settings)
 
     extra = [settings["WORKSHOP"]] if settings["WORKSHOP"] else []
