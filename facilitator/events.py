@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import request
 from flask_socketio import ConnectionRefusedError
-from flask_socketio import emit
 from flask_socketio import join_room
 
 from facilitator.home import admin_cookie_valid
@@ -16,6 +15,7 @@ from transport.realtime import broadcaster
 from transport.realtime import error
 from transport.realtime import kiosk
 from transport.realtime import ok
+from transport.realtime import reply
 from workshop.messages import COMMAND_ADAPTER
 from workshop.messages import BadMessage
 from workshop.messages import FacilitatorAuth
@@ -67,7 +67,7 @@ class FacilitatorNamespace(AttuneNamespace):
         code = snapshot.code
         self.codes[request.sid] = code
         join_room(code)
-        emit("state", service.view_of(snapshot, "facilitator"))
+        reply("state", service.view_of(snapshot, "facilitator"))
 
     def on_command(self, data=None):
         """Drive the session: `{action, ...}`; acked `{ok, version}` once saved and sent."""
@@ -102,4 +102,4 @@ class ScreenNamespace(AttuneNamespace):
         )
         self.codes[request.sid] = snapshot.code
         join_room(snapshot.code)
-        emit("state", kiosk().view_of(snapshot, "screen"))
+        reply("state", kiosk().view_of(snapshot, "screen"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import current_app
 from flask import request
 from flask_socketio import ConnectionRefusedError
-from flask_socketio import emit
 from flask_socketio import join_room
 
 from participant.identity import signed_phone_cookie
@@ -17,6 +16,7 @@ from transport.realtime import broadcaster
 from transport.realtime import error
 from transport.realtime import kiosk
 from transport.realtime import ok
+from transport.realtime import reply
 from workshop.messages import BadMessage
 from workshop.messages import ConsentChoice
 from workshop.messages import ParticipantAuth
@@ -97,8 +97,8 @@ class ParticipantNamespace(AttuneNamespace):
             self.members[request.sid] = (code, outcome.phone_id)
             self.codes[request.sid] = code
             join_room(code)
-            emit("state", outcome.view)
-            emit("mine", outcome.mine)
+            reply("state", outcome.view)
+            reply("mine", outcome.mine)
         except BaseException:
             # A connect that fails gets no disconnect: give its place back here.
             self.members.pop(request.sid, None)

@@ -65,6 +65,18 @@ def ok(**fields) -> dict:
     return {"ok": True, **fields}
 
 
+def reply(event: str, payload) -> None:
+    """Send `payload` to the connection whose event is being handled, and to nobody else.
+
+    Straight to its socket, not through the message queue: the connection is on this very
+    process. Through the queue, each reply would be a Redis publish that every process reads
+    and drops but this one; when a hall of 10,000 phones joins at once, that is 10,000
+    publishes competing for the Redis connections the room's broadcasts need. (A reply may
+    then overtake an older broadcast still in the queue; pages keep the newest version.)
+    """
+    emit(event, payload, ignore_queue=True)
+
+
 def error(message: str) -> dict:
     """A failure ack with a message that says what to do next."""
     return {"ok": False, "error": message}
@@ -353,7 +365,7 @@ class AttuneNamespace(Namespace):
         if code is None:  # pragma: no cover - connect always registers first
             return error("not connected to a session; reload the page")
         view = kiosk().view(code, self.role)
-        emit("state", view)
+        reply("state", view)
         return ok(version=view["version"])
 
 
