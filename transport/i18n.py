@@ -232,13 +232,19 @@ def install(app: Flask, folder: Path, modules: ModuleGraph) -> Catalogues:
     _PoBabel(catalogues, app=app, locale_selector=_select_language)
     app.extensions["attune.catalogues"] = catalogues
 
+    inline: dict[tuple[str, str], Markup] = {}
+
     def browser_catalogue(entry_module: str) -> Markup:
         # Inline, so that a page's first paint already speaks its language (no round trip on
         # a busy Wi-Fi); `htmlsafe_json_dumps` escapes what could close the script element.
-        data = catalogues.browser_catalogue(page_language(), entry_module)
-        return Markup('<script type="application/json" id="{}">{}</script>').format(
-            CATALOGUE_ELEMENT, htmlsafe_json_dumps(data)
-        )
+        # Made once per language and page: a hall of phones loads the same page at once.
+        key = (page_language(), entry_module)
+        if key not in inline:
+            data = catalogues.browser_catalogue(*key)
+            inline[key] = Markup('<script type="application/json" id="{}">{}</script>').format(
+                CATALOGUE_ELEMENT, htmlsafe_json_dumps(data)
+            )
+        return inline[key]
 
     def language_link(language: str) -> str:
         # This page again, in `language`; its other query parameters kept.
