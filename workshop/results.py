@@ -252,11 +252,23 @@ def words_of(text: str, stop: frozenset[str] = frozenset()) -> set[str]:
     """The distinct cloud words of one answer (see `word_counts` for what is left out)."""
     words = set()
     for word in _WORD.findall(_MARKUP.sub(" ", clean_words(text)).casefold()):
-        word = word.strip("'’-")
+        word = _without_elision(word.strip("'’-"), stop)
         if not word or word in stop or word.isdigit() or _single_letter(word):
             continue
         words.add(word)
     return words
+
+
+def _without_elision(word: str, stop: frozenset[str]) -> str:
+    """The word after an elided article or pronoun that is a stop word: "l'amour" is "amour".
+
+    Only elisions the language lists (`l'`, `qu'` in French) are cut, so "aujourd'hui" and
+    "don't" stay whole.
+    """
+    head, apostrophe, rest = word.replace("’", "'").partition("'")
+    if apostrophe and rest and head + apostrophe in stop:
+        return rest.strip("'-")
+    return word
 
 
 def _single_letter(word: str) -> bool:

@@ -189,6 +189,20 @@ DEFAULT_FEELINGS = {
         "conectado",
         "esperanzado",
     ],
+    # Nouns (calm, safety, warmth...) rather than adjectives, which Arabic writes differently
+    # for a woman and a man: a noun fits everyone who picks it.
+    "ar": [
+        "هدوء",
+        "أمان",
+        "دفء",
+        "تعب",
+        "توتر",
+        "قلق",
+        "حزن",
+        "امتنان",
+        "تواصل",
+        "أمل",
+    ],
 }
 MAX_FEELINGS = 40
 Feeling = Annotated[str, Field(min_length=1, max_length=40)]
