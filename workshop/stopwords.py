@@ -33,7 +33,7 @@ STOP_WORDS: dict[str, frozenset[str]] = {
         wird wirklich wo zu zum zur fühle fühlen fühlt fühl echt ziemlich""".split()
     ),
     "fr": frozenset(
-        """a ai as au aussi aux avec avoir c ça ce ceci cela ces cet cette chez comme d dans de là
+        """a à ai as au aussi aux avec avoir c ça ce ceci cela ces cet cette chez comme d dans de là
         des du elle elles en encore es est et étais était être eu eux il ils j je l la le les
         leur leurs lui m ma mais me même mes moi mon n ne ni nos notre nous on ont ou où par
         pas peu plus pour qu que quel quelle qui s sa sans se ses si soit sois son sont suis
