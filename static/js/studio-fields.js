@@ -86,6 +86,21 @@ class Form {
   }
 }
 
+// The languages the kiosk speaks, each named in its own language.
+const LANGUAGES = [["en", "English"], ["de", "Deutsch"], ["fr", "Français"], ["es", "Español"], ["ar", "العربية"]];
+
+/**
+ * The workshop's language, chosen from the kiosk's; a workshop imported in another one (the
+ * schema takes any two letters) keeps it as a further choice, named by its code.
+ */
+function languageField(f, current) {
+  const choices = LANGUAGES.some(([code]) => code === current) || !current ? LANGUAGES : [...LANGUAGES, [current, current]];
+  const field = f.field("text", "language", "Language", { choices, hint: "The language the workshop's texts are written in." });
+  // Each name is read out in its own language.
+  for (const option of field.querySelectorAll("option")) option.lang = option.value;
+  return field;
+}
+
 /** The workshop's own fields: title, id (new ones only), description, language, thresholds. */
 export function workshopFields(workshop, { isNew, readOnly, onEdit }) {
   const f = new Form("w", workshop, onEdit, readOnly);
@@ -95,7 +110,7 @@ export function workshopFields(workshop, { isNew, readOnly, onEdit }) {
       ? f.field("text", "id", "Short name (for its address and file)", { required: true, hint: "Small letters a–z, digits and dashes, such as calm-start. Made from the title until you change it.", attrs: { autocomplete: "off", spellcheck: "false" } })
       : el("p", { className: "meta", text: `Short name: ${workshop.id}` }),
     f.field("text", "description", "Description", { rows: 2 }),
-    f.field("text", "language", "Language", { hint: "Two letters, such as en or de.", attrs: { size: 2, autocomplete: "off" } }),
+    languageField(f, workshop.language),
     f.field("number", "min_responses", "Fewest answers before results are shown", { hint: "Fewer answers than this stay hidden, to keep people anonymous (3 when empty)." }),
     f.field("check", "approve_words", "Words answers wait for my approval before the room sees them"),
     f.field("check", "consent_on_enter", "Ask for consent as soon as a step that needs it is reached"),
