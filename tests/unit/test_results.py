@@ -12,6 +12,7 @@ from workshop.results import pair_shift
 from workshop.results import summarize
 from workshop.results import validate_answer
 from workshop.results import word_counts
+from workshop.stopwords import stop_words
 
 
 def answers(prompt_id, values, hidden=()):
@@ -157,3 +158,16 @@ def test_pair_shift_matches_by_respondent_and_ignores_the_unpaired():
         "mean_change": 1.0,
     }
     assert pair_shift([], after)["mean_change"] is None
+
+
+def test_an_elided_french_article_is_cut_off_and_other_apostrophes_stay():
+    counts = word_counts(
+        ["l'amour, c’est tout", "aujourd'hui l’amour", "qu'il reste"], stop_words("fr")
+    )
+    assert counts == [
+        {"word": "amour", "count": 2},
+        {"word": "aujourd'hui", "count": 1},
+        {"word": "reste", "count": 1},
+    ]
+    # English lists no elision: a word with an apostrophe stays whole.
+    assert word_counts(["we're here"], stop_words("en")) == [{"word": "we're", "count": 1}]
