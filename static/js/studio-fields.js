@@ -86,8 +86,9 @@ class Form {
   }
 }
 
-// The languages the kiosk speaks, each named in its own language.
-const LANGUAGES = [["en", "English"], ["de", "Deutsch"], ["fr", "Français"], ["es", "Español"], ["ar", "العربية"]];
+// The languages the kiosk speaks, each named in its own language: transport/i18n.py's list,
+// handed over by the page (`data-languages`), so there is one list to keep.
+const LANGUAGES = JSON.parse(document.querySelector("[data-languages]")?.dataset.languages || '[["en", "English"]]');
 
 /**
  * The workshop's language, chosen from the kiosk's; a workshop imported in another one (the
