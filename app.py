@@ -25,7 +25,6 @@ from pathlib import Path  # noqa: E402
 
 from flask import Flask  # noqa: E402
 from flask import jsonify  # noqa: E402
-from flask import render_template  # noqa: E402
 from flask import request  # noqa: E402
 from flask import send_from_directory  # noqa: E402
 from flask_compress import Compress  # noqa: E402
@@ -53,6 +52,8 @@ from transport.descriptors import per_phone_descriptors  # noqa: E402
 from transport.descriptors import plan  # noqa: E402
 from transport.descriptors import pool_allowance  # noqa: E402
 from transport.descriptors import raise_open_file_limit  # noqa: E402
+from transport.error_pages import error_page  # noqa: E402
+from transport.error_pages import json_refusal  # noqa: E402
 from transport.guessing import install as install_guessing  # noqa: E402
 from transport.i18n import install as install_i18n  # noqa: E402
 from transport.limits import GuessBrake  # noqa: E402
@@ -295,8 +296,9 @@ def create_app(config: dict | None = None) -> Flask:
         retry_after = getattr(error, "retry_after", None)
         headers = {"Retry-After": str(retry_after)} if retry_after else {}
         if request.path.startswith("/api/"):
-            return jsonify({"ok": False, "error": error.description}), error.code, headers
-        return render_template("error.html", error=error), error.code, headers
+            return json_refusal(error), error.code, headers
+        # In the reader's language (transport/error_pages.py).
+        return error_page(error), error.code, headers
 
     with app.app_context():
         for code, due_ms in service.deadlines():

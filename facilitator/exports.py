@@ -12,9 +12,11 @@ from flask import jsonify
 
 from facilitator.home import admin_cookie_valid
 from facilitator.views import json_error
+from facilitator.views import json_message
 from transport.guessing import TooManyGuesses
 from transport.guessing import bearer_token
 from transport.guessing import console_token_valid
+from transport.i18n import N_
 from transport.realtime import kiosk
 from workshop.service import UnknownSession
 
@@ -33,14 +35,14 @@ def _authorised(code: str) -> tuple[str | None, tuple | None]:
         try:
             return service.state(code).code, None
         except UnknownSession:
-            return None, json_error(404, "no session has this code")
+            return None, json_message(404, N_("no session has this code"))
     try:
         valid = console_token_valid(service.find(code), bearer_token())
     except TooManyGuesses as refusal:
         return None, json_error(429, refusal.words, refusal.headers)
     if not valid:
-        message = "send the facilitator token as 'Authorization: Bearer <token>'"
-        return None, json_error(401, message)
+        message = N_("send the facilitator token as 'Authorization: Bearer <token>'")
+        return None, json_message(401, message)
     return service.state(code).code, None
 
 
@@ -48,8 +50,8 @@ def _gone(code: str):
     """410 for the answers of a session that were deleted (the report keeps its figures)."""
     if not kiosk().answers_deleted(code):
         return None
-    message = "this session's answers were deleted; the report keeps only aggregate figures"
-    return json_error(410, message)
+    message = N_("this session's answers were deleted; the report keeps only aggregate figures")
+    return json_message(410, message)
 
 
 def _exportable(code: str) -> tuple[str | None, tuple | None]:

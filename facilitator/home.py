@@ -10,9 +10,10 @@ the admin key changes.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
+from babel.dates import format_datetime
 from flask import Blueprint
-from flask import abort
 from flask import current_app
 from flask import g
 from flask import redirect
@@ -23,9 +24,13 @@ from flask import url_for
 from flask.sessions import SecureCookieSession
 from flask.sessions import SessionInterface
 
+from transport.error_pages import message_of
+from transport.error_pages import refuse
 from transport.guessing import TooManyGuesses
 from transport.guessing import admin_key_checked
 from transport.guessing import bearer_token
+from transport.i18n import N_
+from transport.i18n import page_language
 from transport.realtime import kiosk
 from transport.security import origin_checker
 from workshop.admin import AdminAccess
@@ -113,9 +118,9 @@ def _same_origin_post() -> None:
     :raise 403: the post came from another origin, or says nothing that shows it is ours.
     """
     if not sent_from_own_page():
-        abort(
+        refuse(
             403,
-            description=(
+            N_(
                 "This form can only be sent from the kiosk's own pages. Open /home on the "
                 "kiosk's address and try again."
             ),
@@ -193,13 +198,25 @@ def home():
         return _login_page()
     service = kiosk()
     workshops = sorted(service.library.values(), key=lambda w: w.title)
+    sessions = [_with_start(summary) for summary in service.sessions()]
     return render_template(
         "home.html",
         workshops=workshops,
-        sessions=service.sessions(),
+        sessions=sessions,
         retention_days=current_app.config["RETENTION_DAYS"],
         max_retention_days=MAX_RETENTION_DAYS,
     )
+
+
+def _with_start(summary: dict) -> dict:
+    """A session's summary with when it started, in the kiosk's time zone and the page's words.
+
+    The kiosk runs in the room, so its clock's zone is the room's; the date and time are
+    written the way the page's language writes them (Babel's CLDR data).
+    """
+    started = datetime.fromtimestamp(summary["created_ms"] / 1000).astimezone()
+    text = format_datetime(started, "short", tzinfo=started.tzinfo, locale=page_language())
+    return {**summary, "started": started, "started_text": text}
 
 
 @blueprint.post("/home/login")
@@ -242,17 +259,18 @@ def start_session():
     """
     _same_origin_post()
     if not admin_cookie_valid():
-        abort(401, description="Enter the admin key on the home page first.")
+        refuse(401, N_("Enter the admin key on the home page first."))
     try:
         retention_days = retention_days_from_text(request.form.get("retention_days", ""))
     except BadMessage as problem:
-        abort(400, description=str(problem))
+        message, params = message_of(problem)
+        refuse(400, message, **params)
     try:
         created = kiosk().create_session(
             request.form.get("workshop", ""), retention_days=retention_days
         )
     except UnknownWorkshop:
-        abort(400, description="Choose one of the workshops listed on the home page.")
+        refuse(400, N_("Choose one of the workshops listed on the home page."))
     # The token rides in the fragment of the redirect, which the browser keeps to itself.
     return redirect(
         f"{url_for('facilitator.console', code=created.code)}#{created.facilitator_token}", code=303

@@ -11,6 +11,7 @@ from facilitator.home import admin_api_refusal
 from facilitator.home import admin_cookie_valid
 from participant.views import ended_page
 from transport.guessing import session_or_abort
+from transport.i18n import prefer_language
 from transport.realtime import kiosk
 from workshop.messages import BadMessage
 from workshop.messages import CreateSession
@@ -23,6 +24,20 @@ blueprint = Blueprint("facilitator", __name__)
 def json_error(status: int, message: str, headers: dict | None = None):
     """An error of the JSON API: `{"ok": false, "error": <what to do, in words>}`."""
     return jsonify({"ok": False, "error": message}), status, headers or {}
+
+
+def json_message(status: int, message: str, headers: dict | None = None, **params):
+    """An error of the JSON API that a page shows a person: `json_error`, plus its key.
+
+    `message` is marked `N_` with `{name}` placeholders; `error` stays the English text (API
+    clients read it), `message: {key, params}` lets the page say it in its own language.
+    """
+    body = {
+        "ok": False,
+        "error": message.format(**params) if params else message,
+        "message": {"key": message, "params": params},
+    }
+    return jsonify(body), status, headers or {}
 
 
 @blueprint.post("/api/sessions")
@@ -83,10 +98,14 @@ def screen(code: str):
     if state.ended and not signed_in:
         return ended_page()
     service = kiosk()
+    workshop = service.workshop_of(state.code)
+    # The projector speaks the workshop's language unless this browser chose another.
+    prefer_language(workshop.language)
     return render_template(
         "screen.html",
         code=state.code,
-        title=service.workshop_of(state.code).title,
+        title=workshop.title,
+        workshop_language=workshop.language,
         join_url=service.join_url(state.code),
     )
 
@@ -98,7 +117,12 @@ def _titled_page(template: str, code: str):
     still checked under the guessing brake, since "no such session" would tell a guesser.
     """
     state = session_or_abort(code, trusted=admin_cookie_valid())
-    return render_template(template, code=state.code, title=kiosk().workshop_of(state.code).title)
+    workshop = kiosk().workshop_of(state.code)
+    # In the workshop's language unless this browser chose another (the switch on the page).
+    prefer_language(workshop.language)
+    return render_template(
+        template, code=state.code, title=workshop.title, workshop_language=workshop.language
+    )
 
 
 @blueprint.get("/f/<code>")

@@ -13,15 +13,18 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import ngettext
 from werkzeug.exceptions import TooManyRequests
 
 from participant.identity import address_share
 from participant.identity import keep_phone_cookie
 from participant.identity import signed_phone_id
+from transport.error_pages import error_page
 from transport.guessing import TooManyGuesses
 from transport.guessing import client_address
 from transport.guessing import session_for_code
 from transport.guessing import session_or_abort
+from transport.i18n import N_
 from transport.realtime import kiosk
 from workshop.service import UnknownSession
 
@@ -94,23 +97,22 @@ def phone(code: str):
     return response
 
 
-class _TooManyNewPhones(TooManyRequests):
-    name = "Too many new phones from this network"
-
-
 def _too_many_new_phones(retry_seconds: int):
     """429: this address got its share of new phone ids lately; what to do, in words."""
     minutes = max(1, round(retry_seconds / 60))
-    error = _TooManyNewPhones(
-        description=(
-            "Too many new phones have joined from this network lately. "
-            f"Try again in about {minutes} minute{'s' if minutes != 1 else ''}, or ask the "
-            "facilitator: the kiosk can let more phones join from one network "
-            "(KIOSK_PHONES_PER_ADDRESS)."
-        )
+    error = TooManyRequests()
+    error.attune_heading = N_("Too many new phones from this network")
+    words = ngettext(
+        "Too many new phones have joined from this network lately. Try again in about "
+        "%(num)s minute, or ask the facilitator: the kiosk can let more phones join from one "
+        "network (KIOSK_PHONES_PER_ADDRESS).",
+        "Too many new phones have joined from this network lately. Try again in about "
+        "%(num)s minutes, or ask the facilitator: the kiosk can let more phones join from one "
+        "network (KIOSK_PHONES_PER_ADDRESS).",
+        minutes,
     )
-    body = render_template("error.html", error=error)
-    return body, 429, {"Retry-After": str(retry_seconds), "Cache-Control": "no-store"}
+    headers = {"Retry-After": str(retry_seconds), "Cache-Control": "no-store"}
+    return error_page(error, words=words), 429, headers
 
 
 @blueprint.get("/qr/<code>.svg")

@@ -38,13 +38,16 @@ import math
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort
 from flask import current_app
 from flask import g
 from flask import request
 from flask_socketio import ConnectionRefusedError
 from werkzeug.exceptions import TooManyRequests
 
+from transport.error_pages import refuse
+from transport.error_pages import with_message
+from transport.i18n import N_
+from transport.i18n import translate_message
 from transport.limits import GuessBrake
 from workshop.errors import AttuneError
 from workshop.service import UnknownSession
@@ -60,9 +63,9 @@ ADMIN_KEY = "admin key"
 
 # What a refused try says, per kind of secret: in words, without the wait (added where shown).
 REFUSALS = {
-    JOIN_CODE: "Too many wrong join codes were tried from your network just now",
-    CONSOLE_TOKEN: "Too many wrong console links were tried from your network just now",
-    ADMIN_KEY: "Too many wrong admin keys were tried from your network just now",
+    JOIN_CODE: N_("Too many wrong join codes were tried from your network just now"),
+    CONSOLE_TOKEN: N_("Too many wrong console links were tried from your network just now"),
+    ADMIN_KEY: N_("Too many wrong admin keys were tried from your network just now"),
 }
 
 PASS_COOKIE_PREFIX = "attune_pass_"
@@ -98,7 +101,10 @@ class TooManyGuesses(AttuneError):
     def http_error(self) -> TooManyRequests:
         """A 429 for `abort`: the error page says it in words and reloads itself then."""
         # The error page adds when it tries again by itself (error.html).
-        return WaitAMoment(description=f"{self.reason}.", retry_after=self.seconds)
+        error = WaitAMoment(retry_after=self.seconds)
+        # Pages only: in the request's language already, like the rest of the page.
+        # Translators: {reason} is one of the "Too many wrong ..." sentences, without its stop.
+        return with_message(error, N_("{reason}."), reason=translate_message(self.reason))
 
     def connection_refused(self) -> ConnectionRefusedError:
         """A refused Socket.IO connection: its `connect_error` says when the page tries again."""
@@ -243,7 +249,7 @@ def session_or_abort(code: str, trusted: bool = False) -> SessionState:
     except TooManyGuesses as refusal:
         raise refusal.http_error() from None
     except UnknownSession:
-        abort(404, description="No session has this code. Check the code on the screen.")
+        refuse(404, N_("No session has this code. Check the code on the screen."))
 
 
 def _hand_out_pass(response):

@@ -684,6 +684,7 @@ class Kiosk:
                     "code": record.state.code,
                     "workshop": workshop.id,
                     "title": workshop.title,
+                    "language": workshop.language,
                     "created_ms": record.created_ms,
                     "step_index": record.state.step_index,
                     "step_count": len(workshop.steps),

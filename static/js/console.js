@@ -3,8 +3,9 @@
 import { reportPage, screenPageBeside } from "./addresses.js";
 import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
-import { $, eachFrame, el, setText } from "./dom.js";
+import { $, eachFrame, el, setText, textWith } from "./dom.js";
 import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
+import { _, formatNumber, locale, ngettext, say } from "./i18n.js";
 import { durationText, timerStatus } from "./timer.js";
 import { TimingPanel } from "./widgets.js";
 
@@ -13,7 +14,9 @@ const code = main.dataset.code;
 const token = facilitatorToken(code);
 const headers = bearerHeaders(token);
 let state = null;
-const timing = new TimingPanel($("#timing"), { waiting: "Ready: press Start (or Space)" });
+const timing = new TimingPanel($("#timing"), { waiting: _("Ready: press Start (or Space)") });
+// The workshop's own texts (titles, notes) keep its language and direction on a page in another.
+const workshopLanguage = { lang: main.dataset.workshopLang, dir: main.dataset.workshopDir };
 let agendaKey = null;
 let shownStep = null; // the step whose notes are on screen, to start a new step's at its top
 
@@ -24,7 +27,7 @@ const { clock, call } = connect("/facilitator", { code, token }, {
   },
   events: {
     presence({ participants }) {
-      setText($("#participants"), String(participants));
+      showConnected(participants);
     },
     results(results) {
       if (state) {
@@ -65,9 +68,43 @@ new ResizeObserver(() => {
 }).observe(dock);
 
 const status = $("#status");
-function say(text, problem = false) {
+function showStatus(text, problem = false) {
   tell(status, text, problem ? "problem" : "");
 }
+
+/** A workshop's text (a step's title) as an element in the workshop's language. */
+function workshopText(text, tag = "span") {
+  return el(tag, { className: "user-text", text, ...workshopLanguage });
+}
+
+/** "3 connected": the count big, the words around it in the page's language. */
+function showConnected(participants) {
+  const line = $("#connected-line");
+  if (line.dataset.count === String(participants)) return;
+  line.dataset.count = String(participants);
+  const count = el("span", { id: "participants", className: "count", text: formatNumber(participants) });
+  // Translators: {count} is the number of phones connected, shown big.
+  line.replaceChildren(...textWith(ngettext("{count} connected", "{count} connected", participants), { count }));
+}
+
+/** "12 answers", or "– answers" on a step that asks nothing. */
+function showAnswerCount(results) {
+  const count = el("span", { id: "answers", className: "count", text: results ? formatNumber(results.count) : "–" });
+  const words = results
+    ? ngettext("{count} answer", "{count} answers", results.count)
+    : // Translators: {count} is a dash: this step asks no question.
+      _("{count} answers");
+  $("#answers-line").replaceChildren(...textWith(words, { count }));
+}
+
+// The kinds of question, as the agenda names them.
+const PROMPT_KINDS = {
+  scale: _("scale"),
+  words: _("words"),
+  choice: _("choice"),
+  mood: _("mood grid"),
+  feelings: _("feelings"),
+};
 
 /** The status line beside the answers' buttons: in the ended panel once the session is over. */
 function answersStatus() {
@@ -76,8 +113,8 @@ function answersStatus() {
 
 async function command(action, fields = {}) {
   const ack = await call("command", { action, ...fields });
-  if (ack.ok) say("");
-  else say(ack.error, true);
+  if (ack.ok) showStatus("");
+  else showStatus(say(ack.message ?? ack.error), true);
   return ack;
 }
 
@@ -94,12 +131,26 @@ function render() {
     window.scrollTo({ top: 0 });
   }
   shownStep = step.index;
-  setText($("#step-count"), `Step ${step.index + 1} of ${step.count}${step.auto_advance ? " · moves on by itself when the countdown ends" : ""}`);
+  const where = { index: formatNumber(step.index + 1), count: formatNumber(step.count) };
+  setText(
+    $("#step-count"),
+    step.auto_advance
+      ? _("Step {index} of {count} · moves on by itself when the countdown ends", where)
+      : _("Step {index} of {count}", where),
+  );
   setText($("#step-title"), step.title);
   setText($("#step-text"), step.text);
-  setText($("#notes"), step.notes || "(no notes for this step)");
-  setText($("#next-up"), state.next ? `Next: ${state.next.title}` : "This is the last step.");
-  setText($("#participants"), String(session.participants));
+  setText($("#notes"), step.notes);
+  $("#notes").hidden = !step.notes;
+  $("#no-notes").hidden = Boolean(step.notes);
+  const nextKey = state.next ? `next:${state.next.title}` : "last";
+  if ($("#next-up").dataset.key !== nextKey) {
+    $("#next-up").dataset.key = nextKey;
+    $("#next-up").replaceChildren(
+      ...(state.next ? textWith(_("Next: {title}"), { title: workshopText(state.next.title) }) : [_("This is the last step.")]),
+    );
+  }
+  showConnected(session.participants);
   const join = $("#join-link");
   join.href = session.join_url;
   setText(join, session.join_url);
@@ -119,7 +170,13 @@ function render() {
   $("#consent-controls").hidden = !(step.consent || nextAsks);
   renderConsentControls();
   if (prompt) {
-    setText($("#revealed-flag"), `${prompt.open ? "open" : "closed"} · ${prompt.revealed ? "shown to the room" : "only you see these"}`);
+    const flags = {
+      "open shown": _("open · shown to the room"),
+      "open hidden": _("open · only you see these"),
+      "closed shown": _("closed · shown to the room"),
+      "closed hidden": _("closed · only you see these"),
+    };
+    setText($("#revealed-flag"), flags[`${prompt.open ? "open" : "closed"} ${prompt.revealed ? "shown" : "hidden"}`]);
   } else {
     setText($("#revealed-flag"), "");
   }
@@ -175,11 +232,19 @@ function renderConsentControls() {
   const target = state.consent_target;
   const ask = $("#consent-controls [data-action=consent_open]");
   ask.dataset.step = target ? target.step_id : "";
-  setText(ask, target ? `Ask consent: ${target.title}` : "Ask consent");
+  const askKey = target ? `ask:${target.title}` : "ask";
+  if (ask.dataset.key !== askKey) {
+    ask.dataset.key = askKey;
+    ask.replaceChildren(...(target ? textWith(_("Ask consent: {title}"), { title: workshopText(target.title) }) : [_("Ask consent")]));
+  }
   const reminder = state.session.ended ? null : state.consent_reminder;
   const line = $("#consent-reminder");
   line.hidden = !reminder;
-  setText(line, reminder ? `Next is a touch step, “${reminder.title}”: ask the room first.` : "");
+  const reminderKey = reminder ? reminder.title : "";
+  if (line.dataset.key !== reminderKey) {
+    line.dataset.key = reminderKey;
+    line.replaceChildren(...(reminder ? textWith(_("Next is a touch step, “{title}”: ask the room first."), { title: workshopText(reminder.title) }) : []));
+  }
 }
 
 function renderAgenda() {
@@ -200,13 +265,13 @@ function renderAgenda() {
           type: "button",
           disabled: ended,
           "aria-current": here && !ended ? "step" : undefined,
-          title: here && ended ? "The session ended on this step" : undefined,
+          title: here && ended ? _("The session ended on this step") : undefined,
           onclick: () => command("goto", { index: item.index }),
         },
-        el("span", { className: "user-text", text: `${item.index + 1}. ${item.title}` }),
+        workshopText(`${item.index + 1}. ${item.title}`),
         item.planned_ms
           ? el("span", { className: "planned", text: durationText(item.planned_ms) })
-          : el("span", { className: "planned kind", text: item.prompt_kind || "" }),
+          : el("span", { className: "planned kind", text: PROMPT_KINDS[item.prompt_kind] ?? item.prompt_kind ?? "" }),
       );
       li.append(button);
       return li;
@@ -218,28 +283,34 @@ function updatePlan() {
   if (!state) return;
   if (state.session.ended) {
     const took = state.session.ended_ms ? durationText(Math.max(0, state.session.ended_ms - state.session.created_ms)) : "–";
-    setText($("#plan-total"), `Ended after ${took} · plan ${durationText(state.workshop.planned_ms)} of timed steps`);
+    setText($("#plan-total"), _("Ended after {took} · plan {plan} of timed steps", { took, plan: durationText(state.workshop.planned_ms) }));
     return;
   }
   const plannedSoFar = state.agenda.slice(0, state.step.index).reduce((sum, item) => sum + (item.planned_ms || 0), 0);
   const running = Math.max(0, clock.now() - state.session.created_ms);
   const drift = running - plannedSoFar;
+  // Durations stay m:ss with Latin digits in every language, as the countdown does.
   setText(
     $("#plan-total"),
-    `Plan ${durationText(state.workshop.planned_ms)} of timed steps · running ${durationText(running)} · plan to here ${durationText(plannedSoFar)} (${drift >= 0 ? "+" : "−"}${durationText(Math.abs(drift))})`,
+    _("Plan {plan} of timed steps · running {running} · plan to here {planned} ({drift})", {
+      plan: durationText(state.workshop.planned_ms),
+      running: durationText(running),
+      planned: durationText(plannedSoFar),
+      drift: `${drift >= 0 ? "+" : "−"}${durationText(Math.abs(drift))}`,
+    }),
   );
 }
 
 function showResults() {
   const box = $("#results");
   const results = state.results;
-  setText($("#answers"), results ? String(results.count) : "–");
+  showAnswerCount(results);
   if (state.session.answers_deleted && state.step.prompt) {
-    box.replaceChildren(el("p", { className: "meta", text: "The answers of this session were deleted; it takes no more answers." }));
+    box.replaceChildren(el("p", { className: "meta", text: _("The answers of this session were deleted; it takes no more answers.") }));
     return;
   }
   if (!results) {
-    box.replaceChildren(el("p", { className: "meta", text: "This step asks no question." }));
+    box.replaceChildren(el("p", { className: "meta", text: _("This step asks no question.") }));
     return;
   }
   renderResults(box, results, {
@@ -247,7 +318,7 @@ function showResults() {
     onToggle: (answerId, hide) => command(hide ? "hide_response" : "show_response", { answer_id: answerId }),
   });
   if (results.threshold && results.count < results.threshold) {
-    box.prepend(el("p", { className: "meta", text: `The room sees results from ${results.threshold} answers on.` }));
+    box.prepend(el("p", { className: "meta", text: ngettext("The room sees results from {n} answer on.", "The room sees results from {n} answers on.", results.threshold) }));
   }
 }
 
@@ -257,34 +328,46 @@ function showCare() {
   const care = (!state.session.ended && state.care) || {};
   const lines = [];
   if (care.need_moment) {
-    lines.push(el("p", { className: "care-line gentle", text: `${care.need_moment} ${care.need_moment === 1 ? "person needs" : "people need"} a moment` }));
+    lines.push(el("p", { className: "care-line gentle", text: ngettext("{n} person needs a moment", "{n} people need a moment", care.need_moment) }));
   }
   // Counts only, never who: the running touch step's stay after "Stop asking".
-  const counts = (c) => `${c.join} join · ${c.alternative} alternative · ${c.skip} sit out`;
+  const counts = (c) =>
+    _("{join} join · {alternative} alternative · {skip} sit out", {
+      join: formatNumber(c.join),
+      alternative: formatNumber(c.alternative),
+      skip: formatNumber(c.skip),
+    });
   const here = care.step_consent;
   if (here) {
-    const asked = here.asking ? "still asking" : here.asked ? "no longer asking" : "not asked yet: ask the room before you start";
-    lines.push(el("p", { className: "care-line", id: "step-consent", text: `Consent for “${here.title}”: ${counts(here)} (${asked})` }));
+    const asked = here.asking ? _("still asking") : here.asked ? _("no longer asking") : _("not asked yet: ask the room before you start");
+    const words = _("Consent for “{title}”: {counts} ({asked})", { counts: counts(here), asked });
+    lines.push(el("p", { className: "care-line", id: "step-consent" }, ...textWith(words, { title: workshopText(here.title) })));
   }
   if (care.consent && !(here && here.step_id === care.consent.step_id)) {
-    lines.push(el("p", { className: "care-line", id: "asked-consent", text: `Asking about “${care.consent.title}”: ${counts(care.consent)}` }));
+    const words = _("Asking about “{title}”: {counts}", { counts: counts(care.consent) });
+    lines.push(el("p", { className: "care-line", id: "asked-consent" }, ...textWith(words, { title: workshopText(care.consent.title) })));
   }
   if (care.done) {
-    lines.push(el("p", { className: "care-line", text: `${care.done.done} of ${care.done.of} done` }));
+    lines.push(el("p", { className: "care-line", text: _("{done} of {of} done", { done: formatNumber(care.done.done), of: formatNumber(care.done.of) }) }));
   }
-  if (state.session.answers_deleted) lines.push(el("p", { className: "care-line", text: "This session's answers were deleted." }));
+  if (state.session.answers_deleted) lines.push(el("p", { className: "care-line", text: _("This session's answers were deleted.") }));
   box.replaceChildren(...lines);
 }
 
 /** The ended panel: when it ended, where, and what is left to do. */
 function showEnded() {
   const { session, step } = state;
-  const at = session.ended_ms ? new Date(session.ended_ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : null;
-  setText(
-    $("#ended-summary"),
-    `${at ? `It ended at ${at}` : "It ended"} on step ${step.index + 1} of ${step.count} (${step.title}). ` +
-      "Phones and the projector show a goodbye, and no more answers are taken.",
-  );
+  // The time of day the page's language's way (24 h or AM/PM, its digits).
+  const at = session.ended_ms ? new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }).format(new Date(session.ended_ms)) : null;
+  const where = { index: formatNumber(step.index + 1), count: formatNumber(step.count) };
+  const words = at
+    ? _("It ended at {time} on step {index} of {count} ({title}). Phones and the projector show a goodbye, and no more answers are taken.", { time: at, ...where })
+    : _("It ended on step {index} of {count} ({title}). Phones and the projector show a goodbye, and no more answers are taken.", where);
+  const summaryKey = `${words}|${step.title}`;
+  if ($("#ended-summary").dataset.key !== summaryKey) {
+    $("#ended-summary").dataset.key = summaryKey;
+    $("#ended-summary").replaceChildren(...textWith(words, { title: workshopText(step.title) }));
+  }
   $("#ended-exports").hidden = Boolean(session.answers_deleted);
   $("#ended-delete").hidden = Boolean(session.answers_deleted);
   $("#ended-deleted").hidden = !session.answers_deleted;
@@ -313,7 +396,7 @@ function startOrPause() {
   if (!state || !state.step.timer) return;
   const { space } = timerControls();
   if (space) command(space);
-  else say("The countdown has ended: Reset runs it again, +30 s adds time.", true);
+  else showStatus(_("The countdown has ended: Reset runs it again, +30 s adds time."), true);
 }
 
 document.addEventListener("keydown", (event) => {
@@ -341,30 +424,30 @@ document.addEventListener("keyup", (event) => {
 
 $("#end").addEventListener("click", async () => {
   const line = $("#links-status");
-  if (!window.confirm("End the session for everyone? Answers close and phones show a goodbye.")) {
+  if (!window.confirm(_("End the session for everyone? Answers close and phones show a goodbye."))) {
     tell(line, "");
     return;
   }
   const ack = await call("command", { action: "end" });
-  tell(line, ack.ok ? "" : ack.error, ack.ok ? "" : "problem");
+  tell(line, ack.ok ? "" : say(ack.message ?? ack.error), ack.ok ? "" : "problem");
 });
 
 async function deleteAnswers() {
   const line = answersStatus();
-  const typed = window.prompt(`This erases every answer of this session for good. Type the join code ${code} to confirm.`);
+  const typed = window.prompt(_("This erases every answer of this session for good. Type the join code {code} to confirm.", { code }));
   if (typed === null) {
     tell(line, ""); // cancelled: an earlier complaint no longer applies
     return;
   }
   if (!typed.trim()) {
-    tell(line, `Nothing was deleted: type the join code ${code} to confirm.`, "problem");
+    tell(line, _("Nothing was deleted: type the join code {code} to confirm.", { code }), "problem");
     return;
   }
   const ack = await call("command", { action: "delete_answers", confirm: typed });
   if (ack.ok) {
-    tell(answersStatus(), "Deleted: every answer and consent choice of this session is gone for good.", "done");
+    tell(answersStatus(), _("Deleted: every answer and consent choice of this session is gone for good."), "done");
   } else {
-    tell(answersStatus(), ack.error, "problem");
+    tell(answersStatus(), say(ack.message ?? ack.error), "problem");
   }
 }
 for (const button of document.querySelectorAll("[data-delete]")) button.addEventListener("click", deleteAnswers);

@@ -50,3 +50,22 @@ export function randomId(length = 22) {
   const bytes = crypto.getRandomValues(new Uint8Array(length));
   return Array.from(bytes, (b) => alphabet[b % 64]).join("");
 }
+
+/**
+ * A translated message whose `{name}` placeholders are elements (a workshop's title in its own
+ * language, a count styled big): the message's text as text nodes, each placeholder replaced
+ * by its element from `slots`, in the order the translation puts them. Returns the nodes, for
+ * `replaceChildren(...)`. Placeholders without a slot stay as written.
+ */
+export function textWith(message, slots) {
+  const nodes = [];
+  let last = 0;
+  for (const match of message.matchAll(/\{(\w+)\}/g)) {
+    if (!Object.hasOwn(slots, match[1])) continue;
+    if (match.index > last) nodes.push(document.createTextNode(message.slice(last, match.index)));
+    nodes.push(slots[match[1]]);
+    last = match.index + match[0].length;
+  }
+  if (last < message.length) nodes.push(document.createTextNode(message.slice(last)));
+  return nodes;
+}

@@ -1,13 +1,15 @@
 // Facilitator downloads: fetched with the facilitator's token, saved as a file.
 
 import { exportFile } from "./addresses.js";
+import { _, say } from "./i18n.js";
 
 /** Fetch `url` with these headers and save it as `filename`; returns an error text or "". */
 export async function download(url, headers, filename) {
   const response = await fetch(url, { headers, credentials: "same-origin" });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    return body.error || `The download failed (${response.status}).`;
+    // The kiosk's words as a key, in this page's language (an older kiosk: its English text).
+    return say(body.message ?? body.error) || _("The download failed ({status}).", { status: response.status });
   }
   const blob = await response.blob();
   const link = document.createElement("a");

@@ -3,7 +3,9 @@
 
 import { reportData } from "./addresses.js";
 import { renderResults } from "./charts.js";
+import { el, textWith } from "./dom.js";
 import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
+import { _, formatNumber, locale, ngettext, say } from "./i18n.js";
 import { durationText } from "./timer.js";
 
 const main = document.querySelector("main.report");
@@ -11,6 +13,12 @@ const code = main.dataset.code;
 const status = document.getElementById("report-status");
 const token = facilitatorToken(code);
 const headers = bearerHeaders(token);
+// The workshop's own texts (titles, questions) keep its language and direction.
+const workshopLanguage = { lang: main.dataset.workshopLang, dir: main.dataset.workshopDir };
+
+function workshopText(text) {
+  return el("span", { className: "user-text", text, ...workshopLanguage });
+}
 
 function cell(tag, text) {
   const node = document.createElement(tag);
@@ -31,7 +39,9 @@ function showTimings(report) {
     else planned += row.planned_ms || 0;
     seen.add(row.index);
     taken += row.taken_ms;
-    tr.append(cell("th", `${row.index + 1}. ${row.title}`), cell("td", durationText(row.planned_ms)), cell("td", durationText(row.taken_ms)));
+    const step = cell("th", "");
+    step.append(workshopText(`${row.index + 1}. ${row.title}`));
+    tr.append(step, cell("td", durationText(row.planned_ms)), cell("td", durationText(row.taken_ms)));
     body.append(tr);
   }
   document.getElementById("planned-total").textContent = durationText(report.workshop.planned_ms);
@@ -44,16 +54,16 @@ function showPrompts(report) {
   if (!report.prompts.length) {
     const empty = document.createElement("p");
     empty.textContent = report.session.answers_deleted
-      ? "The answers of this session were deleted and no figures were kept."
-      : "This workshop asks no questions.";
+      ? _("The answers of this session were deleted and no figures were kept.")
+      : _("This workshop asks no questions.");
     box.append(empty);
   }
   for (const prompt of report.prompts) {
     const section = document.createElement("section");
     section.className = `report-prompt kind-${prompt.results ? prompt.results.kind : "none"}`;
     const title = document.createElement("h3");
-    title.textContent = `Step ${prompt.step_index + 1}: ${prompt.question}`;
-    title.dir = "auto";
+    const words = _("Step {index}: {question}", { index: formatNumber(prompt.step_index + 1) });
+    title.replaceChildren(...textWith(words, { question: workshopText(prompt.question) }));
     const chart = document.createElement("div");
     section.append(title, chart);
     renderResults(chart, prompt.results, { console: true });
@@ -67,16 +77,20 @@ async function load() {
     const body = await response.json().catch(() => ({}));
     status.textContent =
       response.status === 401
-        ? "Open this report from the session's console or the facilitator home to see it."
-        : body.error || `The report could not be loaded (${response.status}).`;
+        ? _("Open this report from the session's console or the facilitator home to see it.")
+        : say(body.message ?? body.error) || _("The report could not be loaded ({status}).", { status: response.status });
     return;
   }
   const report = await response.json();
-  const started = new Date(report.session.created_ms);
-  document.getElementById("report-meta").textContent =
-    `${started.toLocaleString()} · ${report.workshop.steps.length} steps` +
-    (report.session.ended ? " · ended" : " · still running") +
-    (report.session.answers_deleted ? " · answers deleted, figures kept" : "");
+  // When it started, the page's language's way (its date order, 24 h or AM/PM, its digits).
+  const started = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short" }).format(new Date(report.session.created_ms));
+  const facts = [
+    started,
+    ngettext("{n} step", "{n} steps", report.workshop.steps.length),
+    report.session.ended ? _("ended") : _("still running"),
+  ];
+  if (report.session.answers_deleted) facts.push(_("answers deleted, figures kept"));
+  document.getElementById("report-meta").textContent = facts.join(" · ");
   showTimings(report);
   showPrompts(report);
   document.body.dataset.loaded = "true";

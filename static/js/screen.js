@@ -1,7 +1,8 @@
 // The projector: how to join, then the room's step, a big countdown, the pacer and results.
 
 import { connect } from "./connection.js";
-import { $, eachFrame, setText } from "./dom.js";
+import { $, eachFrame, el, setText, textWith } from "./dom.js";
+import { _, formatNumber, ngettext } from "./i18n.js";
 import { renderRoomResults } from "./results.js";
 import { chime } from "./sound.js";
 import { previewFeed } from "./studio-preview-feed.js";
@@ -51,9 +52,15 @@ function modeOf({ step, session }) {
   return "stage";
 }
 
+let shownCount = null;
 function showCount() {
-  setText($("#participants"), String(participants));
-  setText($("#corner-count"), String(participants));
+  if (shownCount === participants) return;
+  shownCount = participants;
+  // Translators: {count} is the number of phones that joined, shown big on the projector.
+  const words = ngettext("{count} joined", "{count} joined", participants);
+  const count = el("span", { id: "participants", className: "count", text: formatNumber(participants) });
+  $("#head-count").replaceChildren(...textWith(words, { count }));
+  $("#corner-count").replaceChildren(...textWith(words, { count: formatNumber(participants) }));
 }
 
 function render(changed) {
@@ -62,7 +69,8 @@ function render(changed) {
   main.dataset.mode = mode;
   main.dataset.step = String(step.index);
   showCount();
-  setText($("#step-count"), session.ended ? "Session ended" : `Step ${step.index + 1} of ${step.count}`);
+  const where = { index: formatNumber(step.index + 1), count: formatNumber(step.count) };
+  setText($("#step-count"), session.ended ? _("Session ended") : _("Step {index} of {count}", where));
   $("#lobby").hidden = mode !== "lobby";
   $("#stage").hidden = mode !== "stage" && mode !== "farewell";
   $("#ended").hidden = mode !== "ended";
@@ -73,7 +81,7 @@ function render(changed) {
   $("#lobby-text").hidden = !step.text;
   setText($("#step-title"), step.title);
   setText($("#step-text"), step.text);
-  if (changed) setText($("#announcer"), `Step ${step.index + 1}: ${step.title}`);
+  if (changed) setText($("#announcer"), _("Step {index}: {title}", { index: formatNumber(step.index + 1), title: step.title }));
 
   if (timing.show(step)) lastSeconds = null;
   if (mode !== "stage") $("#timing").hidden = true;
@@ -83,7 +91,7 @@ function render(changed) {
   $("#question").hidden = !prompt;
   if (prompt) {
     setText($("#question-text"), prompt.question);
-    setText($("#question-status"), prompt.revealed ? "" : prompt.open ? "Answer on your phone" : "Answers are closed");
+    setText($("#question-status"), prompt.revealed ? "" : prompt.open ? _("Answer on your phone") : _("Answers are closed"));
   }
   showResults(state.results);
 }
