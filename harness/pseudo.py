@@ -45,10 +45,23 @@ def write_pseudo_catalogue(folder: Path, language: str = "de") -> Path:
 # word in any language (digits, times, codes, punctuation), elements marked
 # `data-no-translate` (a join code, a language's own name in the switch).
 UNMARKED_TEXTS_SCRIPT = """
-() => {
-  const skip = (el) => el.closest(
-    '.user-text, [data-user-text], [data-no-translate], script, style, .language-switch, [hidden]'
-  );
+(alsoSkip) => {
+  const skipped = '.user-text, [data-user-text], [data-no-translate], script, style, '
+    + '.language-switch, [hidden]' + (alsoSkip ? `, ${alsoSkip}` : '');
+  const skip = (el) => el.closest(skipped);
+  // Inside a marked message: the node carries a bracket, or sits between an open and a close
+  // one of its parent's text (a message whose placeholders are elements, dom.js textWith).
+  const insideMessage = (node) => {
+    if (/[\u27e6\u27e7]/.test(node.textContent)) return true;
+    let before = '';
+    for (const sibling of node.parentElement.childNodes) {
+      if (sibling === node) break;
+      before += sibling.textContent;
+    }
+    const opened = (before.match(/\u27e6/g) || []).length;
+    const closed = (before.match(/\u27e7/g) || []).length;
+    return opened > closed;
+  };
   const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -58,7 +71,7 @@ UNMARKED_TEXTS_SCRIPT = """
     if (!parent || skip(parent)) continue;
     const style = getComputedStyle(parent);
     if (style.display === 'none' || style.visibility === 'hidden') continue;
-    if (text.includes('\\u27e6')) continue;
+    if (insideMessage(node)) continue;
     found.push(text);
   }
   for (const el of document.querySelectorAll('[aria-label], [placeholder], [title]')) {
@@ -74,6 +87,9 @@ UNMARKED_TEXTS_SCRIPT = """
 """
 
 
-def unmarked_texts(page) -> list[str]:
-    """What a Playwright `page` in the pseudo-language shows that was never translated."""
-    return page.evaluate(UNMARKED_TEXTS_SCRIPT)
+def unmarked_texts(page, also_skip: str = "") -> list[str]:
+    """What a Playwright `page` in the pseudo-language shows that was never translated.
+
+    `also_skip`: a CSS selector of parts to leave out (parts another change marks).
+    """
+    return page.evaluate(UNMARKED_TEXTS_SCRIPT, also_skip)

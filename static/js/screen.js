@@ -12,7 +12,7 @@ const main = $("main.screen");
 const code = main.dataset.code;
 const WALL = 12; // words answers shown in full, newest first
 let state = null;
-const timing = new TimingPanel($("#timing"));
+const timing = new TimingPanel($("#timing"), { waiting: _("Waiting for the facilitator to start") });
 let lastSeconds = null;
 let participants = 0;
 
