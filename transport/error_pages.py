@@ -25,7 +25,7 @@ from transport.i18n import translate_message
 HEADINGS = {
     400: N_("Something in this request is not right"),
     401: N_("Sign in first"),
-    403: N_("Not from here"),
+    403: N_("Not allowed"),
     404: N_("Not found"),
     405: N_("Not possible here"),
     410: N_("Gone"),

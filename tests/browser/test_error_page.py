@@ -8,7 +8,7 @@ from tests.browser.conftest import PHONE
 def test_a_wrong_join_link_says_so_and_leads_to_typing_the_code(pages, kiosk, session):
     page, _ = pages.open("", "phone", PHONE)
     page.goto(f"{kiosk.url}/j/ZZZZ22")
-    expect(page.get_by_role("heading", name="Not Found")).to_be_visible()
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
     expect(page.locator("main")).to_contain_text("No session has this code.")
     # The 404 of the page itself, which Chromium reports on the console: expected, once.
     not_found = [e for e in pages.errors if "404" in e]

@@ -169,7 +169,7 @@ def test_a_page_on_another_site_cannot_use_the_home_forms(pages, kiosk):
         )
         attacker.goto(f"{site}/prize")
         attacker.get_by_role("button", name="Win a prize").click()
-        expect(attacker.get_by_role("heading", name="Forbidden")).to_be_visible()
+        expect(attacker.get_by_role("heading", name="Not allowed")).to_be_visible()
         expect(attacker.locator("main")).to_contain_text(
             "This form can only be sent from the kiosk's own pages."
         )
