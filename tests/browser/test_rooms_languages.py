@@ -195,7 +195,9 @@ def test_a_german_workshop_speaks_german_until_the_facilitator_chooses_english(r
     expect(console.locator("#agenda-heading")).to_have_text("Agenda")
     # The workshop's texts keep their language on the English page.
     expect(console.locator("#step-title")).to_have_attribute("lang", "de")
-    console.reload()
+    # Remembered by this browser: the console's own address again, without `?lang`.
+    assert "lang=en" in console.url
+    console.goto(f"{room.kiosk.url}/f/{room.session['code']}")
     console.wait_for_selector("body[data-connected=true]")
     expect(console.locator("html")).to_have_attribute("lang", "en")
     # The projector opened in that browser follows the choice; the phones do not.
