@@ -24,6 +24,8 @@ from werkzeug.exceptions import LengthRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from transport.error_pages import with_message
+from transport.i18n import N_
 from transport.websocket_driver import add_layer
 from workshop.errors import AttuneError
 
@@ -249,16 +251,18 @@ def cap_request_bodies(app, limit: int) -> None:
     @app.before_request
     def refuse_large_bodies():
         if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
-            raise LengthRequired(
-                description="Send the request with a Content-Length header (not chunked)."
+            raise with_message(
+                LengthRequired(),
+                N_("Send the request with a Content-Length header (not chunked)."),
             )
         if request.content_length is not None and request.content_length > limit:
-            raise RequestEntityTooLarge(
-                description=(
-                    f"This request is larger than the kiosk accepts ({limit // 1024} KiB at "
-                    "most). Send less, or ask whoever runs the kiosk to raise "
-                    "KIOSK_MAX_BODY_BYTES."
-                )
+            raise with_message(
+                RequestEntityTooLarge(),
+                N_(
+                    "This request is larger than the kiosk accepts ({kib} KiB at most). Send "
+                    "less, or ask whoever runs the kiosk to raise KIOSK_MAX_BODY_BYTES."
+                ),
+                kib=limit // 1024,
             )
 
 
