@@ -110,3 +110,42 @@ def test_api_errors_keep_english_and_add_the_key_for_pages(pseudo_app):
     missing = client.get("/api/no-such-thing", headers=GERMAN)
     assert missing.status_code == 404 and "message" not in missing.json
     assert OPEN not in missing.json["error"]
+
+
+def test_a_spent_guessing_budget_is_told_in_the_readers_language(tmp_path, clock):
+    from app import create_app
+
+    app = create_app(
+        {
+            "DB": str(tmp_path / "kiosk.db"),
+            "ADMIN_KEY": ADMIN_KEY,
+            "PUBLIC_URL": "http://kiosk.test",
+            "CLOCK": clock,
+            "GUESS_LIMIT": 2,
+            "TRANSLATIONS": str(write_pseudo_catalogue(tmp_path / "translations")),
+        }
+    )
+    client = app.test_client()
+    for code in ("ZZZZ22", "ZZZZ23"):
+        assert client.get(f"/?code={code}", headers=GERMAN).status_code == 404
+    landing = client.get("/?code=ZZZZ24", headers=GERMAN)
+    assert landing.status_code == 429
+    wait = re.search(r'<p id="code-wait"[^>]*>(.*?)</p>', landing.get_data(as_text=True)).group(1)
+    # The whole sentence, and the reason inside it, are the catalogue's.
+    assert wait.startswith(f"{OPEN}{OPEN}Too many wrong join codes"), wait
+    page = client.get("/j/ZZZZ25", headers=GERMAN)
+    assert page.status_code == 429
+    text = page.get_data(as_text=True)
+    assert f"<h1>{OPEN}Wait a moment⟧</h1>" in text
+    assert f"<p>{OPEN}{OPEN}Too many wrong join codes" in text
+    for key in ("wrong-1", "wrong-2"):
+        client.post(
+            "/home/login", data={"admin_key": key}, headers={"Sec-Fetch-Site": "same-origin"}
+        )
+    login = client.post(
+        "/home/login",
+        data={"admin_key": "wrong-3"},
+        headers={**GERMAN, "Sec-Fetch-Site": "same-origin"},
+    )
+    assert login.status_code == 429
+    assert f'role="alert">{OPEN}{OPEN}Too many wrong admin keys' in login.get_data(as_text=True)
