@@ -3,6 +3,15 @@
 // Everything a participant typed is set with textContent, never parsed as markup. Charts
 // scale with their container through viewBox, so the same drawing reads on a phone, on a
 // console and from the back of a room on the projector.
+//
+// Right to left: a chart mirrors with the page it is drawn in (`rtl`, from the container's
+// direction). A scale is an ordered line read in the reading direction: an Arabic rating scale
+// starts at the right, and the phone's scale buttons and mood grid mirror with the page (CSS
+// grid), so the bars and the mood map mirror too: the bar of the button a person tapped on the
+// right is on the right. The end labels under a histogram mirror by themselves (flex). Bars of
+// choices grow from the start side like a line of text, their labels at the start. Each number
+// stays a number (tabular digits read left to right); the chart's <svg> carries its direction,
+// so text-anchor "start" and "end" are logical, like CSS's.
 
 import { el, svg } from "./dom.js";
 import { MOOD_LIMIT, cellWords, pointWords } from "./mood-words.js";
@@ -25,6 +34,16 @@ function signed(value) {
 // A bar's count label: 26px bold digits centred on the bar (see .chart-histogram .count).
 const COUNT_FONT = 26;
 
+/** Whether `node` is laid out right to left; one not yet in the page takes the page's direction. */
+export function rightToLeft(node = document.documentElement) {
+  return getComputedStyle(node.isConnected ? node : document.documentElement).direction === "rtl";
+}
+
+/** For a drawing `width` wide: an x measured from its start side, as an x from its left. */
+function fromStart(width, rtl) {
+  return (x, size = 0) => (rtl ? width - x - size : x);
+}
+
 /** The box a count label takes, with a little room around it, in chart units. */
 function countLabelBox(centre, baseline, count) {
   const half = (String(count).length * COUNT_FONT * 0.62) / 2 + 6;
@@ -45,7 +64,7 @@ function lineAround(x, top, bottom, boxes) {
 }
 
 /** A scale as a histogram: one bar per value, end labels under the ends, the mean marked. */
-export function histogram(results) {
+export function histogram(results, rtl = rightToLeft()) {
   const bins = results.histogram || [];
   const width = 600;
   const height = 320;
@@ -54,15 +73,18 @@ export function histogram(results) {
   const gap = 12;
   const barWidth = (width - gap * (bins.length + 1)) / Math.max(1, bins.length);
   const most = Math.max(1, ...bins.map((b) => b.count));
+  const at = fromStart(width, rtl);
   const chart = svg("svg", {
     viewBox: `0 0 ${width} ${height}`,
+    direction: rtl ? "rtl" : "ltr",
     class: "chart chart-histogram",
     role: "img",
     "aria-label": `${plural(results.count, "answer", "answers")}, mean ${results.mean ?? "none"}`,
   });
   const labelBaseline = (bin) => bottom - ((bottom - top) * bin.count) / most - 8;
+  const barX = (i) => at(gap + i * (barWidth + gap), barWidth);
   bins.forEach((bin, i) => {
-    const x = gap + i * (barWidth + gap);
+    const x = barX(i);
     const barHeight = ((bottom - top) * bin.count) / most;
     chart.append(
       svg("rect", {
@@ -79,9 +101,9 @@ export function histogram(results) {
   });
   if (results.mean !== null && results.mean !== undefined && bins.length > 1) {
     const span = results.max - results.min;
-    const x = gap + barWidth / 2 + ((results.mean - results.min) / span) * (width - 2 * gap - barWidth);
+    const x = at(gap + barWidth / 2 + ((results.mean - results.min) / span) * (width - 2 * gap - barWidth));
     // The line breaks around every count label it would cross, so each count stays legible.
-    const labels = bins.map((bin, i) => countLabelBox(gap + i * (barWidth + gap) + barWidth / 2, labelBaseline(bin), bin.count));
+    const labels = bins.map((bin, i) => countLabelBox(barX(i) + barWidth / 2, labelBaseline(bin), bin.count));
     for (const [y1, y2] of lineAround(x, 30, bottom, labels)) {
       chart.append(svg("line", { x1: x, x2: x, y1, y2, class: "mean-line" }));
     }
@@ -98,7 +120,7 @@ export function histogram(results) {
 }
 
 /** A before/after pair: how many moved up, stayed, moved down, and the average change. */
-export function shift(figures) {
+export function shift(figures, rtl = rightToLeft()) {
   const box = el("div", { className: "shift" });
   if (!figures) return box;
   if (figures.below_threshold) {
@@ -111,18 +133,21 @@ export function shift(figures) {
     ["down", "felt worse", figures.down],
   ];
   const most = Math.max(1, figures.up, figures.same, figures.down);
+  const at = fromStart(600, rtl);
   const chart = svg("svg", {
     viewBox: "0 0 600 150",
+    direction: rtl ? "rtl" : "ltr",
     class: "chart chart-shift",
     role: "img",
     "aria-label": `Of ${figures.pairs} pairs: ${figures.up} up, ${figures.same} the same, ${figures.down} down`,
   });
   rows.forEach(([kind, label, count], i) => {
     const y = 10 + i * 46;
+    const length = Math.max(2, (330 * count) / most);
     chart.append(
-      svg("text", { x: 0, y: y + 26, class: "row-label" }, label),
-      svg("rect", { x: 190, y, width: Math.max(2, (330 * count) / most), height: 34, rx: 6, class: `bar ${kind}` }),
-      svg("text", { x: 200 + (330 * count) / most, y: y + 26, class: "row-count" }, count),
+      svg("text", { x: at(0), y: y + 26, class: "row-label" }, label),
+      svg("rect", { x: at(190, length), y, width: length, height: 34, rx: 6, class: `bar ${kind}` }),
+      svg("text", { x: at(200 + (330 * count) / most), y: y + 26, class: "row-count" }, count),
     );
   });
   box.append(
@@ -140,9 +165,10 @@ function percent(part, whole) {
 /**
  * A mood grid as a heat map: each cell shaded by its share of the answers (with its count),
  * the room's mean as a ringed point and, for a paired grid with enough pairs, an arrow from the
- * paired answers' mean before to their mean after. Pleasant is to the right, high energy at the top.
+ * paired answers' mean before to their mean after. Pleasant is at the end (the right; the left in
+ * a right-to-left page, as on the phone's grid), high energy at the top.
  */
-export function moodMap(results) {
+export function moodMap(results, rtl = rightToLeft()) {
   const labels = results.labels;
   const cells = results.cells || [];
   const size = 2 * MOOD_LIMIT + 1;
@@ -150,7 +176,8 @@ export function moodMap(results) {
   const left = 56;
   const top = 52;
   const side = cell * size;
-  const x = (pleasantness) => left + (pleasantness + MOOD_LIMIT + 0.5) * cell;
+  const at = fromStart(left * 2 + side, rtl);
+  const x = (pleasantness) => at(left + (pleasantness + MOOD_LIMIT + 0.5) * cell);
   const y = (energy) => top + (MOOD_LIMIT - energy + 0.5) * cell;
   const most = Math.max(1, ...cells.flat());
   const shift = results.shift && !results.shift.below_threshold && results.shift.before && results.shift.after ? results.shift : null;
@@ -161,13 +188,13 @@ export function moodMap(results) {
   if (results.mean) spoken.push(`on average ${pointWords(results.mean, labels)}`);
   if (busiest.length) spoken.push(`most in ${cellWords(busiest[0][1], busiest[0][2], labels)} (${busiest[0][0]})`);
   if (shift) spoken.push(`the room moved from ${pointWords(shift.before, labels)} to ${pointWords(shift.after, labels)}`);
-  const chart = svg("svg", { viewBox: `0 0 ${left * 2 + side} ${top * 2 + side}`, class: "chart chart-mood", role: "img", "aria-label": spoken.join("; ") });
+  const chart = svg("svg", { viewBox: `0 0 ${left * 2 + side} ${top * 2 + side}`, direction: rtl ? "rtl" : "ltr", class: "chart chart-mood", role: "img", "aria-label": spoken.join("; ") });
   cells.forEach((row, r) =>
     row.forEach((count, c) => {
       const pleasantness = c - MOOD_LIMIT;
       const energy = MOOD_LIMIT - r;
       const quadrant = `${pleasantness > 0 ? "pleasant" : pleasantness < 0 ? "unpleasant" : "middle"}-${energy > 0 ? "high" : energy < 0 ? "low" : "middle"}`;
-      const cx = left + c * cell;
+      const cx = at(left + c * cell, cell);
       const cy = top + r * cell;
       chart.append(svg("rect", { x: cx + 1, y: cy + 1, width: cell - 2, height: cell - 2, rx: 6, class: `cell ${quadrant}` }));
       if (!count) return;
@@ -178,13 +205,15 @@ export function moodMap(results) {
     }),
   );
   // The axes cross in the middle cell: neither pleasant nor unpleasant, neither high nor low.
+  // The side words face outward (the left one reads upward), whichever word is on which side.
+  const [onLeft, onRight] = rtl ? [labels.pleasant, labels.unpleasant] : [labels.unpleasant, labels.pleasant];
   chart.append(
     svg("line", { x1: left, x2: left + side, y1: top + side / 2, y2: top + side / 2, class: "axis" }),
     svg("line", { x1: left + side / 2, x2: left + side / 2, y1: top, y2: top + side, class: "axis" }),
     svg("text", { x: left + side / 2, y: top - 16, class: "axis-label" }, labels.high),
     svg("text", { x: left + side / 2, y: top + side + 36, class: "axis-label" }, labels.low),
-    svg("text", { x: left - 18, y: top + side / 2, transform: `rotate(-90 ${left - 18} ${top + side / 2})`, class: "axis-label" }, labels.unpleasant),
-    svg("text", { x: left + side + 18, y: top + side / 2, transform: `rotate(90 ${left + side + 18} ${top + side / 2})`, class: "axis-label" }, labels.pleasant),
+    svg("text", { x: left - 18, y: top + side / 2, transform: `rotate(-90 ${left - 18} ${top + side / 2})`, class: "axis-label" }, onLeft),
+    svg("text", { x: left + side + 18, y: top + side / 2, transform: `rotate(90 ${left + side + 18} ${top + side / 2})`, class: "axis-label" }, onRight),
   );
   if (shift) {
     const [x1, y1, x2, y2] = [x(shift.before.pleasantness), y(shift.before.energy), x(shift.after.pleasantness), y(shift.after.energy)];
@@ -257,11 +286,13 @@ export function feelingsShift(figures) {
 }
 
 /** Choices as horizontal bars with their counts and percentages. */
-export function choiceBars(results) {
+export function choiceBars(results, rtl = rightToLeft()) {
   const options = results.options || [];
   const rowHeight = 56;
+  const at = fromStart(600, rtl);
   const chart = svg("svg", {
     viewBox: `0 0 600 ${rowHeight * options.length + 8}`,
+    direction: rtl ? "rtl" : "ltr",
     class: "chart chart-choices",
     role: "img",
     "aria-label": options.map((o) => `${o.option}: ${o.count}`).join(", "),
@@ -269,12 +300,13 @@ export function choiceBars(results) {
   const most = Math.max(1, ...options.map((o) => o.count));
   options.forEach((option, i) => {
     const y = 4 + i * rowHeight;
-    const label = svg("text", { x: 0, y: y + 20, class: "row-label" }, shorten(option.option, 40));
+    const label = svg("text", { x: at(0), y: y + 20, class: "row-label" }, shorten(option.option, 40));
     label.append(svg("title", {}, option.option));
+    const length = Math.max(2, (470 * option.count) / most);
     chart.append(
       label,
-      svg("rect", { x: 0, y: y + 28, width: Math.max(2, (470 * option.count) / most), height: 20, rx: 5, class: "bar" }),
-      svg("text", { x: 480, y: y + 45, class: "row-count" }, `${option.count} · ${option.percent}%`),
+      svg("rect", { x: at(0, length), y: y + 28, width: length, height: 20, rx: 5, class: "bar" }),
+      svg("text", { x: at(480), y: y + 45, class: "row-count" }, `${option.count} · ${option.percent}%`),
     );
   });
   return chart;
@@ -346,16 +378,17 @@ export function renderResults(container, results, options = {}) {
   const counted = plural(results.count, "answer", "answers");
   const header = el("p", { className: "results-count", text: results.deleted ? `${counted}, deleted: only these figures were kept` : counted });
   container.append(header);
+  const rtl = rightToLeft(container);
   if (results.kind === "scale") {
-    container.append(histogram(results));
-    if (results.shift) container.append(shift(results.shift));
+    container.append(histogram(results, rtl));
+    if (results.shift) container.append(shift(results.shift, rtl));
   } else if (results.kind === "choice") {
-    container.append(choiceBars(results));
+    container.append(choiceBars(results, rtl));
   } else if (results.kind === "feelings") {
-    container.append(choiceBars(results));
+    container.append(choiceBars(results, rtl));
     if (results.shift) container.append(feelingsShift(results.shift));
   } else if (results.kind === "mood") {
-    container.append(moodMap(results));
+    container.append(moodMap(results, rtl));
     if (results.shift) container.append(moodShift(results.shift, results.labels));
   } else if (results.kind === "words") {
     container.append(wordCloud(results));

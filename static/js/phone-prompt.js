@@ -77,8 +77,8 @@ function answerWords(prompt, value) {
 }
 
 /**
- * The mood grid: 7x7 buttons, pleasant to the right, high energy at the top, the axes' words
- * around it. One cell is in the tab order at a time (roving tabindex): the arrow keys move it,
+ * The mood grid: 7x7 buttons, pleasant at the end (right, or left in a right-to-left page), high
+ * energy at the top, the axes' words around it. One cell is in the tab order at a time (roving tabindex): the arrow keys move it,
  * Enter or Space choose it, and each cell is named in words ("quite pleasant, low energy").
  */
 function moodInput(prompt, answer) {
@@ -102,8 +102,11 @@ function moodInput(prompt, answer) {
       grid.append(cell);
     }
   }
-  const moves = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
   grid.addEventListener("keydown", (event) => {
+    // The arrows move where they point: in a right-to-left page the grid is mirrored, so the
+    // right arrow goes toward unpleasant there.
+    const toRight = getComputedStyle(grid).direction === "rtl" ? -1 : 1;
+    const moves = { ArrowRight: [toRight, 0], ArrowLeft: [-toRight, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
     const move = moves[event.key];
     if (!move || !event.target.dataset.value) return;
     event.preventDefault();
