@@ -366,7 +366,7 @@ def test_the_projector_charts_mirror_and_read(pages, kiosk, answers):
     command = answers
     command("goto", index=STEADY)
     command("reveal")
-    expect(page.locator("#results .chart-histogram")).to_be_visible()
+    expect(page.locator("#results.kind-scale .chart-histogram")).to_be_visible()
     assert_histogram_mirrors(page, "screen")
     assert_charts_read(page, "#results", "screen, scale")
     assert_nothing_sideways(page, "screen, scale")
@@ -374,7 +374,7 @@ def test_the_projector_charts_mirror_and_read(pages, kiosk, answers):
 
     command("goto", index=TAKE_HOME)
     command("reveal")
-    chart = page.locator("#results .chart-choices")
+    chart = page.locator("#results.kind-choice .chart-choices")
     expect(chart).to_be_visible()
     # Each option's name ends at the start (right) edge, its bar grows from there toward the left.
     labels, bars = chart.locator(".row-label").all(), chart.locator(".bar").all()
@@ -389,14 +389,15 @@ def test_the_projector_charts_mirror_and_read(pages, kiosk, answers):
 
     command("goto", index=FEELINGS)
     command("reveal")
-    expect(page.locator("#results .chart-choices")).to_be_visible()
+    # (The choices of the step before are drawn the same way: wait for the feelings' own.)
+    expect(page.locator("#results.kind-feelings .chart-choices")).to_be_visible()
     assert_charts_read(page, "#results", "screen, feelings")
     assert_nothing_sideways(page, "screen, feelings")
     pages.shot(page, "rtl-screen-feelings-1920x1080", full_page=False)
 
     command("goto", index=CHECK_IN_AGAIN)
     command("reveal")
-    chart = page.locator("#results .chart-mood")
+    chart = page.locator("#results.kind-mood .chart-mood")
     expect(chart).to_be_visible()
     # Unpleasant at the start (right), as on the phone's grid: the three answers at -2
     # before are right of the middle, and the arrow runs from there toward the left.
