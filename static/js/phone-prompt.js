@@ -78,8 +78,9 @@ function answerWords(prompt, value) {
 
 /**
  * The mood grid: 7x7 buttons, pleasant at the end (right, or left in a right-to-left page), high
- * energy at the top, the axes' words around it. One cell is in the tab order at a time (roving tabindex): the arrow keys move it,
- * Enter or Space choose it, and each cell is named in words ("quite pleasant, low energy").
+ * energy at the top, the axes' words around it. One cell is in the tab order at a time (roving
+ * tabindex): the arrow keys move it, Enter or Space choose it, and each cell is named in words
+ * ("quite pleasant, low energy").
  */
 function moodInput(prompt, answer) {
   const labels = prompt.mood;
@@ -105,8 +106,8 @@ function moodInput(prompt, answer) {
   grid.addEventListener("keydown", (event) => {
     // The arrows move where they point: in a right-to-left page the grid is mirrored, so the
     // right arrow goes toward unpleasant there.
-    const toRight = getComputedStyle(grid).direction === "rtl" ? -1 : 1;
-    const moves = { ArrowRight: [toRight, 0], ArrowLeft: [-toRight, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    const rightward = getComputedStyle(grid).direction === "rtl" ? -1 : 1; // pleasantness step
+    const moves = { ArrowRight: [rightward, 0], ArrowLeft: [-rightward, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
     const move = moves[event.key];
     if (!move || !event.target.dataset.value) return;
     event.preventDefault();
