@@ -551,6 +551,7 @@ def test_the_history_lists_sessions_with_their_shift_above_the_threshold(app, co
                 "people": 4,
                 "pairs": [
                     {
+                        "kind": "scale",
                         "before": "calm-before",
                         "after": "calm-after",
                         "count": 4,
@@ -566,7 +567,9 @@ def test_the_history_lists_sessions_with_their_shift_above_the_threshold(app, co
                 "started_at": "2027-01-15T08:00:00.000Z",
                 "ended_at": "2027-01-15T08:00:00.000Z",
                 "people": 2,
-                "pairs": [{"before": "calm-before", "after": "calm-after", "hidden": True}],
+                "pairs": [
+                    {"kind": "scale", "before": "calm-before", "after": "calm-after", "hidden": True}
+                ],
             },
         ]
     }
@@ -596,7 +599,9 @@ def test_a_pair_follows_its_own_threshold_and_the_figures_kept_after_deletion(
     post(client, strict)
     run_pairs(app, connect, join, "morning", [(1, 2), (2, 3), (3, 4), (4, 5)])
     pairs = client.get("/api/workshops/morning/history", headers=KEY).json["sessions"][0]["pairs"]
-    assert pairs == [{"before": "calm-before", "after": "calm-after", "hidden": True}]
+    assert pairs == [
+        {"kind": "scale", "before": "calm-before", "after": "calm-after", "hidden": True}
+    ]
     relaxed = strict.replace("min_responses: 5", "min_responses: 4")
     client.delete("/api/workshops/morning", headers=KEY)
     post(client, relaxed)
@@ -609,6 +614,7 @@ def test_a_pair_follows_its_own_threshold_and_the_figures_kept_after_deletion(
     assert latest["code"] == code
     assert latest["pairs"] == [
         {
+            "kind": "scale",
             "before": "calm-before",
             "after": "calm-after",
             "count": 4,
@@ -625,6 +631,122 @@ def test_a_built_in_workshop_has_a_history_too(app, session):
     assert [s["code"] for s in history["sessions"]] == [session["code"]]
     assert history["sessions"][0]["ended_at"] is None
     assert history["sessions"][0]["pairs"] == [
-        {"before": "mood-before", "after": "mood-after", "hidden": True}
+        {"kind": "scale", "before": "mood-before", "after": "mood-after", "hidden": True}
     ]
     assert json.dumps(history).count("token") == 0
+
+
+FEELINGS_AND_MOOD = """\
+id: evening
+title: Evening check
+min_responses: 3
+feelings: [calm, tense, tired]
+steps:
+  - id: mood-in
+    title: Mood in
+    prompt: {id: mood-before, kind: mood, question: "Where are you?", pleasant_label: bright}
+  - id: feel-in
+    title: Feel in
+    prompt: {id: feel-before, kind: feelings, question: "Name it", max_choices: 2}
+  - id: rest
+    title: Rest
+    countdown: 60
+  - id: mood-out
+    title: Mood out
+    prompt: {id: mood-after, kind: mood, question: "And now?", pairs_with: mood-before,
+             pleasant_label: bright}
+  - id: feel-out
+    title: Feel out
+    prompt: {id: feel-after, kind: feelings, question: "Name it again", max_choices: 2,
+             pairs_with: feel-before}
+"""
+
+
+def run_mood_and_feelings(app, connect, join, phones: list[dict]) -> str:
+    """A session of `evening` where each phone answers its four prompts; then ended."""
+    session = start(app.test_client(), "evening")
+    code = session["code"]
+    console = connect("/facilitator", {"code": code, "token": session["facilitator_token"]})
+    joined = [join(code, f"phone-{n}") for n in range(len(phones))]
+    for step, prompt_id in ((0, "mood-before"), (1, "feel-before"), (3, "mood-after"), (4, "feel-after")):
+        assert console.command("goto", index=step)["ok"]
+        assert console.command("prompt_open")["ok"]
+        for phone, answers in zip(joined, phones, strict=True):
+            sent = phone.ack("respond", {"prompt_id": prompt_id, "value": answers[prompt_id]})
+            assert sent["ok"], sent
+    assert console.command("end")["ok"]
+    return code
+
+
+def mood(pleasantness: int, energy: int) -> dict:
+    return {"pleasantness": pleasantness, "energy": energy}
+
+
+def test_the_history_shows_paired_mood_grids_and_feelings_above_the_threshold(
+    app, connect, join, clock
+):
+    client = app.test_client()
+    assert post(client, FEELINGS_AND_MOOD).status_code == 201
+    room = [
+        {"mood-before": mood(-2, 2), "feel-before": ["tense"], "mood-after": mood(1, -1), "feel-after": ["calm"]},
+        {"mood-before": mood(-1, 1), "feel-before": ["tense", "tired"], "mood-after": mood(2, -2), "feel-after": ["calm", "tired"]},
+        {"mood-before": mood(0, 0), "feel-before": ["calm"], "mood-after": mood(0, 1), "feel-after": ["calm"]},
+        {"mood-before": mood(1, -3), "feel-before": ["tired"], "mood-after": mood(1, -3), "feel-after": ["tense"]},
+    ]
+    clock.now_ms = 1_800_000_000_000
+    small_room = run_mood_and_feelings(app, connect, join, room[:2])
+    clock.advance(60_000)
+    full_room = run_mood_and_feelings(app, connect, join, room)
+    sessions = client.get("/api/workshops/evening/history", headers=KEY).json["sessions"]
+    assert [s["code"] for s in sessions] == [full_room, small_room]
+    labels = {"pleasant": "bright", "unpleasant": "unpleasant", "high": "high energy", "low": "low energy"}
+    assert sessions[0]["pairs"] == [
+        {
+            "kind": "mood",
+            "before": "mood-before",
+            "after": "mood-after",
+            "count": 4,
+            "labels": labels,
+            "mean_before": {"pleasantness": -0.5, "energy": 0.0},
+            "mean_after": {"pleasantness": 1.0, "energy": -1.25},
+            "toward_pleasant": 2,
+            "toward_calm": 2,
+        },
+        {
+            "kind": "feelings",
+            "before": "feel-before",
+            "after": "feel-after",
+            "count": 4,
+            "feelings": [
+                {"option": "calm", "before": 1, "after": 3, "change": 2},
+                {"option": "tense", "before": 2, "after": 1, "change": -1},
+                {"option": "tired", "before": 2, "after": 1, "change": -1},
+            ],
+        },
+    ]
+    # Two phones are below the workshop's threshold of 3: no figure of theirs is shown.
+    assert sessions[1]["pairs"] == [
+        {"kind": "mood", "before": "mood-before", "after": "mood-after", "hidden": True},
+        {"kind": "feelings", "before": "feel-before", "after": "feel-after", "hidden": True},
+    ]
+    # The same figures as the report's, which the history reuses.
+    kiosk = app.extensions["attune.kiosk"]
+    with app.app_context():
+        report = {p["results"]["prompt_id"]: p["results"] for p in kiosk.report(full_room)["prompts"]}
+    assert report["feel-after"]["shift"]["feelings"] == sessions[0]["pairs"][1]["feelings"]
+    assert report["mood-after"]["shift"]["before"] == sessions[0]["pairs"][0]["mean_before"]
+
+
+def test_the_history_reads_each_session_once(app, connect, join, clock):
+    client = app.test_client()
+    post(client, SMALL)
+    for _ in range(3):
+        run_pairs(app, connect, join, "morning", [(2, 4), (3, 3), (4, 2)])
+        clock.advance(60_000)
+    store = app.extensions["attune.store"]
+    reads = []
+    read = store.get_session
+    store.get_session = lambda code: reads.append(code) or read(code)
+    sessions = client.get("/api/workshops/morning/history", headers=KEY).json["sessions"]
+    assert len(sessions) == 3
+    assert sorted(reads) == sorted(s["code"] for s in sessions)
