@@ -568,7 +568,12 @@ def test_the_history_lists_sessions_with_their_shift_above_the_threshold(app, co
                 "ended_at": "2027-01-15T08:00:00.000Z",
                 "people": 2,
                 "pairs": [
-                    {"kind": "scale", "before": "calm-before", "after": "calm-after", "hidden": True}
+                    {
+                        "kind": "scale",
+                        "before": "calm-before",
+                        "after": "calm-after",
+                        "hidden": True,
+                    }
                 ],
             },
         ]
@@ -668,7 +673,12 @@ def run_mood_and_feelings(app, connect, join, phones: list[dict]) -> str:
     code = session["code"]
     console = connect("/facilitator", {"code": code, "token": session["facilitator_token"]})
     joined = [join(code, f"phone-{n}") for n in range(len(phones))]
-    for step, prompt_id in ((0, "mood-before"), (1, "feel-before"), (3, "mood-after"), (4, "feel-after")):
+    for step, prompt_id in (
+        (0, "mood-before"),
+        (1, "feel-before"),
+        (3, "mood-after"),
+        (4, "feel-after"),
+    ):
         assert console.command("goto", index=step)["ok"]
         assert console.command("prompt_open")["ok"]
         for phone, answers in zip(joined, phones, strict=True):
@@ -688,10 +698,30 @@ def test_the_history_shows_paired_mood_grids_and_feelings_above_the_threshold(
     client = app.test_client()
     assert post(client, FEELINGS_AND_MOOD).status_code == 201
     room = [
-        {"mood-before": mood(-2, 2), "feel-before": ["tense"], "mood-after": mood(1, -1), "feel-after": ["calm"]},
-        {"mood-before": mood(-1, 1), "feel-before": ["tense", "tired"], "mood-after": mood(2, -2), "feel-after": ["calm", "tired"]},
-        {"mood-before": mood(0, 0), "feel-before": ["calm"], "mood-after": mood(0, 1), "feel-after": ["calm"]},
-        {"mood-before": mood(1, -3), "feel-before": ["tired"], "mood-after": mood(1, -3), "feel-after": ["tense"]},
+        {
+            "mood-before": mood(-2, 2),
+            "feel-before": ["tense"],
+            "mood-after": mood(1, -1),
+            "feel-after": ["calm"],
+        },
+        {
+            "mood-before": mood(-1, 1),
+            "feel-before": ["tense", "tired"],
+            "mood-after": mood(2, -2),
+            "feel-after": ["calm", "tired"],
+        },
+        {
+            "mood-before": mood(0, 0),
+            "feel-before": ["calm"],
+            "mood-after": mood(0, 1),
+            "feel-after": ["calm"],
+        },
+        {
+            "mood-before": mood(1, -3),
+            "feel-before": ["tired"],
+            "mood-after": mood(1, -3),
+            "feel-after": ["tense"],
+        },
     ]
     clock.now_ms = 1_800_000_000_000
     small_room = run_mood_and_feelings(app, connect, join, room[:2])
@@ -699,7 +729,12 @@ def test_the_history_shows_paired_mood_grids_and_feelings_above_the_threshold(
     full_room = run_mood_and_feelings(app, connect, join, room)
     sessions = client.get("/api/workshops/evening/history", headers=KEY).json["sessions"]
     assert [s["code"] for s in sessions] == [full_room, small_room]
-    labels = {"pleasant": "bright", "unpleasant": "unpleasant", "high": "high energy", "low": "low energy"}
+    labels = {
+        "pleasant": "bright",
+        "unpleasant": "unpleasant",
+        "high": "high energy",
+        "low": "low energy",
+    }
     assert sessions[0]["pairs"] == [
         {
             "kind": "mood",
@@ -732,7 +767,9 @@ def test_the_history_shows_paired_mood_grids_and_feelings_above_the_threshold(
     # The same figures as the report's, which the history reuses.
     kiosk = app.extensions["attune.kiosk"]
     with app.app_context():
-        report = {p["results"]["prompt_id"]: p["results"] for p in kiosk.report(full_room)["prompts"]}
+        report = {
+            p["results"]["prompt_id"]: p["results"] for p in kiosk.report(full_room)["prompts"]
+        }
     assert report["feel-after"]["shift"]["feelings"] == sessions[0]["pairs"][1]["feelings"]
     assert report["mood-after"]["shift"]["before"] == sessions[0]["pairs"][0]["mean_before"]
 
