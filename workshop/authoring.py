@@ -22,7 +22,9 @@ import yaml
 from pydantic import ValidationError
 
 from workshop.errors import AttuneError
+from workshop.script import DEFAULT_FEELINGS
 from workshop.script import NOT_A_MAPPING
+from workshop.script import MoodPrompt
 from workshop.script import Step
 from workshop.script import StepConflict
 from workshop.script import Workshop
@@ -355,3 +357,19 @@ def planned_seconds(ms: int | None) -> int | float:
     """Milliseconds as seconds for the API: whole when they are, else with their fraction."""
     ms = ms or 0
     return ms // 1000 if ms % 1000 == 0 else ms / 1000
+
+
+# The four words of a mood grid's axes (MoodPrompt's fields), as the editor lays them out.
+MOOD_LABEL_FIELDS = ("pleasant_label", "unpleasant_label", "high_label", "low_label")
+
+
+def editor_defaults() -> dict:
+    """What the studio's editor fills in as the kiosk would, taken from the schema itself.
+
+    `feelings`: the feelings a `feelings` prompt offers by language when neither it nor its
+    workshop lists any (`DEFAULT_FEELINGS`); `mood`: a new mood grid's axis words.
+    """
+    return {
+        "feelings": DEFAULT_FEELINGS,
+        "mood": {name: MoodPrompt.model_fields[name].default for name in MOOD_LABEL_FIELDS},
+    }

@@ -6,6 +6,9 @@ import { $, setText } from "./dom.js";
 
 export const main = $("main.studio-editor");
 
+/** What the kiosk fills in, from its schema (workshop/authoring.py `editor_defaults`). */
+export const defaults = JSON.parse(main.dataset.defaults || "{}");
+
 export const editor = {
   workshopId: main.dataset.workshopId, // "" until a new workshop is first saved
   builtin: false,

@@ -12,8 +12,8 @@ import { $, setText } from "./dom.js";
 import { Draft } from "./studio-draft.js";
 import { Preview, fitFrames, previewViews } from "./studio-preview.js";
 import { request } from "./studio-api.js";
-import { editor, hooks, main, say, showSaveState } from "./studio-editor-state.js";
-import { renderProblems, renderStepForm, renderWorkshopFields } from "./studio-forms.js";
+import { defaults, editor, hooks, main, say, showSaveState } from "./studio-editor-state.js";
+import { refreshOfferedFeelings, renderProblems, renderStepForm, renderWorkshopFields } from "./studio-forms.js";
 import { renderSteps } from "./studio-step-list.js";
 import { scheduleValidation, validate } from "./studio-check.js";
 import { keepDraft, offerDraft, readDraft } from "./studio-kept-draft.js";
@@ -56,6 +56,7 @@ function changed(kind) {
   if (kind === "type") {
     setText($("#heading-title"), draft.workshop.title ? `: ${draft.workshop.title}` : "");
     renderSteps();
+    refreshOfferedFeelings();
   } else {
     const focused = document.activeElement?.dataset?.field;
     renderAll();
@@ -85,7 +86,7 @@ function showPreview() {
   if (!step) return;
   const key = timerKey(step);
   if (!timerStarts.has(key)) timerStarts.set(key, Date.now());
-  preview.show(previewViews(editor.draft.workshop, editor.selected, timerStarts.get(key)));
+  preview.show(previewViews(editor.draft.workshop, editor.selected, timerStarts.get(key), defaults));
 }
 
 $("#restart-timer").addEventListener("click", () => {

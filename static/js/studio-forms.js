@@ -2,22 +2,23 @@
 // the draft, and the kiosk's problems shown next to the field they are about.
 
 import { $, el, setText } from "./dom.js";
-import { setPath } from "./studio-draft.js";
+import { offeredFeelings, setPath } from "./studio-draft.js";
 import { structuralEdit, stepFields, workshopFields } from "./studio-fields.js";
-import { editor } from "./studio-editor-state.js";
+import { defaults, editor } from "./studio-editor-state.js";
 import { freeId, promptIds, slugOf } from "./studio-ids.js";
 import { select } from "./studio-step-list.js";
 
 export function renderWorkshopFields() {
   const box = $("#workshop-fields");
   const legend = box.querySelector("legend");
-  box.replaceChildren(legend, ...workshopFields(editor.draft.workshop, { isNew: !editor.workshopId, readOnly: editor.builtin, onEdit: editWorkshop }));
+  box.replaceChildren(legend, ...workshopFields(editor.draft.workshop, { isNew: !editor.workshopId, readOnly: editor.builtin, onEdit: editWorkshop, defaults }));
 }
 
-function scalesBefore(index) {
+/** The ids of the prompts of `kind` in the steps before step `index`: what one may pair with. */
+function promptsBefore(index, kind) {
   return editor.draft.workshop.steps
     .slice(0, index)
-    .filter((s) => s.prompt && s.prompt.kind === "scale" && s.prompt.id)
+    .filter((s) => s.prompt && s.prompt.kind === kind && s.prompt.id)
     .map((s) => s.prompt.id);
 }
 
@@ -33,7 +34,12 @@ export function renderStepForm() {
   setText($("#step-heading"), `Step ${selected + 1} of ${draft.workshop.steps.length}`);
   box.replaceChildren(
     el("p", { className: "field-error", dataset: { errorFor: "" }, hidden: true }),
-    ...stepFields(step, selected, { scalesBefore: scalesBefore(selected), readOnly: builtin, onEdit: editStep }),
+    ...stepFields(step, selected, {
+      pairable: (kind) => promptsBefore(selected, kind),
+      offered: offeredFeelings(draft.workshop, defaults),
+      readOnly: builtin,
+      onEdit: editStep,
+    }),
   );
 }
 
@@ -97,8 +103,23 @@ function editStep(path, value, structural, typingKey) {
   const index = editor.selected;
   editor.draft.change((w) => {
     const step = w.steps[index];
-    if (structural) structuralEdit(step, path, value, (s) => freeId(promptIds(w), `${s.id || "step"}-question`));
+    if (structural) structuralEdit(step, path, value, (s) => freeId(promptIds(w), `${s.id || "step"}-question`), defaults);
     else setPath(step, path, value);
   }, { typingKey, kind: structural ? "structure" : "type" });
   if (structural) $(`#step-form [data-field="${CSS.escape(path)}"]`)?.focus();
+}
+
+/**
+ * What an empty list of feelings stands for, shown greyed in it, kept up with typing: the
+ * workshop's feelings or language change what its feelings questions offer.
+ */
+export function refreshOfferedFeelings() {
+  const workshop = editor.draft.workshop;
+  const own = $('#workshop-fields [data-field="feelings"]');
+  const byLanguage = (defaults.feelings || {})[workshop.language || "en"];
+  if (own) own.placeholder = byLanguage ? byLanguage.join("\n") : "";
+  const options = $('#step-form [data-field="prompt.options"]');
+  if (options && options.tagName === "TEXTAREA" && workshop.steps[editor.selected]?.prompt?.kind === "feelings") {
+    options.placeholder = (offeredFeelings(workshop, defaults) || []).join("\n");
+  }
 }
