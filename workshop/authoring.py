@@ -40,7 +40,7 @@ MAX_NESTING = 32
 # More than a person reads; a file with more has one mistake repeated.
 MAX_PROBLEMS = 100
 # What a GET of a workshop adds to its fields, dropped from a JSON body so it can be sent back.
-READ_ONLY_FIELDS = ("builtin", "updated_at")
+READ_ONLY_FIELDS = ("builtin", "updated_at", "version")
 
 # libyaml's parser when PyYAML was built with it (faster, same events, same line numbers).
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -191,7 +191,12 @@ def test_a_workshop_posted_as_yaml_is_stored_and_read_back(app):
     made = post(client, SMALL)
     assert made.status_code == 201
     assert made.headers["Location"] == "/api/workshops/morning"
-    assert made.json == {"ok": True, "id": "morning", "updated_at": made.json["updated_at"]}
+    assert made.json == {
+        "ok": True,
+        "id": "morning",
+        "updated_at": made.json["updated_at"],
+        "version": made.json["version"],
+    }
     got = client.get(made.headers["Location"], headers=KEY)
     assert got.status_code == 200
     expected = yaml.safe_load(SMALL)
@@ -268,6 +273,106 @@ def test_replacing_needs_the_same_id_and_a_stored_workshop(app):
     assert replaced.status_code == 200
     assert replaced.json["ok"] is True and replaced.json["id"] == "morning"
     assert client.get("/api/workshops/morning", headers=KEY).json["title"] == "New"
+
+
+def test_a_save_based_on_an_older_version_is_refused_not_lost(app, clock):
+    """Two tabs (or two facilitators) open version 1; the second save must not undo the first."""
+    client = app.test_client()
+    created = post(client, SMALL)
+    opened = client.get("/api/workshops/morning", headers=KEY)
+    version = opened.json["version"]
+    assert created.json["version"] == version and opened.headers["ETag"] == f'"{version}"'
+
+    clock.advance(1_000)
+    first = client.put(
+        "/api/workshops/morning",
+        data=small(title="First tab"),
+        headers={**YAML, "If-Match": f'"{version}"'},
+    )
+    assert first.status_code == 200
+    newer = first.json["version"]
+    assert newer != version and first.headers["ETag"] == f'"{newer}"'
+
+    clock.advance(1_000)
+    second = client.put(
+        "/api/workshops/morning",
+        data=small(title="Second tab"),
+        headers={**YAML, "If-Match": f'"{version}"'},
+    )
+    assert second.status_code == 412
+    assert second.json["ok"] is False and second.json["version"] == newer
+    assert second.json["updated_at"] == first.json["updated_at"]
+    assert (
+        "was saved again" in second.json["error"] and "nothing was changed" in second.json["error"]
+    )
+    assert second.headers["ETag"] == f'"{newer}"'
+    assert client.get("/api/workshops/morning", headers=KEY).json["title"] == "First tab"
+
+    # A weak or unknown version matches nothing; "*" and the stored version replace it.
+    for stale in (f'W/"{newer}"', '"0000"', "garbage"):
+        refused = client.put(
+            "/api/workshops/morning", data=small(title="Nope"), headers={**YAML, "If-Match": stale}
+        )
+        assert refused.status_code == 412, stale
+    listed = client.put(
+        "/api/workshops/morning",
+        data=small(title="Either"),
+        headers={**YAML, "If-Match": f'"{version}", "{newer}"'},
+    )
+    assert listed.status_code == 200
+    anything = client.put(
+        "/api/workshops/morning", data=small(title="Any"), headers={**YAML, "If-Match": "*"}
+    )
+    assert anything.status_code == 200
+    gone = client.put(
+        "/api/workshops/nothing", data=small(id="nothing"), headers={**YAML, "If-Match": "*"}
+    )
+    assert gone.status_code == 404
+    # Without If-Match a PUT replaces what is stored, as before versions existed.
+    assert (
+        client.put("/api/workshops/morning", data=small(title="Old"), headers=YAML).status_code
+        == 200
+    )
+    # A JSON body read back (with its version) can be sent back as it is.
+    back = client.get("/api/workshops/morning", headers=KEY).json
+    again = client.put(
+        "/api/workshops/morning", json=back, headers={**KEY, "If-Match": f'"{back["version"]}"'}
+    )
+    assert again.status_code == 200
+    # A built-in workshop has no version: it is never replaced.
+    builtin = client.get("/api/workshops/tiny", headers=KEY)
+    assert builtin.json["version"] is None and "ETag" not in builtin.headers
+
+
+def test_a_save_racing_another_between_its_check_and_its_write_is_refused(app, clock):
+    """The version is checked and written in one statement: a save landing in between wins."""
+    client = app.test_client()
+    post(client, SMALL)
+    version = client.get("/api/workshops/morning", headers=KEY).json["version"]
+    catalog = app.extensions["attune.kiosk"].library
+    store = catalog.store
+    read = store.get_workshop
+    raced = []
+
+    def read_then_race(workshop_id):
+        found = read(workshop_id)
+        if not raced:  # another tab's save lands right after this save's check
+            raced.append(True)
+            clock.advance(1)
+            other = client.put("/api/workshops/morning", data=small(title="Other"), headers=YAML)
+            assert other.status_code == 200
+        return found
+
+    store.get_workshop = read_then_race
+    clock.advance(1)
+    late = client.put(
+        "/api/workshops/morning",
+        data=small(title="Late"),
+        headers={**YAML, "If-Match": f'"{version}"'},
+    )
+    store.get_workshop = read
+    assert late.status_code == 412
+    assert client.get("/api/workshops/morning", headers=KEY).json["title"] == "Other"
 
 
 def test_deleting_forgets_a_stored_workshop_only(app):
