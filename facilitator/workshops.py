@@ -29,10 +29,10 @@ from workshop.catalog import WorkshopChanged
 from workshop.catalog import WorkshopExists
 from workshop.catalog import iso_utc
 from workshop.catalog import version_of
-from workshop.stored_workshops import WorkshopRecord
 from workshop.history import workshop_history
 from workshop.script import Workshop
 from workshop.service import UnknownWorkshop
+from workshop.stored_workshops import WorkshopRecord
 
 blueprint = Blueprint("workshops", __name__)
 

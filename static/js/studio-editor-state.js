@@ -13,6 +13,7 @@ export const editor = {
   workshopId: main.dataset.workshopId, // "" until a new workshop is first saved
   builtin: false,
   serverUpdatedAt: null,
+  serverVersion: null, // the version the draft is based on (sent as If-Match when saving)
   savedJson: null, // the workshop as the kiosk has it (null: never saved)
   saving: false,
   selected: 0,

@@ -5,13 +5,13 @@
 // This module loads the workshop, draws the page after each edit and runs the preview; the
 // rest is in modules by concern: the shared state (studio-editor-state.js), the step list and
 // reordering (studio-step-list.js), the forms (studio-forms.js), the schema's check
-// (studio-check.js), the draft kept in the browser (studio-kept-draft.js), saving
-// (studio-save.js), and undo / redo (studio-undo.js).
+// (studio-check.js), the draft kept in the browser (studio-kept-draft.js), saving and a save
+// that meets a newer version (studio-save.js), and undo / redo (studio-undo.js).
 
 import { $, setText } from "./dom.js";
 import { Draft } from "./studio-draft.js";
 import { Preview, fitFrames, previewViews } from "./studio-preview.js";
-import { request } from "./studio-api.js";
+import { request, stripServerFields } from "./studio-api.js";
 import { defaults, editor, hooks, main, say, showSaveState } from "./studio-editor-state.js";
 import { refreshOfferedFeelings, renderProblems, renderStepForm, renderWorkshopFields } from "./studio-forms.js";
 import { renderSteps } from "./studio-step-list.js";
@@ -98,13 +98,6 @@ $("#restart-timer").addEventListener("click", () => {
 
 // ---------- Loading ----------
 
-function stripServerFields(workshop) {
-  const copy = { ...workshop };
-  delete copy.builtin;
-  delete copy.updated_at;
-  return copy;
-}
-
 async function load() {
   const { draft, workshopId } = editor;
   if (!workshopId) {
@@ -131,6 +124,7 @@ async function load() {
   const builtin = Boolean(workshop.builtin);
   editor.builtin = builtin;
   editor.serverUpdatedAt = workshop.updated_at ?? null;
+  editor.serverVersion = workshop.version ?? null;
   const clean = stripServerFields(workshop);
   draft.workshop = structuredClone(clean);
   editor.savedJson = JSON.stringify(clean);

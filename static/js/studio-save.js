@@ -1,27 +1,36 @@
-// Saving the draft on the kiosk (POST for a new workshop, PUT for a stored one), and what
-// needs a saved workshop: starting a session with it, duplicating it, its file and history.
+// Saving the draft on the kiosk (POST for a new workshop, PUT for a stored one, over the
+// version it was based on only: a newer one saved elsewhere is never overwritten unasked), and
+// what needs a saved workshop: starting a session with it, duplicating it, its file and history.
 
 import { $, setText } from "./dom.js";
-import { ApiError, draftKey, request } from "./studio-api.js";
+import { ApiError, draftKey, request, stripServerFields } from "./studio-api.js";
 import { editor, isUnsaved, main, say, showSaveState } from "./studio-editor-state.js";
 import { renderProblems, renderWorkshopFields } from "./studio-forms.js";
 import { freeId } from "./studio-ids.js";
 import { keepDraft } from "./studio-kept-draft.js";
 import { renderSteps } from "./studio-step-list.js";
 
-/** Save the draft on the kiosk; resolves to whether it was saved. */
-export async function save() {
+/**
+ * Save the draft on the kiosk; resolves to whether it was saved. A stored workshop is saved
+ * over the version it was based on only (`If-Match`), or over `overwrite`, the version the
+ * person chose to overwrite when told it had been saved elsewhere.
+ */
+export async function save({ overwrite = null } = {}) {
   if (editor.builtin || editor.saving) return false;
   editor.saving = true;
   showSaveState();
   const body = JSON.parse(JSON.stringify(editor.draft.workshop));
   try {
     if (editor.workshopId) {
-      const answer = await request("PUT", `/api/workshops/${encodeURIComponent(editor.workshopId)}`, body);
+      const basedOn = overwrite || editor.serverVersion;
+      const headers = basedOn ? { "If-Match": `"${basedOn}"` } : {};
+      const answer = await request("PUT", `/api/workshops/${encodeURIComponent(editor.workshopId)}`, body, { headers });
       editor.serverUpdatedAt = answer?.updated_at ?? editor.serverUpdatedAt;
+      editor.serverVersion = answer?.version ?? null;
     } else {
       const answer = await request("POST", "/api/workshops", body);
       editor.serverUpdatedAt = answer.updated_at ?? null;
+      editor.serverVersion = answer.version ?? null;
       localStorage.removeItem(draftKey(""));
       editor.workshopId = answer.id;
       main.dataset.workshopId = editor.workshopId;
@@ -32,11 +41,15 @@ export async function save() {
     }
     editor.savedJson = JSON.stringify(body);
     editor.problems = [];
+    hideConflict();
     keepDraft();
     say("Saved on the kiosk.");
     return true;
   } catch (error) {
-    if (error instanceof ApiError && error.status === 400 && error.body && Array.isArray(error.body.errors)) {
+    if (error instanceof ApiError && error.status === 412 && error.body) {
+      showConflict(error.body);
+      say("Not saved: a newer version of this workshop is on the kiosk. Choose below what to keep.", true);
+    } else if (error instanceof ApiError && error.status === 400 && error.body && Array.isArray(error.body.errors)) {
       editor.problems = error.body.errors;
       renderSteps();
       renderProblems();
@@ -52,11 +65,60 @@ export async function save() {
   }
 }
 
-$("#save").addEventListener("click", save);
+$("#save").addEventListener("click", () => save());
+
+// ---------- A newer version saved elsewhere ----------
+
+let conflict = null; // the version the kiosk holds instead of the one the draft is based on
+
+/** Say what happened when a save met a newer version, and offer both ways on. */
+function showConflict(stored) {
+  conflict = { version: stored.version, updatedAt: stored.updated_at };
+  const when = stored.updated_at ? new Date(stored.updated_at).toLocaleString() : "a moment ago";
+  setText(
+    $("#conflict-text"),
+    `Not saved: this workshop was saved again at ${when} (in another tab, another browser, or by another facilitator) after you opened it. ` +
+      "Your changes are still here, not saved. Load the saved version to see it (Undo brings your changes back), or overwrite it with yours.",
+  );
+  $("#conflict").dataset.version = stored.version || "";
+  $("#conflict").hidden = false;
+  $("#conflict-load").focus();
+}
+
+function hideConflict() {
+  conflict = null;
+  $("#conflict").hidden = true;
+}
+
+$("#conflict-load").addEventListener("click", async () => {
+  let workshop;
+  try {
+    workshop = await request("GET", `/api/workshops/${encodeURIComponent(editor.workshopId)}`);
+  } catch (error) {
+    say(`The saved version could not be loaded: ${error.message}`, true);
+    return;
+  }
+  hideConflict();
+  const clean = stripServerFields(workshop);
+  editor.serverUpdatedAt = workshop.updated_at ?? null;
+  editor.serverVersion = workshop.version ?? null;
+  editor.savedJson = JSON.stringify(clean);
+  // One edit: Undo puts this person's changes back, to copy what they need into it.
+  editor.draft.replace(clean);
+  say("This is the version saved on the kiosk. Undo (Ctrl+Z) brings back your changes.");
+  $("#save").focus();
+});
+
+$("#conflict-overwrite").addEventListener("click", async () => {
+  if (!conflict) return;
+  // Over the version the person was told about only: one saved since is met again.
+  if (await save({ overwrite: conflict.version })) say("Saved on the kiosk: your version replaced the other one.");
+});
 
 $("#start").addEventListener("click", async () => {
   if (isUnsaved() && !editor.builtin && !(await save())) {
-    say("Save the workshop before starting a session: fix what is listed, then try again.", true);
+    // A save that met a newer version has said so, with the choice to make; anything else:
+    if ($("#conflict").hidden) say("Save the workshop before starting a session: fix what is listed, then try again.", true);
     return;
   }
   $("#start").disabled = true;
