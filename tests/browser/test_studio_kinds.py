@@ -147,6 +147,10 @@ def test_mood_and_feelings_steps_are_edited_checked_and_previewed(pages, kiosk):
     form.get_by_label("Most feelings one person may choose").fill("2")
     expect(phone.locator("#prompt .feeling")).to_have_text(["light", "heavy", "restless", "clear"])
     expect(phone.locator("#feelings-help")).to_have_text("Choose up to 2, then press Send.")
+    # The projector asks the room to answer on their phones, as it does in a session.
+    screen = page.frame_locator("#preview-screen")
+    expect(screen.locator("#question-text")).to_have_text("Which feelings are here?")
+    expect(screen.locator("#question-status")).to_have_text("Answer on your phone")
     phone.locator("#prompt .feeling", has_text="heavy").click()
     phone.locator("#prompt .feeling", has_text="clear").click()
     phone.locator("#prompt .feeling", has_text="light").click()
