@@ -153,3 +153,35 @@ def test_two_facilitators_the_second_overwrites_only_when_asked(pages, kiosk):  
     save_clicked(alex)
     expect(alex.locator("#conflict")).to_be_visible()
     expect(alex).to_have_url(re.compile(r"/studio/shared-workshop$"))
+
+
+def test_a_kept_draft_restored_over_a_newer_version_asks_before_replacing_it(pages, kiosk):  # noqa: F811
+    page = signed_in(pages, kiosk, name="kept")
+    built(page, "Kept draft", ["Arrive"])
+    page.get_by_label("Description").fill("Written before the reload")
+    wait_checked(page)
+    expect(page.locator("#save-state")).to_have_text("Unsaved changes")
+    # Meanwhile someone else saves the workshop (through the API, as a script would).
+    newer = stored(kiosk, "kept-draft")
+    newer["description"] = "Saved by someone else"
+    replaced = requests.put(
+        f"{kiosk.url}/api/workshops/kept-draft",
+        json=newer,
+        headers={"Authorization": f"Bearer {ADMIN_KEY}", "If-Match": f'"{newer["version"]}"'},
+        timeout=10,
+    )
+    assert replaced.status_code == 200, replaced.text
+
+    page.reload()
+    expect(page.locator("#draft-offer")).to_contain_text(
+        "The kiosk's copy was saved again since then: if you restore them, saving asks"
+    )
+    expect(page.get_by_label("Description")).to_have_value("Saved by someone else")
+    page.get_by_role("button", name="Restore the draft").click()
+    expect(page.get_by_label("Description")).to_have_value("Written before the reload")
+    save_clicked(page)
+    expect(page.locator("#conflict")).to_be_visible()
+    assert stored(kiosk, "kept-draft")["description"] == "Saved by someone else"
+    page.get_by_role("button", name="Overwrite it with mine").click()
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    assert stored(kiosk, "kept-draft")["description"] == "Written before the reload"
