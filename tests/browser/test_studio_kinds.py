@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from harness.live import ADMIN_KEY
 from tests.browser.conftest import PHONE
+from tests.browser.test_experience import run_axe
 from tests.browser.test_layout_details import room
 from tests.browser.test_studio import LAPTOP
 from tests.browser.test_studio import add_step
@@ -206,7 +207,11 @@ def test_mood_and_feelings_steps_are_edited_checked_and_previewed(pages, kiosk):
     assert prompts[2]["pairs_with"] == "step-1-question"
     assert prompts[3]["pairs_with"] == "step-2-question"
 
-    # What a facilitator sees, on a laptop and on a phone.
+    # What a facilitator sees, on a laptop and on a phone; axe is injected as a script, which
+    # the pages' CSP forbids, so this browser bypasses it.
+    page = signed_in(pages, kiosk, name="studio-axe", bypass_csp=True)
+    page.goto(f"{kiosk.url}/studio/moods-and-feelings")
+    expect(page.locator("#steps li")).to_have_count(4)
     for viewport in (LAPTOP, PHONE):
         page.set_viewport_size(viewport)
         for index, name in ((0, "mood"), (1, "feelings")):
@@ -217,6 +222,7 @@ def test_mood_and_feelings_steps_are_edited_checked_and_previewed(pages, kiosk):
             pages.shot(page, f"studio-editor-{name}-{size}", full_page=False)
             pages.shot(page, f"studio-editor-{name}-{size}-full")
             assert fits_the_width(page), f"{name} at {size}"
+            assert run_axe(page) == [], f"{name} at {size}"
 
 
 EVENING = {
@@ -327,10 +333,15 @@ def test_history_shows_paired_mood_grids_and_feelings(pages, kiosk):  # noqa: F8
     expect(hidden.locator(".hidden-pair")).to_have_count(2)
     expect(hidden).to_contain_text("Not enough answers to show")
     expect(hidden.locator("table, svg")).to_have_count(0)
+    axe = signed_in(pages, kiosk, name="history-axe", bypass_csp=True)
+    axe.goto(page.url)
+    expect(axe.locator(".pair-feelings")).to_have_count(2)
     for viewport in (LAPTOP, PHONE):
         page.set_viewport_size(viewport)
         pages.shot(page, f"studio-history-kinds-{viewport['width']}x{viewport['height']}")
         assert fits_the_width(page), viewport
+        axe.set_viewport_size(viewport)
+        assert run_axe(axe) == [], viewport
 
 
 @pytest.fixture(autouse=True)
