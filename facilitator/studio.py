@@ -22,6 +22,7 @@ from facilitator.home import admin_cookie_valid
 from participant.views import qr_svg
 from transport.realtime import kiosk
 from transport.security import SECURITY_HEADERS
+from workshop.authoring import editor_defaults
 
 blueprint = Blueprint("studio", __name__)
 
@@ -60,20 +61,28 @@ def studio():
 @blueprint.get("/studio/new")
 def new_workshop():
     """The editor on a new, empty workshop (kept as a draft in the browser until saved)."""
-    return render_template("studio_editor.html", workshop_id="", page_title="New workshop")
+    return render_template(
+        "studio_editor.html",
+        workshop_id="",
+        page_title="New workshop",
+        defaults=editor_defaults(),
+    )
 
 
 @blueprint.get("/studio/<workshop_id>")
 def editor(workshop_id: str):
     """The editor of one workshop; its script loads the workshop from the API."""
     return render_template(
-        "studio_editor.html", workshop_id=workshop_id, page_title="Edit workshop"
+        "studio_editor.html",
+        workshop_id=workshop_id,
+        page_title="Edit workshop",
+        defaults=editor_defaults(),
     )
 
 
 @blueprint.get("/studio/<workshop_id>/history")
 def history(workshop_id: str):
-    """The sessions run with a workshop and how each room's paired scales moved."""
+    """The sessions run with a workshop and how each room moved between its paired prompts."""
     return render_template("studio_history.html", workshop_id=workshop_id)
 
 

@@ -25,11 +25,14 @@ from workshop.authoring import workshop_yaml
 from workshop.catalog import BuiltinWorkshop
 from workshop.catalog import CatalogFull
 from workshop.catalog import WorkshopCatalog
+from workshop.catalog import WorkshopChanged
 from workshop.catalog import WorkshopExists
 from workshop.catalog import iso_utc
+from workshop.catalog import version_of
 from workshop.history import workshop_history
 from workshop.script import Workshop
 from workshop.service import UnknownWorkshop
+from workshop.stored_workshops import WorkshopRecord
 
 blueprint = Blueprint("workshops", __name__)
 
@@ -123,8 +126,43 @@ def add_workshop():
     except (BuiltinWorkshop, WorkshopExists, CatalogFull) as refusal:
         return json_error(409, str(refusal))
     location = url_for("workshops.get_workshop", workshop_id=record.id)
-    body = {"ok": True, "id": record.id, "updated_at": iso_utc(record.updated_ms)}
-    return jsonify(body), 201, {"Location": location}
+    return jsonify(_saved(record)), 201, {"Location": location, "ETag": _etag(record)}
+
+
+def _saved(record: WorkshopRecord) -> dict:
+    """What a save answers: the workshop's id, when it was saved and its new version."""
+    return {
+        "ok": True,
+        "id": record.id,
+        "updated_at": iso_utc(record.updated_ms),
+        "version": version_of(record),
+    }
+
+
+def _etag(record: WorkshopRecord) -> str:
+    """The `ETag` of a stored workshop: its version, quoted (a strong validator)."""
+    return f'"{version_of(record)}"'
+
+
+def _based_on(workshop_id: str) -> str | None:
+    """The version a PUT says it replaces (its `If-Match`): None without one, "*" for any.
+
+    A list of versions replaces whichever of them is stored (compared strongly, so a weak
+    `W/"..."` one matches nothing and the save is refused).
+    """
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tags = [tag.strip() for tag in header.split(",") if tag.strip()]
+    if "*" in tags:
+        return "*"
+    strong = [tag[1:-1] for tag in tags if len(tag) >= 2 and tag[0] == tag[-1] == '"']
+    if len(strong) > 1:
+        record = catalog().record(workshop_id)
+        stored = version_of(record) if record is not None else None
+        return stored if stored in strong else strong[0]
+    # No strong tag (a weak or malformed one): a version no workshop has.
+    return strong[0] if strong else ""
 
 
 @blueprint.post("/api/workshops/validate")
@@ -151,8 +189,8 @@ def validate_workshop():
     )
 
 
-def _found(workshop_id: str) -> tuple[Workshop, bool, int | None]:
-    """(the workshop, whether built-in, when stored last) for this id.
+def _found(workshop_id: str) -> tuple[Workshop, bool, WorkshopRecord | None]:
+    """(the workshop, whether built-in, its stored record: None for a built-in) for this id.
 
     :raise 404: no workshop has this id (JSON, through the app's error handler).
     """
@@ -162,7 +200,7 @@ def _found(workshop_id: str) -> tuple[Workshop, bool, int | None]:
     record = workshops.record(workshop_id)
     if record is None:
         abort(404, description=_NO_SUCH.format(workshop_id=workshop_id))
-    return workshops[workshop_id], False, record.updated_ms
+    return workshops.parsed(record), False, record
 
 
 _NO_SUCH = "no workshop has the id {workshop_id!r}: GET /api/workshops lists the workshops"
@@ -174,10 +212,15 @@ def get_workshop(workshop_id: str):
 
     :raise 404: no workshop has this id.
     """
-    workshop, builtin, updated_ms = _found(workshop_id)
-    return jsonify(
-        {**workshop.model_dump(mode="json"), "builtin": builtin, "updated_at": iso_utc(updated_ms)}
-    )
+    workshop, builtin, record = _found(workshop_id)
+    updated_ms = record.updated_ms if record is not None else None
+    body = {
+        **workshop.model_dump(mode="json"),
+        "builtin": builtin,
+        "updated_at": iso_utc(updated_ms),
+        "version": version_of(record) if record is not None else None,
+    }
+    return jsonify(body), 200, {"ETag": _etag(record)} if record is not None else {}
 
 
 @blueprint.get("/api/workshops/<workshop_id>.yaml")
@@ -198,8 +241,11 @@ def export_workshop(workshop_id: str):
 def replace_workshop(workshop_id: str):
     """Replace a stored workshop with a new version of it.
 
+    With `If-Match: "<version>"` only that version is replaced, never one saved since.
+
     :raise 400: not a valid workshop, or its id is not the URL's. :raise 404: none stored
-        with this id. :raise 409: a built-in workshop.
+        with this id. :raise 409: a built-in workshop. :raise 412: saved again since the
+        version named in `If-Match` (the answer gives the stored version).
     """
     if catalog().is_builtin(workshop_id):
         return json_error(409, str(BuiltinWorkshop(workshop_id)))
@@ -213,10 +259,19 @@ def replace_workshop(workshop_id: str):
             f"to /api/workshops/{sent.id}, or POST it to /api/workshops as a new workshop",
         )
     try:
-        record = catalog().replace(sent)
+        record = catalog().replace(sent, based_on=_based_on(workshop_id))
     except UnknownWorkshop:
         return json_error(404, _NO_SUCH.format(workshop_id=workshop_id))
-    return jsonify({"ok": True, "id": record.id, "updated_at": iso_utc(record.updated_ms)})
+    except WorkshopChanged as changed:
+        stored = changed.current
+        body = {
+            "ok": False,
+            "error": str(changed),
+            "version": version_of(stored),
+            "updated_at": iso_utc(stored.updated_ms),
+        }
+        return jsonify(body), 412, {"ETag": _etag(stored)}
+    return jsonify(_saved(record)), 200, {"ETag": _etag(record)}
 
 
 @blueprint.delete("/api/workshops/<workshop_id>")

@@ -22,7 +22,9 @@ import yaml
 from pydantic import ValidationError
 
 from workshop.errors import AttuneError
+from workshop.script import DEFAULT_FEELINGS
 from workshop.script import NOT_A_MAPPING
+from workshop.script import MoodPrompt
 from workshop.script import Step
 from workshop.script import StepConflict
 from workshop.script import Workshop
@@ -38,7 +40,7 @@ MAX_NESTING = 32
 # More than a person reads; a file with more has one mistake repeated.
 MAX_PROBLEMS = 100
 # What a GET of a workshop adds to its fields, dropped from a JSON body so it can be sent back.
-READ_ONLY_FIELDS = ("builtin", "updated_at")
+READ_ONLY_FIELDS = ("builtin", "updated_at", "version")
 
 # libyaml's parser when PyYAML was built with it (faster, same events, same line numbers).
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -355,3 +357,19 @@ def planned_seconds(ms: int | None) -> int | float:
     """Milliseconds as seconds for the API: whole when they are, else with their fraction."""
     ms = ms or 0
     return ms // 1000 if ms % 1000 == 0 else ms / 1000
+
+
+# The four words of a mood grid's axes (MoodPrompt's fields), as the editor lays them out.
+MOOD_LABEL_FIELDS = ("pleasant_label", "unpleasant_label", "high_label", "low_label")
+
+
+def editor_defaults() -> dict:
+    """What the studio's editor fills in as the kiosk would, taken from the schema itself.
+
+    `feelings`: the feelings a `feelings` prompt offers by language when neither it nor its
+    workshop lists any (`DEFAULT_FEELINGS`); `mood`: a new mood grid's axis words.
+    """
+    return {
+        "feelings": DEFAULT_FEELINGS,
+        "mood": {name: MoodPrompt.model_fields[name].default for name in MOOD_LABEL_FIELDS},
+    }

@@ -11,6 +11,7 @@ so nothing done here changes a session that runs or ran.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import threading
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -64,6 +65,32 @@ class CatalogFull(AttuneError, OverflowError):
             f"This kiosk keeps at most {most} workshops and holds that many: delete one that "
             "is no longer used, then save again"
         )
+
+
+def version_of(record: WorkshopRecord) -> str:
+    """The version of a stored workshop: a fingerprint of what is stored and when it was.
+
+    Every save makes a new one (a new JSON or a new time), so a save that names the version it
+    was based on can be refused when another save came in between. It is the API's `version`
+    and, quoted, its `ETag`.
+    """
+    stored = f"{record.updated_ms}:{record.workshop_json}".encode()
+    return hashlib.sha256(stored).hexdigest()[:32]
+
+
+class WorkshopChanged(AttuneError, RuntimeError):
+    """A save based on one version of a workshop found another one stored: nothing was saved.
+
+    `current` is the stored record, so the one who saved can be told when and which it is.
+    """
+
+    def __init__(self, current: WorkshopRecord):
+        super().__init__(
+            f"the workshop {current.id!r} was saved again (at {iso_utc(current.updated_ms)}) "
+            "after the version this save is based on, and nothing was changed: load the saved "
+            f'version, or send this one again with If-Match: "{version_of(current)}" to replace it'
+        )
+        self.current = current
 
 
 class WorkshopCatalog(Mapping[str, Workshop]):
@@ -130,6 +157,10 @@ class WorkshopCatalog(Mapping[str, Workshop]):
             return None
         return self.store.get_workshop(workshop_id)
 
+    def parsed(self, record: WorkshopRecord) -> Workshop:
+        """The workshop a stored record holds (parsed once per version)."""
+        return self._workshop(record)
+
     def _workshop(self, record: WorkshopRecord) -> Workshop:
         with self._lock:
             cached = self._parsed.get(record.id)
@@ -170,16 +201,37 @@ class WorkshopCatalog(Mapping[str, Workshop]):
             raise CatalogFull(self.max_stored) from None
         return record
 
-    def replace(self, workshop: Workshop) -> WorkshopRecord:
+    def replace(self, workshop: Workshop, based_on: str | None = None) -> WorkshopRecord:
         """Replace a stored workshop with a new version of it (same id).
+
+        `based_on`: the version (`version_of`) the new one was made from; it replaces only
+        that version, never one saved since (by another tab or another facilitator). `"*"`
+        or None: whatever version is stored.
 
         :raise BuiltinWorkshop: the id is a built-in workshop's.
         :raise UnknownWorkshop: no stored workshop has this id.
+        :raise WorkshopChanged: the stored version is not `based_on`; nothing was written.
         """
         record = self._record_now(workshop)
-        if not self.store.replace_workshop(record):
+        if based_on is None or based_on == "*":
+            if not self.store.replace_workshop(record):
+                raise UnknownWorkshop(workshop.id)
+            return record
+        current = self.store.get_workshop(workshop.id)
+        if current is None:
             raise UnknownWorkshop(workshop.id)
-        return record
+        if version_of(current) != based_on:
+            raise WorkshopChanged(current)
+        if self.store.replace_workshop(record, expected=current):
+            return record
+        # Changed between the read and the write; or written by this very call, whose first
+        # attempt committed before its connection was lost (the store runs it again).
+        now = self.store.get_workshop(workshop.id)
+        if now is None:
+            raise UnknownWorkshop(workshop.id)
+        if (now.workshop_json, now.updated_ms) == (record.workshop_json, record.updated_ms):
+            return now
+        raise WorkshopChanged(now)
 
     def delete(self, workshop_id: str) -> None:
         """Forget a stored workshop; sessions that ran it keep their own copy.

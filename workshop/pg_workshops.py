@@ -66,17 +66,20 @@ class PostgresWorkshops:
 
         self._run(add)
 
-    def replace_workshop(self, record: WorkshopRecord) -> bool:
-        """Replace the stored workshop of `record.id`; False when there is none."""
-        return self._run(
-            lambda conn: (
-                conn.execute(
-                    "UPDATE workshops SET workshop_json = %s, updated_ms = %s WHERE id = %s",
-                    (record.workshop_json, record.updated_ms, record.id),
-                ).rowcount
-                == 1
-            )
-        )
+    def replace_workshop(
+        self, record: WorkshopRecord, expected: WorkshopRecord | None = None
+    ) -> bool:
+        """Replace the stored workshop of `record.id` (if still `expected`); False if not.
+
+        Run once more if its connection is lost: with `expected`, a first run that committed
+        makes the second find the row changed (to `record`), which the catalog recognises.
+        """
+        sql = "UPDATE workshops SET workshop_json = %s, updated_ms = %s WHERE id = %s"
+        params: tuple = (record.workshop_json, record.updated_ms, record.id)
+        if expected is not None:
+            sql += " AND workshop_json = %s AND updated_ms = %s"
+            params += (expected.workshop_json, expected.updated_ms)
+        return self._run(lambda conn: conn.execute(sql, params).rowcount == 1)
 
     def get_workshop(self, workshop_id: str) -> WorkshopRecord | None:
         """The stored workshop with this id, or None."""

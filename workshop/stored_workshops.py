@@ -55,10 +55,15 @@ class StoredWorkshops(Protocol):
         :raise OverflowError: `max_count` workshops are stored already; nothing was added.
         """
 
-    def replace_workshop(self, record: WorkshopRecord) -> bool:
+    def replace_workshop(
+        self, record: WorkshopRecord, expected: WorkshopRecord | None = None
+    ) -> bool:
         """Replace the stored workshop of `record.id` (its `created_ms` is kept).
 
-        Returns False when none is stored under that id (nothing is added then).
+        With `expected`, only if the stored one is still that version (the same JSON and
+        `updated_ms`), checked and written in one statement, so that of two saves based on
+        the same version only the first one lands. Returns False when none is stored under
+        that id, or (with `expected`) when it has changed since; nothing is written then.
         """
 
     def get_workshop(self, workshop_id: str) -> WorkshopRecord | None:
@@ -98,14 +103,18 @@ class SqliteWorkshops:
             except sqlite3.IntegrityError:
                 raise KeyError(record.id) from None
 
-    def replace_workshop(self, record: WorkshopRecord) -> bool:
-        """Replace the stored workshop of `record.id`; False when there is none."""
+    def replace_workshop(
+        self, record: WorkshopRecord, expected: WorkshopRecord | None = None
+    ) -> bool:
+        """Replace the stored workshop of `record.id` (if still `expected`); False if not."""
+        sql = "UPDATE workshops SET workshop_json = ?, updated_ms = ? WHERE id = ?"
+        params: tuple = (record.workshop_json, record.updated_ms, record.id)
+        if expected is not None:
+            sql += " AND workshop_json = ? AND updated_ms = ?"
+            params += (expected.workshop_json, expected.updated_ms)
         with self._lock:
             with self._transaction():
-                cursor = self._write(
-                    "UPDATE workshops SET workshop_json = ?, updated_ms = ? WHERE id = ?",
-                    (record.workshop_json, record.updated_ms, record.id),
-                )
+                cursor = self._write(sql, params)
             return cursor.rowcount == 1
 
     def get_workshop(self, workshop_id: str) -> WorkshopRecord | None:

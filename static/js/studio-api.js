@@ -16,10 +16,11 @@ const OFFLINE = "The kiosk did not answer: check that it is running and that thi
 
 /**
  * Call the kiosk: `request("PUT", "/api/workshops/x", body)`. Resolves to the parsed JSON (or
- * null for 204); rejects with an ApiError whose message is worded for the page.
+ * null for 204); rejects with an ApiError whose message is worded for the page. `headers`
+ * are sent besides (`If-Match`).
  */
-export async function request(method, url, body = undefined, { yaml = false } = {}) {
-  const headers = { Accept: "application/json" };
+export async function request(method, url, body = undefined, { yaml = false, headers: extra = {} } = {}) {
+  const headers = { Accept: "application/json", ...extra };
   let payload;
   if (body !== undefined) {
     headers["Content-Type"] = yaml ? "application/yaml" : "application/json";
@@ -57,4 +58,13 @@ export function duration(seconds) {
 /** The localStorage key of a workshop's draft ("" is a new workshop). */
 export function draftKey(id) {
   return `attune.studio.draft.${id || "+new"}`;
+}
+
+/** A workshop as the API gives it, less what the kiosk adds to it (not part of a draft). */
+export function stripServerFields(workshop) {
+  const copy = { ...workshop };
+  delete copy.builtin;
+  delete copy.updated_at;
+  delete copy.version;
+  return copy;
 }

@@ -96,3 +96,14 @@ export function plannedSeconds(step) {
   const cycleMs = Math.round(parts.reduce((a, b2) => a + b2, 0) * 1000);
   return (cycleMs * cycles) / 1000;
 }
+
+/**
+ * The feelings a `feelings` prompt without options offers, by the kiosk's rule
+ * (script.offer_default_feelings): the workshop's `feelings`, else its language's defaults
+ * (`defaults.feelings`, from the schema); null when there are none.
+ */
+export function offeredFeelings(workshop, defaults) {
+  if (Array.isArray(workshop.feelings) && workshop.feelings.length) return workshop.feelings;
+  const language = typeof workshop.language === "string" && workshop.language ? workshop.language : "en";
+  return (defaults.feelings || {})[language] || null;
+}

@@ -18,7 +18,11 @@ function valueOf(kind, input, required) {
     // Not a number: sent as typed, so the server's words say what is wrong with it.
     return Number.isFinite(number) ? number : raw;
   }
-  if (kind === "lines") return raw.split("\n").map((line) => line.trim()).filter(Boolean);
+  if (kind === "lines") {
+    const lines = raw.split("\n").map((line) => line.trim()).filter(Boolean);
+    // An optional list left empty is "not set" (a default applies), not an empty list.
+    return lines.length || required ? lines : undefined;
+  }
   if (kind === "tristate") return raw === "" ? undefined : raw === "yes";
   return raw === "" && !required ? undefined : raw;
 }
@@ -47,7 +51,7 @@ class Form {
   }
 
   /** A labelled input with its hint and an (empty) error line next to it. */
-  field(kind, path, label, { hint = "", required = false, rows = 0, attrs = {}, choices = null, structural = false } = {}) {
+  field(kind, path, label, { hint = "", required = false, rows = 0, attrs = {}, choices = null, structural = false, placeholder = "" } = {}) {
     const id = this.id(path);
     const value = getPath(this.source, path);
     const described = [`${id}-error`, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
@@ -59,7 +63,7 @@ class Form {
       input = el("select", { id, ...attrs }, ...choices.map(([v, text]) => el("option", { value: v, text })));
       input.value = shown(kind, value);
     } else if (rows) {
-      input = el("textarea", { id, rows, ...attrs });
+      input = el("textarea", { id, rows, placeholder: placeholder || undefined, ...attrs });
       input.value = shown(kind, value);
     } else {
       input = el("input", { id, type: kind === "number" ? "text" : "text", inputmode: kind === "number" ? "decimal" : undefined, ...attrs });
@@ -103,7 +107,7 @@ function languageField(f, current) {
 }
 
 /** The workshop's own fields: title, id (new ones only), description, language, thresholds. */
-export function workshopFields(workshop, { isNew, readOnly, onEdit }) {
+export function workshopFields(workshop, { isNew, readOnly, onEdit, defaults = {} }) {
   const f = new Form("w", workshop, onEdit, readOnly);
   return [
     f.field("text", "title", "Title", { required: true, attrs: { autocomplete: "off" } }),
@@ -115,11 +119,20 @@ export function workshopFields(workshop, { isNew, readOnly, onEdit }) {
     f.field("number", "min_responses", "Fewest answers before results are shown", { hint: "Fewer answers than this stay hidden, to keep people anonymous (3 when empty)." }),
     f.field("check", "approve_words", "Words answers wait for my approval before the room sees them"),
     f.field("check", "consent_on_enter", "Ask for consent as soon as a step that needs it is reached"),
+    feelingsListField(f, "feelings", "Feelings offered by feelings questions, one a line", (defaults.feelings || {})[workshop.language || "en"], "the defaults of the workshop's language"),
   ];
 }
 
+/** A list of feelings, one a line; empty shows (as a placeholder) what is offered instead. */
+function feelingsListField(f, path, label, fallback, fallbackWords) {
+  const hint = fallback
+    ? `Empty: ${fallbackWords}, shown greyed inside. From 2 to 40, each different.`
+    : `Empty: ${fallbackWords}; this language has none, so list at least 2 here.`;
+  return f.field("lines", path, label, { rows: 4, hint, placeholder: fallback ? fallback.join("\n") : "" });
+}
+
 /** Every field of step `index` of the schema, grouped as a facilitator thinks of them. */
-export function stepFields(step, index, { scalesBefore, readOnly, onEdit }) {
+export function stepFields(step, index, { pairable, offered, readOnly, onEdit }) {
   const f = new Form(`s${index}`, step, onEdit, readOnly);
   const prompt = step.prompt || null;
   const kind = prompt ? prompt.kind : "";
@@ -148,9 +161,16 @@ export function stepFields(step, index, { scalesBefore, readOnly, onEdit }) {
     f.group("prompt", "Question",
       f.field("text", "prompt.kind", "Kind of question", {
         structural: true,
-        choices: [["", "No question"], ["scale", "A scale (such as 1 to 5)"], ["words", "A few words"], ["choice", "One choice among options"]],
+        choices: [
+          ["", "No question"],
+          ["scale", "A scale (such as 1 to 5)"],
+          ["words", "A few words"],
+          ["choice", "One choice among options"],
+          ["mood", "A mood grid (pleasant, energy)"],
+          ["feelings", "Feelings (pick a few)"],
+        ],
       }),
-      ...(prompt ? promptFields(f, kind, prompt, scalesBefore) : []),
+      ...(prompt ? promptFields(f, kind, prompt, pairable(kind), offered) : []),
     ),
     f.group("consent", "Consent",
       f.field("check", "consent", "Ask each person privately first (a touch or partner exercise)", { structural: true }),
@@ -170,22 +190,47 @@ export function stepFields(step, index, { scalesBefore, readOnly, onEdit }) {
   return parts;
 }
 
-function promptFields(f, kind, prompt, scalesBefore) {
+/** "Before and after": a select of the earlier prompts of the same kind this one may pair with. */
+function pairsWithField(f, prompt, earlier, hint) {
+  const pairs = [["", "Not paired"], ...earlier.map((id) => [id, `After of “${id}”`])];
+  if (prompt.pairs_with && !earlier.includes(prompt.pairs_with)) pairs.push([prompt.pairs_with, prompt.pairs_with]);
+  return f.field("text", "prompt.pairs_with", "Before and after", { choices: pairs, hint });
+}
+
+function promptFields(f, kind, prompt, earlier, offered) {
   const common = [
     f.field("text", "prompt.question", "The question", { required: true }),
     f.field("text", "prompt.id", "Question id", { required: true, hint: "Small letters, digits and dashes; unique in the workshop.", attrs: { autocomplete: "off", spellcheck: "false" } }),
     f.field("number", "prompt.min_responses", "Fewest answers before results are shown", { hint: "Empty: the workshop's." }),
   ];
   if (kind === "scale") {
-    const pairs = [["", "Not paired"], ...scalesBefore.map((id) => [id, `After of “${id}”`])];
-    if (prompt.pairs_with && !scalesBefore.includes(prompt.pairs_with)) pairs.push([prompt.pairs_with, prompt.pairs_with]);
     return [
       ...common,
       f.field("number", "prompt.min", "Lowest value"),
       f.field("number", "prompt.max", "Highest value"),
       f.field("text", "prompt.min_label", "Label of the lowest value"),
       f.field("text", "prompt.max_label", "Label of the highest value"),
-      f.field("text", "prompt.pairs_with", "Before and after", { choices: pairs, hint: "Pair it with a scale of an earlier step to show how the room moved." }),
+      pairsWithField(f, prompt, earlier, "Pair it with a scale of an earlier step to show how the room moved."),
+    ];
+  }
+  if (kind === "mood") {
+    return [
+      ...common,
+      f.group("prompt.labels", "The grid’s four ends",
+        f.field("text", "prompt.pleasant_label", "Pleasant end (right)", { required: true }),
+        f.field("text", "prompt.unpleasant_label", "Unpleasant end (left)", { required: true }),
+        f.field("text", "prompt.high_label", "High energy end (top)", { required: true }),
+        f.field("text", "prompt.low_label", "Low energy end (bottom)", { required: true }),
+      ),
+      pairsWithField(f, prompt, earlier, "Pair it with a mood grid of an earlier step to show how the room moved."),
+    ];
+  }
+  if (kind === "feelings") {
+    return [
+      ...common,
+      feelingsListField(f, "prompt.options", "Feelings offered, one a line", offered, "the workshop's feelings (else its language's)"),
+      f.field("number", "prompt.max_choices", "Most feelings one person may choose", { hint: "From 1 to 10 (3 when empty)." }),
+      pairsWithField(f, prompt, earlier, "Pair it with a feelings question of an earlier step to show how the room moved; both must offer the same feelings."),
     ];
   }
   if (kind === "words") {
@@ -198,8 +243,11 @@ function promptFields(f, kind, prompt, scalesBefore) {
   return [...common, f.field("lines", "prompt.options", "Options, one a line", { rows: 4, required: true })];
 }
 
-/** The edit a structural field makes: a pacer, question or consent added or taken away. */
-export function structuralEdit(step, path, value, freePromptId) {
+/**
+ * The edit a structural field makes: a pacer, question or consent added or taken away.
+ * `defaults` are the schema's (the editor page's `data-defaults`): a mood grid's axis words.
+ */
+export function structuralEdit(step, path, value, freePromptId, defaults = {}) {
   if (path === "breathing") {
     if (value) step.breathing = { ...BREATHING_DEFAULTS };
     else delete step.breathing;
@@ -211,6 +259,7 @@ export function structuralEdit(step, path, value, freePromptId) {
       if (before.min_responses !== undefined) common.min_responses = before.min_responses;
       if (value === "scale") step.prompt = { ...common, ...SCALE_DEFAULTS };
       else if (value === "choice") step.prompt = { ...common, options: ["Yes", "No"] };
+      else if (value === "mood") step.prompt = { ...common, ...(defaults.mood || {}) };
       else step.prompt = common;
     }
   } else if (path === "consent") {

@@ -2,9 +2,13 @@
 // kiosk sends phones and the projector (as workshop/views.py builds them), posted to the two
 // framed pages, which draw them with their own code (studio-preview-feed.js).
 
+import { offeredFeelings } from "./studio-draft.js";
+
 const MESSAGE = "attune-preview";
 // A preview shows a sane number of scale buttons however wild the draft is mid-edit.
 const MAX_SCALE_POINTS = 11;
+// ... and of feelings (script.MAX_FEELINGS).
+const MAX_FEELINGS = 40;
 
 function number(value, fallback) {
   return typeof value === "number" && Number.isFinite(value) ? value : fallback;
@@ -27,8 +31,9 @@ function breathingView(b, timerMs) {
   };
 }
 
-function promptView(p) {
-  if (!p || !["scale", "words", "choice"].includes(p.kind)) return null;
+/** A prompt of the draft as workshop/views.py sends it to phones and the screen. */
+function promptView(p, workshop, defaults) {
+  if (!p || !["scale", "words", "choice", "mood", "feelings"].includes(p.kind)) return null;
   const view = { id: p.id || "preview", kind: p.kind, question: p.question || "", options: null, open: true, revealed: false };
   if (p.kind === "scale") {
     let min = Math.round(number(p.min, 1));
@@ -37,10 +42,34 @@ function promptView(p) {
     view.scale = { min, max, min_label: p.min_label || "", max_label: p.max_label || "" };
   } else if (p.kind === "choice") {
     view.options = Array.isArray(p.options) ? p.options.map(String) : [];
+  } else if (p.kind === "mood") {
+    // As results.mood_labels names them; a word left empty mid-edit shows the schema's.
+    const word = (key) => (typeof p[key] === "string" && p[key].trim() ? p[key] : (defaults.mood || {})[key] || "");
+    view.mood = { pleasant: word("pleasant_label"), unpleasant: word("unpleasant_label"), high: word("high_label"), low: word("low_label") };
+  } else if (p.kind === "feelings") {
+    const offered = Array.isArray(p.options) ? p.options : offeredFeelings(workshop, defaults) || [];
+    view.options = offered.map(String).slice(0, MAX_FEELINGS);
+    // FeelingsPrompt.most: max_choices (3 by default), or all when fewer are offered.
+    const most = Math.round(number(p.max_choices, 3));
+    view.max_choices = Math.max(1, Math.min(most >= 1 ? most : 3, view.options.length || 1));
   } else {
     view.max_length = Math.round(number(p.max_length, 140));
   }
+  // The phone page draws a prompt's controls again only for another prompt id (in a room a
+  // prompt never changes); in the preview it changes with every edit, so its id says which
+  // version it is, and the controls follow the words and options as they are typed.
+  view.id = `${view.id}~${revision(JSON.stringify(view))}`;
   return view;
+}
+
+/** A short fingerprint of a text (FNV-1a, 32 bits, in base 36). */
+function revision(text) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
 }
 
 /** The step's timer length in ms by the kiosk's rule: its countdown, else its breathing. */
@@ -55,9 +84,10 @@ function timerMs(step) {
 
 /**
  * The phone's and the projector's views of step `index` of `workshop`, its timer running
- * since `startedMs` (browser time, which is the previews' clock too).
+ * since `startedMs` (browser time, which is the previews' clock too); `defaults` are the
+ * schema's (the feelings offered by language, a mood grid's words).
  */
-export function previewViews(workshop, index, startedMs) {
+export function previewViews(workshop, index, startedMs, defaults = {}) {
   const steps = workshop.steps || [];
   const step = steps[index];
   if (!step) return null;
@@ -80,7 +110,7 @@ export function previewViews(workshop, index, startedMs) {
       text: step.text || "",
       timer,
       breathing: breathingView(step.breathing, ms),
-      prompt: promptView(step.prompt),
+      prompt: promptView(step.prompt, workshop, defaults),
     },
     results: null,
   };

@@ -525,6 +525,8 @@ def test_the_list_duplicates_and_deletes_with_confirmation_and_shows_titles_as_t
 def test_reorder_by_touch_on_a_phone(pages, kiosk):
     page = signed_in(pages, kiosk, name="studio-touch", viewport=PHONE, has_touch=True)
     built(page, "Touch order", ["First", "Second", "Third"])
+    # The last check of the draft drawn (it draws the list anew, which a finger must not race).
+    wait_checked(page)
     # The whole list in view: the step headings at the top of the window.
     page.locator("#steps-heading").evaluate("node => node.scrollIntoView({block: 'start'})")
     handle = page.locator("#steps li").nth(2).locator(".drag-handle")

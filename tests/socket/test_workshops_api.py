@@ -191,7 +191,12 @@ def test_a_workshop_posted_as_yaml_is_stored_and_read_back(app):
     made = post(client, SMALL)
     assert made.status_code == 201
     assert made.headers["Location"] == "/api/workshops/morning"
-    assert made.json == {"ok": True, "id": "morning", "updated_at": made.json["updated_at"]}
+    assert made.json == {
+        "ok": True,
+        "id": "morning",
+        "updated_at": made.json["updated_at"],
+        "version": made.json["version"],
+    }
     got = client.get(made.headers["Location"], headers=KEY)
     assert got.status_code == 200
     expected = yaml.safe_load(SMALL)
@@ -268,6 +273,106 @@ def test_replacing_needs_the_same_id_and_a_stored_workshop(app):
     assert replaced.status_code == 200
     assert replaced.json["ok"] is True and replaced.json["id"] == "morning"
     assert client.get("/api/workshops/morning", headers=KEY).json["title"] == "New"
+
+
+def test_a_save_based_on_an_older_version_is_refused_not_lost(app, clock):
+    """Two tabs (or two facilitators) open version 1; the second save must not undo the first."""
+    client = app.test_client()
+    created = post(client, SMALL)
+    opened = client.get("/api/workshops/morning", headers=KEY)
+    version = opened.json["version"]
+    assert created.json["version"] == version and opened.headers["ETag"] == f'"{version}"'
+
+    clock.advance(1_000)
+    first = client.put(
+        "/api/workshops/morning",
+        data=small(title="First tab"),
+        headers={**YAML, "If-Match": f'"{version}"'},
+    )
+    assert first.status_code == 200
+    newer = first.json["version"]
+    assert newer != version and first.headers["ETag"] == f'"{newer}"'
+
+    clock.advance(1_000)
+    second = client.put(
+        "/api/workshops/morning",
+        data=small(title="Second tab"),
+        headers={**YAML, "If-Match": f'"{version}"'},
+    )
+    assert second.status_code == 412
+    assert second.json["ok"] is False and second.json["version"] == newer
+    assert second.json["updated_at"] == first.json["updated_at"]
+    assert (
+        "was saved again" in second.json["error"] and "nothing was changed" in second.json["error"]
+    )
+    assert second.headers["ETag"] == f'"{newer}"'
+    assert client.get("/api/workshops/morning", headers=KEY).json["title"] == "First tab"
+
+    # A weak or unknown version matches nothing; "*" and the stored version replace it.
+    for stale in (f'W/"{newer}"', '"0000"', "garbage"):
+        refused = client.put(
+            "/api/workshops/morning", data=small(title="Nope"), headers={**YAML, "If-Match": stale}
+        )
+        assert refused.status_code == 412, stale
+    listed = client.put(
+        "/api/workshops/morning",
+        data=small(title="Either"),
+        headers={**YAML, "If-Match": f'"{version}", "{newer}"'},
+    )
+    assert listed.status_code == 200
+    anything = client.put(
+        "/api/workshops/morning", data=small(title="Any"), headers={**YAML, "If-Match": "*"}
+    )
+    assert anything.status_code == 200
+    gone = client.put(
+        "/api/workshops/nothing", data=small(id="nothing"), headers={**YAML, "If-Match": "*"}
+    )
+    assert gone.status_code == 404
+    # Without If-Match a PUT replaces what is stored, as before versions existed.
+    assert (
+        client.put("/api/workshops/morning", data=small(title="Old"), headers=YAML).status_code
+        == 200
+    )
+    # A JSON body read back (with its version) can be sent back as it is.
+    back = client.get("/api/workshops/morning", headers=KEY).json
+    again = client.put(
+        "/api/workshops/morning", json=back, headers={**KEY, "If-Match": f'"{back["version"]}"'}
+    )
+    assert again.status_code == 200
+    # A built-in workshop has no version: it is never replaced.
+    builtin = client.get("/api/workshops/tiny", headers=KEY)
+    assert builtin.json["version"] is None and "ETag" not in builtin.headers
+
+
+def test_a_save_racing_another_between_its_check_and_its_write_is_refused(app, clock):
+    """The version is checked and written in one statement: a save landing in between wins."""
+    client = app.test_client()
+    post(client, SMALL)
+    version = client.get("/api/workshops/morning", headers=KEY).json["version"]
+    catalog = app.extensions["attune.kiosk"].library
+    store = catalog.store
+    read = store.get_workshop
+    raced = []
+
+    def read_then_race(workshop_id):
+        found = read(workshop_id)
+        if not raced:  # another tab's save lands right after this save's check
+            raced.append(True)
+            clock.advance(1)
+            other = client.put("/api/workshops/morning", data=small(title="Other"), headers=YAML)
+            assert other.status_code == 200
+        return found
+
+    store.get_workshop = read_then_race
+    clock.advance(1)
+    late = client.put(
+        "/api/workshops/morning",
+        data=small(title="Late"),
+        headers={**YAML, "If-Match": f'"{version}"'},
+    )
+    store.get_workshop = read
+    assert late.status_code == 412
+    assert client.get("/api/workshops/morning", headers=KEY).json["title"] == "Other"
 
 
 def test_deleting_forgets_a_stored_workshop_only(app):
@@ -551,6 +656,7 @@ def test_the_history_lists_sessions_with_their_shift_above_the_threshold(app, co
                 "people": 4,
                 "pairs": [
                     {
+                        "kind": "scale",
                         "before": "calm-before",
                         "after": "calm-after",
                         "count": 4,
@@ -566,7 +672,14 @@ def test_the_history_lists_sessions_with_their_shift_above_the_threshold(app, co
                 "started_at": "2027-01-15T08:00:00.000Z",
                 "ended_at": "2027-01-15T08:00:00.000Z",
                 "people": 2,
-                "pairs": [{"before": "calm-before", "after": "calm-after", "hidden": True}],
+                "pairs": [
+                    {
+                        "kind": "scale",
+                        "before": "calm-before",
+                        "after": "calm-after",
+                        "hidden": True,
+                    }
+                ],
             },
         ]
     }
@@ -596,7 +709,9 @@ def test_a_pair_follows_its_own_threshold_and_the_figures_kept_after_deletion(
     post(client, strict)
     run_pairs(app, connect, join, "morning", [(1, 2), (2, 3), (3, 4), (4, 5)])
     pairs = client.get("/api/workshops/morning/history", headers=KEY).json["sessions"][0]["pairs"]
-    assert pairs == [{"before": "calm-before", "after": "calm-after", "hidden": True}]
+    assert pairs == [
+        {"kind": "scale", "before": "calm-before", "after": "calm-after", "hidden": True}
+    ]
     relaxed = strict.replace("min_responses: 5", "min_responses: 4")
     client.delete("/api/workshops/morning", headers=KEY)
     post(client, relaxed)
@@ -609,6 +724,7 @@ def test_a_pair_follows_its_own_threshold_and_the_figures_kept_after_deletion(
     assert latest["code"] == code
     assert latest["pairs"] == [
         {
+            "kind": "scale",
             "before": "calm-before",
             "after": "calm-after",
             "count": 4,
@@ -625,6 +741,154 @@ def test_a_built_in_workshop_has_a_history_too(app, session):
     assert [s["code"] for s in history["sessions"]] == [session["code"]]
     assert history["sessions"][0]["ended_at"] is None
     assert history["sessions"][0]["pairs"] == [
-        {"before": "mood-before", "after": "mood-after", "hidden": True}
+        {"kind": "scale", "before": "mood-before", "after": "mood-after", "hidden": True}
     ]
     assert json.dumps(history).count("token") == 0
+
+
+FEELINGS_AND_MOOD = """\
+id: evening
+title: Evening check
+min_responses: 3
+feelings: [calm, tense, tired]
+steps:
+  - id: mood-in
+    title: Mood in
+    prompt: {id: mood-before, kind: mood, question: "Where are you?", pleasant_label: bright}
+  - id: feel-in
+    title: Feel in
+    prompt: {id: feel-before, kind: feelings, question: "Name it", max_choices: 2}
+  - id: rest
+    title: Rest
+    countdown: 60
+  - id: mood-out
+    title: Mood out
+    prompt: {id: mood-after, kind: mood, question: "And now?", pairs_with: mood-before,
+             pleasant_label: bright}
+  - id: feel-out
+    title: Feel out
+    prompt: {id: feel-after, kind: feelings, question: "Name it again", max_choices: 2,
+             pairs_with: feel-before}
+"""
+
+
+def run_mood_and_feelings(app, connect, join, phones: list[dict]) -> str:
+    """A session of `evening` where each phone answers its four prompts; then ended."""
+    session = start(app.test_client(), "evening")
+    code = session["code"]
+    console = connect("/facilitator", {"code": code, "token": session["facilitator_token"]})
+    joined = [join(code, f"phone-{n}") for n in range(len(phones))]
+    for step, prompt_id in (
+        (0, "mood-before"),
+        (1, "feel-before"),
+        (3, "mood-after"),
+        (4, "feel-after"),
+    ):
+        assert console.command("goto", index=step)["ok"]
+        assert console.command("prompt_open")["ok"]
+        for phone, answers in zip(joined, phones, strict=True):
+            sent = phone.ack("respond", {"prompt_id": prompt_id, "value": answers[prompt_id]})
+            assert sent["ok"], sent
+    assert console.command("end")["ok"]
+    return code
+
+
+def mood(pleasantness: int, energy: int) -> dict:
+    return {"pleasantness": pleasantness, "energy": energy}
+
+
+def test_the_history_shows_paired_mood_grids_and_feelings_above_the_threshold(
+    app, connect, join, clock
+):
+    client = app.test_client()
+    assert post(client, FEELINGS_AND_MOOD).status_code == 201
+    room = [
+        {
+            "mood-before": mood(-2, 2),
+            "feel-before": ["tense"],
+            "mood-after": mood(1, -1),
+            "feel-after": ["calm"],
+        },
+        {
+            "mood-before": mood(-1, 1),
+            "feel-before": ["tense", "tired"],
+            "mood-after": mood(2, -2),
+            "feel-after": ["calm", "tired"],
+        },
+        {
+            "mood-before": mood(0, 0),
+            "feel-before": ["calm"],
+            "mood-after": mood(0, 1),
+            "feel-after": ["calm"],
+        },
+        {
+            "mood-before": mood(1, -3),
+            "feel-before": ["tired"],
+            "mood-after": mood(1, -3),
+            "feel-after": ["tense"],
+        },
+    ]
+    clock.now_ms = 1_800_000_000_000
+    small_room = run_mood_and_feelings(app, connect, join, room[:2])
+    clock.advance(60_000)
+    full_room = run_mood_and_feelings(app, connect, join, room)
+    sessions = client.get("/api/workshops/evening/history", headers=KEY).json["sessions"]
+    assert [s["code"] for s in sessions] == [full_room, small_room]
+    labels = {
+        "pleasant": "bright",
+        "unpleasant": "unpleasant",
+        "high": "high energy",
+        "low": "low energy",
+    }
+    assert sessions[0]["pairs"] == [
+        {
+            "kind": "mood",
+            "before": "mood-before",
+            "after": "mood-after",
+            "count": 4,
+            "labels": labels,
+            "mean_before": {"pleasantness": -0.5, "energy": 0.0},
+            "mean_after": {"pleasantness": 1.0, "energy": -1.25},
+            "toward_pleasant": 2,
+            "toward_calm": 2,
+        },
+        {
+            "kind": "feelings",
+            "before": "feel-before",
+            "after": "feel-after",
+            "count": 4,
+            "feelings": [
+                {"option": "calm", "before": 1, "after": 3, "change": 2},
+                {"option": "tense", "before": 2, "after": 1, "change": -1},
+                {"option": "tired", "before": 2, "after": 1, "change": -1},
+            ],
+        },
+    ]
+    # Two phones are below the workshop's threshold of 3: no figure of theirs is shown.
+    assert sessions[1]["pairs"] == [
+        {"kind": "mood", "before": "mood-before", "after": "mood-after", "hidden": True},
+        {"kind": "feelings", "before": "feel-before", "after": "feel-after", "hidden": True},
+    ]
+    # The same figures as the report's, which the history reuses.
+    kiosk = app.extensions["attune.kiosk"]
+    with app.app_context():
+        report = {
+            p["results"]["prompt_id"]: p["results"] for p in kiosk.report(full_room)["prompts"]
+        }
+    assert report["feel-after"]["shift"]["feelings"] == sessions[0]["pairs"][1]["feelings"]
+    assert report["mood-after"]["shift"]["before"] == sessions[0]["pairs"][0]["mean_before"]
+
+
+def test_the_history_reads_each_session_once(app, connect, join, clock):
+    client = app.test_client()
+    post(client, SMALL)
+    for _ in range(3):
+        run_pairs(app, connect, join, "morning", [(2, 4), (3, 3), (4, 2)])
+        clock.advance(60_000)
+    store = app.extensions["attune.store"]
+    reads = []
+    read = store.get_session
+    store.get_session = lambda code: reads.append(code) or read(code)
+    sessions = client.get("/api/workshops/morning/history", headers=KEY).json["sessions"]
+    assert len(sessions) == 3
+    assert sorted(reads) == sorted(s["code"] for s in sessions)

@@ -17,6 +17,8 @@ from tests.store.cutting_proxy import CuttingProxy
 from tests.store.test_contract import NOW
 from tests.store.test_contract import moved
 from tests.store.test_contract import record
+from workshop.catalog import WorkshopCatalog
+from workshop.catalog import version_of
 from workshop.messages import COMMAND_ADAPTER
 from workshop.results import Answer
 from workshop.service import Kiosk
@@ -26,6 +28,7 @@ from workshop.store import open_store
 SAVE = b"UPDATE sessions SET version"
 INSERT_SESSION = b"INSERT INTO sessions"
 INSERT_ANSWER = b"INSERT INTO answers"
+SAVE_WORKSHOP = b"UPDATE workshops"
 
 
 @pytest.fixture
@@ -164,3 +167,22 @@ def test_an_answer_cut_at_either_moment_is_stored_once(cut_store, proxy, tiny, m
     assert cut_store.upsert_answer("ABC234", answer) == answer
     assert proxy.cut.is_set()
     assert cut_store.answers("ABC234") == [answer]
+
+
+@pytest.mark.parametrize("moment", ["before", "after"])
+def test_a_workshop_saved_on_its_version_and_cut_at_either_moment_is_saved(
+    cut_store, proxy, tiny, clock, moment
+):
+    """Run again after a lost reply, the conditional save finds its own version stored: saved."""
+    mine = tiny.model_copy(update={"id": "mine"})
+    catalog = WorkshopCatalog({}, cut_store, clock=clock)
+    opened = catalog.add(mine)
+    clock.advance(1_000)
+    proxy.arm(SAVE_WORKSHOP, moment)
+    saved = catalog.replace(
+        mine.model_copy(update={"title": "Renamed"}), based_on=version_of(opened)
+    )
+    assert proxy.cut.is_set()
+    assert catalog["mine"].title == "Renamed"
+    assert saved.updated_ms == opened.updated_ms + 1_000
+    assert version_of(cut_store.get_workshop("mine")) == version_of(saved)

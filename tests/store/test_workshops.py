@@ -60,6 +60,22 @@ def test_replacing_keeps_the_creation_time_and_needs_the_workshop(store, tiny):
     assert store.get_workshop("other") is None
 
 
+def test_replacing_an_expected_version_lands_only_while_it_is_stored(store, tiny):
+    opened = kept(tiny)
+    store.add_workshop(opened, max_count=10)
+    first = kept(tiny, updated_ms=NOW + 5, title="First tab")
+    second = kept(tiny, updated_ms=NOW + 9, title="Second tab")
+    assert store.replace_workshop(first, expected=opened) is True
+    # Based on the version both tabs opened, which is no longer stored: nothing is written.
+    assert store.replace_workshop(second, expected=opened) is False
+    assert store.get_workshop("tiny").workshop_json == first.workshop_json
+    # The same JSON at another time is another version too.
+    assert store.replace_workshop(second, expected=kept(tiny, title="First tab")) is False
+    assert store.replace_workshop(second, expected=first) is True
+    assert store.get_workshop("tiny") == dataclasses.replace(second, created_ms=NOW)
+    assert store.replace_workshop(kept(tiny, id="other"), expected=opened) is False
+
+
 def test_deleting_a_workshop_keeps_the_sessions_that_ran_it(store, tiny):
     store.add_workshop(kept(tiny), max_count=10)
     store.create_session(record(tiny, "OLD222", created_ms=NOW))

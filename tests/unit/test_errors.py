@@ -23,6 +23,7 @@ from workshop.authoring import WorkshopRejected
 from workshop.authoring import WorkshopTooLarge
 from workshop.catalog import BuiltinWorkshop
 from workshop.catalog import CatalogFull
+from workshop.catalog import WorkshopChanged
 from workshop.catalog import WorkshopExists
 from workshop.errors import AttuneError
 from workshop.messages import BadMessage
@@ -66,6 +67,7 @@ KINDS = [
     (BuiltinWorkshop, PermissionError),
     (WorkshopExists, FileExistsError),
     (CatalogFull, OverflowError),
+    (WorkshopChanged, RuntimeError),
 ]
 
 # Exceptions defined in the kiosk that are not its errors, and why.
