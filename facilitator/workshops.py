@@ -11,11 +11,14 @@ from flask import Blueprint
 from flask import Response
 from flask import abort
 from flask import jsonify
+from flask import make_response
 from flask import request
 from flask import url_for
 
 from facilitator.home import admin_api_refusal
 from facilitator.views import json_error
+from facilitator.views import json_message
+from transport.i18n import N_
 from transport.realtime import kiosk
 from workshop.authoring import WorkshopRejected
 from workshop.authoring import WorkshopTooLarge
@@ -29,6 +32,7 @@ from workshop.catalog import WorkshopChanged
 from workshop.catalog import WorkshopExists
 from workshop.catalog import iso_utc
 from workshop.catalog import version_of
+from workshop.errors import AttuneError
 from workshop.history import workshop_history
 from workshop.script import Workshop
 from workshop.service import UnknownWorkshop
@@ -56,6 +60,11 @@ def admin_only():
     return None
 
 
+def _refusal(status: int, error: AttuneError, headers: dict | None = None):
+    """The JSON answer for a kiosk error: its English `error`, and its key with parameters."""
+    return json_message(status, error.key or str(error), headers, **error.params)
+
+
 def catalog() -> WorkshopCatalog:
     """The kiosk's workshops, built-in and stored."""
     return kiosk().library
@@ -65,19 +74,22 @@ def _sent_workshop() -> Workshop | tuple:
     """The workshop in the request's body, or the error answer to send instead."""
     kind = BODY_KINDS.get(request.mimetype)
     if kind is None:
-        return json_error(
+        return json_message(
             415,
-            "send the workshop as YAML (Content-Type: application/yaml) or as JSON "
-            "(Content-Type: application/json)",
+            N_(
+                "send the workshop as YAML (Content-Type: application/yaml) or as JSON "
+                "(Content-Type: application/json)"
+            ),
         )
     try:
         return read_workshop(request.get_data(cache=False), kind)
     except WorkshopTooLarge as problem:
-        return json_error(413, str(problem))
+        return _refusal(413, problem)
     except WorkshopRejected as rejected:
         body = {
             "ok": False,
             "error": rejected.summary,
+            "message": {"key": rejected.key, "params": rejected.params},
             "errors": [problem.as_json() for problem in rejected.problems],
         }
         if rejected.draft is not None:
@@ -124,7 +136,7 @@ def add_workshop():
     try:
         record = catalog().add(sent)
     except (BuiltinWorkshop, WorkshopExists, CatalogFull) as refusal:
-        return json_error(409, str(refusal))
+        return _refusal(409, refusal)
     location = url_for("workshops.get_workshop", workshop_id=record.id)
     return jsonify(_saved(record)), 201, {"Location": location, "ETag": _etag(record)}
 
@@ -199,11 +211,11 @@ def _found(workshop_id: str) -> tuple[Workshop, bool, WorkshopRecord | None]:
         return workshops.builtin[workshop_id], True, None
     record = workshops.record(workshop_id)
     if record is None:
-        abort(404, description=_NO_SUCH.format(workshop_id=workshop_id))
+        abort(make_response(json_message(404, _NO_SUCH, workshop_id=workshop_id)))
     return workshops.parsed(record), False, record
 
 
-_NO_SUCH = "no workshop has the id {workshop_id!r}: GET /api/workshops lists the workshops"
+_NO_SUCH = N_("no workshop has the id '{workshop_id}': GET /api/workshops lists the workshops")
 
 
 @blueprint.get("/api/workshops/<workshop_id>")
@@ -248,25 +260,30 @@ def replace_workshop(workshop_id: str):
         version named in `If-Match` (the answer gives the stored version).
     """
     if catalog().is_builtin(workshop_id):
-        return json_error(409, str(BuiltinWorkshop(workshop_id)))
+        return _refusal(409, BuiltinWorkshop(workshop_id))
     sent = _sent_workshop()
     if not isinstance(sent, Workshop):
         return sent
     if sent.id != workshop_id:
-        return json_error(
+        return json_message(
             400,
-            f"the workshop's id is {sent.id!r} and the address names {workshop_id!r}: send it "
-            f"to /api/workshops/{sent.id}, or POST it to /api/workshops as a new workshop",
+            N_(
+                "the workshop's id is '{sent_id}' and the address names '{workshop_id}': send it "
+                "to /api/workshops/{sent_id}, or POST it to /api/workshops as a new workshop"
+            ),
+            sent_id=sent.id,
+            workshop_id=workshop_id,
         )
     try:
         record = catalog().replace(sent, based_on=_based_on(workshop_id))
     except UnknownWorkshop:
-        return json_error(404, _NO_SUCH.format(workshop_id=workshop_id))
+        return json_message(404, _NO_SUCH, workshop_id=workshop_id)
     except WorkshopChanged as changed:
         stored = changed.current
         body = {
             "ok": False,
             "error": str(changed),
+            "message": changed.message,
             "version": version_of(stored),
             "updated_at": iso_utc(stored.updated_ms),
         }
@@ -283,9 +300,9 @@ def delete_workshop(workshop_id: str):
     try:
         catalog().delete(workshop_id)
     except BuiltinWorkshop as refusal:
-        return json_error(409, str(refusal))
+        return _refusal(409, refusal)
     except UnknownWorkshop:
-        return json_error(404, _NO_SUCH.format(workshop_id=workshop_id))
+        return json_message(404, _NO_SUCH, workshop_id=workshop_id)
     return "", 204
 
 

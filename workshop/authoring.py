@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import yaml
 from pydantic import ValidationError
 
+from workshop.errors import N_
 from workshop.errors import AttuneError
 from workshop.script import DEFAULT_FEELINGS
 from workshop.script import NOT_A_MAPPING
@@ -31,6 +32,7 @@ from workshop.script import Workshop
 from workshop.script import described_problems
 from workshop.script import field_path
 from workshop.script import offer_default_feelings
+from workshop.script import problem_reason
 
 # Far above a real workshop (the built-in ones are 5-10 KiB) and far below what would hold
 # up the kiosk while it parses.
@@ -48,22 +50,35 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason a workshop cannot be used, where it is, in the file loader's words."""
+    """One reason a workshop cannot be used, where it is, in the file loader's words.
+
+    `key` and `params` say what is wrong without where (a message marked `N_`), for the studio
+    to say in its own language beside the step, field and line it names itself.
+    """
 
     message: str
     step: int | None = None  # the step's index, from 0
     step_id: str | None = None  # the step's id as written
     field: str | None = None  # e.g. "steps.3.prompt.max"
     line: int | None = None  # in the YAML sent, from 1
+    key: str | None = None  # what is wrong, marked N_ (`message` itself when None)
+    params: dict | None = None
+
+    @classmethod
+    def said(cls, key: str, line: int | None = None, **params) -> Problem:
+        """A problem of the whole text (not a field's): `key` marked `N_`, with `params`."""
+        message = key.format(**params) if params else key
+        return cls(message, line=line, key=key, params=params)
 
     def as_json(self) -> dict:
-        """The problem as the API sends it."""
+        """The problem as the API sends it: `reason` is what is wrong as a key and parameters."""
         return {
             "step": self.step,
             "step_id": self.step_id,
             "field": self.field,
             "line": self.line,
             "message": self.message,
+            "reason": {"key": self.key or self.message, "params": self.params or {}},
         }
 
 
@@ -78,6 +93,9 @@ class WorkshopRejected(AttuneError, ValueError):
         self.problems = problems[:MAX_PROBLEMS]
         self.draft = draft
         super().__init__(self.summary)
+        # What a page says instead of the summary (it lists the problems, each translated).
+        self.key = N_("The workshop cannot be used. Problems found: {count}.")
+        self.params = {"count": len(self.problems)}
 
     @property
     def summary(self) -> str:
@@ -95,9 +113,12 @@ class WorkshopTooLarge(AttuneError, ValueError):
 
     def __init__(self, size: int):
         super().__init__(
-            f"This workshop is {math.ceil(size / 1024)} KiB and a workshop may be at most "
-            f"{MAX_WORKSHOP_BYTES // 1024} KiB: shorten its texts and notes, or split it into "
-            "two workshops."
+            N_(
+                "This workshop is {size} KiB and a workshop may be at most {most} KiB: shorten "
+                "its texts and notes, or split it into two workshops."
+            ),
+            size=math.ceil(size / 1024),
+            most=MAX_WORKSHOP_BYTES // 1024,
         )
 
 
@@ -115,7 +136,11 @@ def read_workshop(body: bytes, kind: str) -> Workshop:
     except UnicodeDecodeError as error:
         line = body[: error.start].count(b"\n") + 1
         raise WorkshopRejected(
-            [Problem(f"the file is not UTF-8 text (byte {error.start + 1})", line=line)]
+            [
+                Problem.said(
+                    N_("the file is not UTF-8 text (byte {byte})"), line, byte=error.start + 1
+                )
+            ]
         ) from None
     if kind == "yaml":
         data, root = _parse_yaml(text)
@@ -129,13 +154,16 @@ def _parse_json(text: str) -> object:
 
     :raise WorkshopRejected: not JSON, or nested too deep.
     """
-    too_deep = WorkshopRejected([Problem(f"the JSON nests deeper than {MAX_NESTING} levels")])
+    too_deep = WorkshopRejected(
+        [Problem.said(N_("the JSON nests deeper than {levels} levels"), levels=MAX_NESTING)]
+    )
     try:
         data = json.loads(text)
     except RecursionError:
         raise too_deep from None
     except ValueError as error:  # JSONDecodeError, and numbers of more than 4,300 digits
-        raise WorkshopRejected([Problem(f"not valid JSON: {error}")]) from None
+        problem = Problem.said(N_("not valid JSON: {detail}"), detail=str(error))
+        raise WorkshopRejected([problem]) from None
     if _depth(data) > MAX_NESTING:
         raise too_deep
     if isinstance(data, dict):
@@ -171,10 +199,12 @@ def _parse_yaml(text: str) -> tuple[object, yaml.Node | None]:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise WorkshopRejected(
                     [
-                        Problem(
-                            "YAML anchors and aliases (&name, *name, <<: *name) are not "
-                            "accepted in a workshop: write each value out",
-                            line=event.start_mark.line + 1,
+                        Problem.said(
+                            N_(
+                                "YAML anchors and aliases (&name, *name, <<: *name) are not "
+                                "accepted in a workshop: write each value out"
+                            ),
+                            event.start_mark.line + 1,
                         )
                     ]
                 )
@@ -183,9 +213,10 @@ def _parse_yaml(text: str) -> tuple[object, yaml.Node | None]:
                 if depth > MAX_NESTING:
                     raise WorkshopRejected(
                         [
-                            Problem(
-                                f"the YAML nests deeper than {MAX_NESTING} levels",
-                                line=event.start_mark.line + 1,
+                            Problem.said(
+                                N_("the YAML nests deeper than {levels} levels"),
+                                event.start_mark.line + 1,
+                                levels=MAX_NESTING,
                             )
                         ]
                     )
@@ -200,12 +231,20 @@ def _parse_yaml(text: str) -> tuple[object, yaml.Node | None]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         raise WorkshopRejected(
-            [Problem(f"not valid YAML: {error}", line=mark.line + 1 if mark else None)]
+            [
+                Problem.said(
+                    N_("not valid YAML: {detail}"),
+                    mark.line + 1 if mark else None,
+                    detail=str(error),
+                )
+            ]
         ) from None
     except WorkshopRejected:
         raise
     except ValueError as error:  # an integer of more than 4,300 digits
-        raise WorkshopRejected([Problem(f"not valid YAML: {error}")]) from None
+        raise WorkshopRejected(
+            [Problem.said(N_("not valid YAML: {detail}"), detail=str(error))]
+        ) from None
     return data, root
 
 
@@ -216,7 +255,7 @@ def checked(data: object, root: yaml.Node | None = None) -> Workshop:
         all of them are inside steps.
     """
     if not isinstance(data, dict):
-        raise WorkshopRejected([Problem(NOT_A_MAPPING, line=_line(root, ()))])
+        raise WorkshopRejected([Problem.said(NOT_A_MAPPING, _line(root, ()))])
     try:
         return Workshop.model_validate(data)
     except ValidationError as error:
@@ -241,12 +280,15 @@ def _located(data: dict, root: yaml.Node | None, found: dict, message: str) -> P
             written = steps[step].get("id")
             step_id = written if isinstance(written, str) else None
     at_key = found["type"] == "extra_forbidden"
+    key, params = problem_reason(found)
     return Problem(
         message=message,
         step=step,
         step_id=step_id,
         field=field_path(loc) or None,
         line=_line(root, loc, at_key),
+        key=key,
+        params=params,
     )
 
 

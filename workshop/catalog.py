@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from collections.abc import Mapping
 
+from workshop.errors import N_
 from workshop.errors import AttuneError
 from workshop.script import Workshop
 from workshop.service import UnknownWorkshop
@@ -42,8 +43,11 @@ class BuiltinWorkshop(AttuneError, PermissionError):
 
     def __init__(self, workshop_id: str):
         super().__init__(
-            f"{workshop_id!r} is a built-in workshop, which cannot be changed here: duplicate it "
-            "under another id and edit the copy"
+            N_(
+                "'{workshop_id}' is a built-in workshop, which cannot be changed here: "
+                "duplicate it under another id and edit the copy"
+            ),
+            workshop_id=workshop_id,
         )
 
 
@@ -52,8 +56,11 @@ class WorkshopExists(AttuneError, FileExistsError):
 
     def __init__(self, workshop_id: str):
         super().__init__(
-            f"a workshop with the id {workshop_id!r} exists already: choose another id, or "
-            "replace that workshop (PUT) if this is a new version of it"
+            N_(
+                "a workshop with the id '{workshop_id}' exists already: choose another id, or "
+                "replace that workshop (PUT) if this is a new version of it"
+            ),
+            workshop_id=workshop_id,
         )
 
 
@@ -62,8 +69,11 @@ class CatalogFull(AttuneError, OverflowError):
 
     def __init__(self, most: int):
         super().__init__(
-            f"This kiosk keeps at most {most} workshops and holds that many: delete one that "
-            "is no longer used, then save again"
+            N_(
+                "This kiosk keeps at most {most} workshops and holds that many: delete one that "
+                "is no longer used, then save again"
+            ),
+            most=most,
         )
 
 
@@ -86,9 +96,14 @@ class WorkshopChanged(AttuneError, RuntimeError):
 
     def __init__(self, current: WorkshopRecord):
         super().__init__(
-            f"the workshop {current.id!r} was saved again (at {iso_utc(current.updated_ms)}) "
-            "after the version this save is based on, and nothing was changed: load the saved "
-            f'version, or send this one again with If-Match: "{version_of(current)}" to replace it'
+            N_(
+                "the workshop '{workshop_id}' was saved again (at {saved_at}) after the version "
+                "this save is based on, and nothing was changed: load the saved version, or send "
+                'this one again with If-Match: "{version}" to replace it'
+            ),
+            workshop_id=current.id,
+            saved_at=iso_utc(current.updated_ms),
+            version=version_of(current),
         )
         self.current = current
 

@@ -19,6 +19,7 @@ from pydantic import Field
 from pydantic import ValidationError
 from pydantic import model_validator
 
+from workshop.errors import N_
 from workshop.errors import AttuneError
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
@@ -31,17 +32,32 @@ WORDS_MAX_LIMIT = 500
 DEFAULT_MIN_RESPONSES = 3
 
 
+class SchemaProblem(AttuneError, ValueError):
+    """What a check of the schema finds wrong in one part of a workshop, in words.
+
+    Its message is marked `N_` with `{name}` parameters (`SchemaProblem(N_("{what} must be
+    distinct"), what="options")`): the file loader prints it in English, the studio shows it in
+    its own language from the key and parameters (`problem_reason`).
+    """
+
+
 class StepConflict(AttuneError, ValueError):
     """A problem between steps (an id used twice, a pair with no earlier scale), found at one.
 
     Raised inside the workshop's validation, which reports it as a problem of the whole
-    workshop; `index` and `field` say which step and field it belongs to, for an editor.
+    workshop; `index` and `field` say which step and field it belongs to, for an editor. Its
+    key and parameters say what is wrong (for the studio, which names the step itself); its
+    text names the step first, as the file loader prints it.
     """
 
-    def __init__(self, message: str, index: int, field: str):
-        super().__init__(message)
+    def __init__(self, message: str, index: int, field: str, step: str, **params):
+        super().__init__(message, **params)
         self.index = index
         self.field = field
+        self.step = step  # the step's id
+
+    def __str__(self) -> str:
+        return f"step {self.index + 1} ({self.step!r}): {super().__str__()}"
 
 
 class _Strict(BaseModel):
@@ -89,9 +105,9 @@ class ScalePrompt(_PromptBase):
     @model_validator(mode="after")
     def _range_is_sensible(self) -> ScalePrompt:
         if self.max <= self.min:
-            raise ValueError("max must be greater than min")
+            raise SchemaProblem(N_("max must be greater than min"))
         if self.max - self.min > 10:
-            raise ValueError("a scale has at most 11 points (max - min <= 10)")
+            raise SchemaProblem(N_("a scale has at most 11 points (max - min <= 10)"))
         return self
 
 
@@ -115,7 +131,7 @@ class ChoicePrompt(_PromptBase):
     @model_validator(mode="after")
     def _options_are_distinct(self) -> ChoicePrompt:
         if len(set(self.options)) != len(self.options):
-            raise ValueError("options must be distinct")
+            raise SchemaProblem(N_("options must be distinct"))
         return self
 
 
@@ -213,7 +229,7 @@ def _distinct(names: list[str], what: str) -> None:
     """Refuse a list that names one thing twice (case and spacing aside)."""
     folded = [" ".join(name.split()).casefold() for name in names]
     if len(set(folded)) != len(folded):
-        raise ValueError(f"{what} must be distinct")
+        raise SchemaProblem(N_("{what} must be distinct"), what=what)
 
 
 class FeelingsPrompt(_PromptBase):
@@ -231,9 +247,12 @@ class FeelingsPrompt(_PromptBase):
     @model_validator(mode="after")
     def _offers_enough(self) -> FeelingsPrompt:
         if self.options is None:
-            raise ValueError(
-                "list the feelings to offer (options here, or feelings for the whole workshop):"
-                f" default feelings exist only for {', '.join(sorted(DEFAULT_FEELINGS))}"
+            raise SchemaProblem(
+                N_(
+                    "list the feelings to offer (options here, or feelings for the whole "
+                    "workshop): default feelings exist only for {languages}"
+                ),
+                languages=", ".join(sorted(DEFAULT_FEELINGS)),
             )
         _distinct(self.options, "options")
         return self
@@ -286,7 +305,7 @@ class Step(_Strict):
     @model_validator(mode="after")
     def _done_advance_needs_done(self) -> Step:
         if self.done_advance is not None and not self.done:
-            raise ValueError("done_advance needs done: true")
+            raise SchemaProblem(N_("done_advance needs done: true"))
         return self
 
     @property
@@ -301,7 +320,7 @@ class Step(_Strict):
     @model_validator(mode="after")
     def _auto_advance_needs_timer(self) -> Step:
         if self.auto_advance and self.countdown is None and self.breathing is None:
-            raise ValueError("auto_advance needs a countdown or a breathing pacer")
+            raise SchemaProblem(N_("auto_advance needs a countdown or a breathing pacer"))
         return self
 
 
@@ -338,25 +357,34 @@ class Workshop(_Strict):
         # Prompts of earlier steps by id: a `pairs_with` names one of the same kind.
         earlier: dict[str, Prompt] = {}
         for index, step in enumerate(self.steps):
-            where = f"step {index + 1} ({step.id!r})"
             if step.id in seen_steps:
-                raise StepConflict(f"{where}: step id {step.id!r} is used twice", index, "id")
+                raise StepConflict(
+                    N_("step id '{step_id}' is used twice"), index, "id", step.id, step_id=step.id
+                )
             seen_steps.add(step.id)
             prompt = step.prompt
             if prompt is None:
                 continue
             if prompt.id in earlier:
                 raise StepConflict(
-                    f"{where}: prompt id {prompt.id!r} is used twice", index, "prompt.id"
+                    N_("prompt id '{prompt_id}' is used twice"),
+                    index,
+                    "prompt.id",
+                    step.id,
+                    prompt_id=prompt.id,
                 )
             pairs_with = getattr(prompt, "pairs_with", None)
             if pairs_with is not None:
                 mismatch = _pair_mismatch(earlier.get(pairs_with), prompt)
                 if mismatch:
+                    message, params = mismatch
                     raise StepConflict(
-                        f"{where}: prompt.pairs_with {pairs_with!r} {mismatch}",
+                        message,
                         index,
                         "prompt.pairs_with",
+                        step.id,
+                        pairs_with=pairs_with,
+                        **params,
                     )
             earlier[prompt.id] = prompt
         return self
@@ -426,21 +454,29 @@ def offer_default_feelings(data: object) -> object:
 
 
 # What a workshop whose top level is not a mapping (a list, a string) is told.
-NOT_A_MAPPING = "a workshop file must be a mapping with title and steps"
+NOT_A_MAPPING = N_("a workshop file must be a mapping with title and steps")
 
 
-def _pair_mismatch(before, after) -> str | None:
-    """Why `after` cannot pair with the earlier prompt `before`, or None if it can.
+def _pair_mismatch(before, after) -> tuple[str, dict] | None:
+    """Why `after` cannot pair with the earlier prompt `before` (a message marked `N_` with
+    its parameters besides `pairs_with`), or None if it can.
 
     A pair compares like with like: the same kind, and for a scale the same range, for
     feelings the same feelings offered.
     """
     if type(before) is not type(after):
-        return f"must name a {after.kind} prompt of an earlier step"
+        return N_(
+            "prompt.pairs_with '{pairs_with}' must name a {kind} prompt of an earlier step"
+        ), {"kind": after.kind}
     if isinstance(after, ScalePrompt) and (before.min, before.max) != (after.min, after.max):
-        return f"has the range {before.min}-{before.max}; a pair needs the same range"
+        return N_(
+            "prompt.pairs_with '{pairs_with}' has the range {min}-{max}; "
+            "a pair needs the same range"
+        ), {"min": before.min, "max": before.max}
     if isinstance(after, FeelingsPrompt) and sorted(before.options) != sorted(after.options):
-        return "offers other feelings; a pair needs the same feelings"
+        return N_(
+            "prompt.pairs_with '{pairs_with}' offers other feelings; a pair needs the same feelings"
+        ), {}
     return None
 
 
@@ -486,6 +522,102 @@ def described_problems(data: object, error: ValidationError) -> list[tuple[dict,
         message = problem["msg"].removeprefix("Value error, ")
         described.append((problem, f"{where}: {message}"))
     return described
+
+
+# pydantic's own words for the problems a workshop can have, marked for translation with the
+# parameters pydantic gives (its `ctx`); the English is pydantic's, word for word. Where
+# pydantic glues a plural ending on, one message per form.
+_PYDANTIC_WORDS: dict[str, str | tuple[str, str, str]] = {
+    "missing": N_("Field required"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+    "string_type": N_("Input should be a valid string"),
+    "string_too_short": (
+        N_("String should have at least {min_length} character"),
+        N_("String should have at least {min_length} characters"),
+        "min_length",
+    ),
+    "string_too_long": (
+        N_("String should have at most {max_length} character"),
+        N_("String should have at most {max_length} characters"),
+        "max_length",
+    ),
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "finite_number": N_("Input should be a finite number"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "model_type": N_("Input should be a valid dictionary or instance of {class_name}"),
+    "literal_error": N_("Input should be {expected}"),
+    "too_short": (
+        N_(
+            "{field_type} should have at least {min_length} item after validation, "
+            "not {actual_length}"
+        ),
+        N_(
+            "{field_type} should have at least {min_length} items after validation, "
+            "not {actual_length}"
+        ),
+        "min_length",
+    ),
+    "too_long": (
+        N_(
+            "{field_type} should have at most {max_length} item after validation, "
+            "not {actual_length}"
+        ),
+        N_(
+            "{field_type} should have at most {max_length} items after validation, "
+            "not {actual_length}"
+        ),
+        "max_length",
+    ),
+    "union_tag_invalid": N_(
+        "Input tag {tag} found using {discriminator} does not match any of the expected tags: "
+        "{expected_tags}"
+    ),
+    "union_tag_not_found": N_("Unable to extract tag using discriminator {discriminator}"),
+}
+
+
+def problem_reason(found: dict) -> tuple[str, dict]:
+    """What is wrong in one of pydantic's errors, without where: a message and its parameters.
+
+    The message is marked `N_` (a page translates it, static/js/i18n.js `say`), its English
+    the same as `described_problems` gives after the place. A problem with words of its own
+    (`SchemaProblem`, `StepConflict`) gives its key; one of pydantic's, its marked words
+    (`_PYDANTIC_WORDS`); any other, pydantic's English as it is, which then stays English.
+    """
+    context = found.get("ctx") or {}
+    error = context.get("error")
+    if isinstance(error, AttuneError) and error.key:
+        return error.key, dict(error.params)
+    english = found["msg"].removeprefix("Value error, ")
+    words = _PYDANTIC_WORDS.get(found["type"])
+    if words is None:
+        return english, {}
+    params = {
+        name: value if isinstance(value, (int, float, str)) else str(value)
+        for name, value in context.items()
+        if name != "expected_plural"
+    }
+    if isinstance(words, tuple):
+        singular, plural, count = words
+        words = singular if params.get(count) == 1 else plural
+    try:
+        rendered = words.format(**params)
+    except (KeyError, IndexError, ValueError):
+        rendered = None
+    # pydantic words a problem its own way in a version we have not seen: its English stays.
+    return (words, params) if rendered == english else (english, {})
 
 
 def parse_workshop(data: object, source: str = "<workshop>") -> Workshop:

@@ -481,6 +481,11 @@ def test_problems_between_steps_are_placed_at_the_later_step(app):
             "field": "steps.2.id",
             "line": 10,
             "message": "(top level): step 3 ('arrive'): step id 'arrive' is used twice",
+            # What is wrong, without where, for the studio to say in its own language.
+            "reason": {
+                "key": "step id '{step_id}' is used twice",
+                "params": {"step_id": "arrive"},
+            },
         }
     ]
     unpaired = SMALL.replace("pairs_with: calm-before", "pairs_with: calm-later")
@@ -507,6 +512,7 @@ def test_a_problem_outside_steps_gives_no_draft_and_json_no_lines(app):
             "field": "steps.0.countdown",
             "line": None,
             "message": "step 1 ('arrive') → countdown: Input should be greater than or equal to 1",
+            "reason": {"key": "Input should be greater than or equal to {ge}", "params": {"ge": 1}},
         }
     ]
 

@@ -30,6 +30,7 @@ from workshop.messages import BadMessage
 from workshop.results import AnswerError
 from workshop.room import NetworkShareFull
 from workshop.room import SessionFull
+from workshop.script import SchemaProblem
 from workshop.script import StepConflict
 from workshop.script import WorkshopError
 from workshop.service import ChoiceError
@@ -62,6 +63,7 @@ KINDS = [
     (HeadersTooSlow, socket.timeout),
     (TooManyGuesses, Exception),
     (StepConflict, ValueError),
+    (SchemaProblem, ValueError),
     (WorkshopRejected, ValueError),
     (WorkshopTooLarge, ValueError),
     (BuiltinWorkshop, PermissionError),
