@@ -17,6 +17,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext
 
 from facilitator.home import admin_cookie_valid
 from participant.views import qr_svg
@@ -64,7 +65,7 @@ def new_workshop():
     return render_template(
         "studio_editor.html",
         workshop_id="",
-        page_title="New workshop",
+        page_title=gettext("New workshop"),
         defaults=editor_defaults(),
     )
 
@@ -75,7 +76,7 @@ def editor(workshop_id: str):
     return render_template(
         "studio_editor.html",
         workshop_id=workshop_id,
-        page_title="Edit workshop",
+        page_title=gettext("Edit workshop"),
         defaults=editor_defaults(),
     )
 

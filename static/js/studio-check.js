@@ -1,6 +1,7 @@
 // The draft checked by the kiosk's own schema (POST /api/workshops/validate) a moment after
 // each edit: its problems placed at their fields, its planned times from the server.
 
+import { _ } from "./i18n.js";
 import { request } from "./studio-api.js";
 import { editor, say } from "./studio-editor-state.js";
 import { renderProblems } from "./studio-forms.js";
@@ -28,7 +29,7 @@ export async function validate() {
       editor.problems = error.body.errors;
       editor.planned = null;
     } else {
-      say(`The draft could not be checked: ${error.message}`, true);
+      say(_("The draft could not be checked: {reason}", { reason: error.message }), true);
       return;
     }
   }

@@ -3,6 +3,7 @@
 // status lines every module speaks through.
 
 import { $, setText } from "./dom.js";
+import { _, formatNumber } from "./i18n.js";
 
 export const main = $("main.studio-editor");
 
@@ -59,13 +60,14 @@ export function showSaveState() {
   const unsaved = isUnsaved();
   const state = saving ? "saving" : builtin ? "builtin" : unsaved ? "unsaved" : "saved";
   badge.dataset.state = state;
-  setText(badge, { saving: "Saving…", builtin: "Built-in: read only", unsaved: "Unsaved changes", saved: "Saved" }[state]);
+  setText(badge, { saving: _("Saving…"), builtin: _("Built-in: read only"), unsaved: _("Unsaved changes"), saved: _("Saved") }[state]);
   $("#undo").disabled = builtin || !draft.undoStack.length;
   $("#redo").disabled = builtin || !draft.redoStack.length;
   $("#save").disabled = builtin || saving;
-  document.title = `${unsaved && !builtin ? "• " : ""}${draft.workshop.title || "New workshop"} · Workshop studio · Attune`;
+  const title = _("{title} · Workshop studio · Attune", { title: draft.workshop.title || _("New workshop") });
+  document.title = unsaved && !builtin ? `• ${title}` : title;
 }
 
 export function stepLabel(step, index) {
-  return step.title ? step.title : `Step ${index + 1} (no title yet)`;
+  return step.title ? step.title : _("Step {number} (no title yet)", { number: formatNumber(index + 1) });
 }

@@ -9,6 +9,7 @@
 // that meets a newer version (studio-save.js), and undo / redo (studio-undo.js).
 
 import { $, setText } from "./dom.js";
+import { _ } from "./i18n.js";
 import { Draft } from "./studio-draft.js";
 import { Preview, fitFrames, previewViews } from "./studio-preview.js";
 import { request, stripServerFields } from "./studio-api.js";
@@ -29,10 +30,19 @@ fitFrames(document.querySelectorAll(".preview-frame"));
 
 // ---------- Drawing ----------
 
+/** The heading's workshop title, in the workshop's language (its own words). */
+function showTitle() {
+  const { workshop } = editor.draft;
+  const heading = $("#heading-title");
+  setText(heading, workshop.title ? `: ${workshop.title}` : "");
+  heading.lang = typeof workshop.language === "string" && workshop.language ? workshop.language : "en";
+  heading.dir = "auto";
+}
+
 function renderAll() {
   const { draft } = editor;
   if (editor.selected >= draft.workshop.steps.length) editor.selected = Math.max(0, draft.workshop.steps.length - 1);
-  setText($("#heading-title"), draft.workshop.title ? `: ${draft.workshop.title}` : "");
+  showTitle();
   renderWorkshopFields();
   renderSteps();
   renderStepForm();
@@ -50,11 +60,10 @@ hooks.showStep = () => {
 
 /** After every edit, undo or redo: draw what changed, keep the draft, check it, preview it. */
 function changed(kind) {
-  const { draft } = editor;
   // The last line said ("Saved on the kiosk.") is about the draft before this edit.
   say("");
   if (kind === "type") {
-    setText($("#heading-title"), draft.workshop.title ? `: ${draft.workshop.title}` : "");
+    showTitle();
     renderSteps();
     refreshOfferedFeelings();
   } else {
@@ -105,7 +114,7 @@ async function load() {
     if (kept) {
       draft.workshop = structuredClone(kept.workshop);
       editor.idTouched = Boolean(kept.workshop.id);
-      say(kept.imported ? `Imported from ${kept.imported}: fix the marked steps, then save.` : "Your unsaved new workshop was kept in this browser: here it is.");
+      say(kept.imported ? _("Imported from {file}: fix the marked steps, then save.", { file: kept.imported }) : _("Your unsaved new workshop was kept in this browser: here it is."));
     }
     renderAll();
     showLinks();
@@ -117,7 +126,7 @@ async function load() {
   try {
     workshop = await request("GET", `/api/workshops/${encodeURIComponent(workshopId)}`);
   } catch (error) {
-    say(error.status === 404 ? "There is no workshop with this name on the kiosk (it may have been deleted). Go back to the studio to pick another." : `The workshop could not be loaded: ${error.message}`, true);
+    say(error.status === 404 ? _("There is no workshop with this name on the kiosk (it may have been deleted). Go back to the studio to pick another.") : _("The workshop could not be loaded: {reason}", { reason: error.message }), true);
     document.body.dataset.loaded = "true";
     return;
   }

@@ -3,6 +3,7 @@
 // `data-field`, which is how the server's errors find the field they are about.
 
 import { el } from "./dom.js";
+import { _ } from "./i18n.js";
 import { getPath } from "./studio-draft.js";
 
 const SCALE_DEFAULTS = { min: 1, max: 5 };
@@ -100,9 +101,12 @@ const LANGUAGES = JSON.parse(document.querySelector("[data-languages]")?.dataset
  */
 function languageField(f, current) {
   const choices = LANGUAGES.some(([code]) => code === current) || !current ? LANGUAGES : [...LANGUAGES, [current, current]];
-  const field = f.field("text", "language", "Language", { choices, hint: "The language the workshop's texts are written in." });
-  // Each name is read out in its own language.
-  for (const option of field.querySelectorAll("option")) option.lang = option.value;
+  const field = f.field("text", "language", _("Language"), { choices, hint: _("The language the workshop's texts are written in.") });
+  // Each name is read out in its own language, and is not translated (as in the switch).
+  for (const option of field.querySelectorAll("option")) {
+    option.lang = option.value;
+    option.dataset.noTranslate = "";
+  }
   return field;
 }
 
@@ -110,25 +114,32 @@ function languageField(f, current) {
 export function workshopFields(workshop, { isNew, readOnly, onEdit, defaults = {} }) {
   const f = new Form("w", workshop, onEdit, readOnly);
   return [
-    f.field("text", "title", "Title", { required: true, attrs: { autocomplete: "off" } }),
+    f.field("text", "title", _("Title"), { required: true, attrs: { autocomplete: "off" } }),
     isNew
-      ? f.field("text", "id", "Short name (for its address and file)", { required: true, hint: "Small letters a–z, digits and dashes, such as calm-start. Made from the title until you change it.", attrs: { autocomplete: "off", spellcheck: "false" } })
-      : el("p", { className: "meta", text: `Short name: ${workshop.id}` }),
-    f.field("text", "description", "Description", { rows: 2 }),
+      ? f.field("text", "id", _("Short name (for its address and file)"), { required: true, hint: _("Small letters a–z, digits and dashes, such as calm-start. Made from the title until you change it."), attrs: { autocomplete: "off", spellcheck: "false" } })
+      : el("p", { className: "meta", text: _("Short name: {id}", { id: workshop.id }) }),
+    f.field("text", "description", _("Description"), { rows: 2 }),
     languageField(f, workshop.language),
-    f.field("number", "min_responses", "Fewest answers before results are shown", { hint: "Fewer answers than this stay hidden, to keep people anonymous (3 when empty)." }),
-    f.field("check", "approve_words", "Words answers wait for my approval before the room sees them"),
-    f.field("check", "consent_on_enter", "Ask for consent as soon as a step that needs it is reached"),
-    feelingsListField(f, "feelings", "Feelings offered by feelings questions, one a line", (defaults.feelings || {})[workshop.language || "en"], "the defaults of the workshop's language"),
+    f.field("number", "min_responses", _("Fewest answers before results are shown"), { hint: _("Fewer answers than this stay hidden, to keep people anonymous (3 when empty).") }),
+    f.field("check", "approve_words", _("Words answers wait for my approval before the room sees them")),
+    f.field("check", "consent_on_enter", _("Ask for consent as soon as a step that needs it is reached")),
+    feelingsListField(f, "feelings", _("Feelings offered by feelings questions, one a line"), (defaults.feelings || {})[workshop.language || "en"], {
+      offered: _("Empty: the defaults of the workshop's language, shown greyed inside. From 2 to 40, each different."),
+      none: _("Empty: the defaults of the workshop's language; this language has none, so list at least 2 here."),
+    }),
   ];
 }
 
-/** A list of feelings, one a line; empty shows (as a placeholder) what is offered instead. */
-function feelingsListField(f, path, label, fallback, fallbackWords) {
-  const hint = fallback
-    ? `Empty: ${fallbackWords}, shown greyed inside. From 2 to 40, each different.`
-    : `Empty: ${fallbackWords}; this language has none, so list at least 2 here.`;
-  return f.field("lines", path, label, { rows: 4, hint, placeholder: fallback ? fallback.join("\n") : "" });
+/**
+ * A list of feelings, one a line; empty shows (as a placeholder) what is offered instead.
+ * `hints`: what the field says when there is something `offered` instead, and when there is `none`.
+ */
+function feelingsListField(f, path, label, fallback, hints) {
+  const hint = fallback ? hints.offered : hints.none;
+  const field = f.field("lines", path, label, { rows: 4, hint, placeholder: fallback ? fallback.join("\n") : "" });
+  // The feelings (typed, or offered instead as the placeholder) are the workshop's words.
+  field.querySelector("textarea").dataset.userText = "";
+  return field;
 }
 
 /** Every field of step `index` of the schema, grouped as a facilitator thinks of them. */
@@ -137,54 +148,54 @@ export function stepFields(step, index, { pairable, offered, readOnly, onEdit })
   const prompt = step.prompt || null;
   const kind = prompt ? prompt.kind : "";
   const parts = [
-    f.group("", "What the room reads",
-      f.field("text", "title", "Title", { required: true, attrs: { autocomplete: "off" } }),
-      f.field("text", "text", "Text on phones and the projector", { rows: 4 }),
-      f.field("text", "context", "One line for someone arriving mid-step", { hint: "Up to 200 characters." }),
-      f.field("text", "notes", "Your notes (the console only)", { rows: 3 }),
-      f.field("text", "id", "Step id", { required: true, hint: "Small letters, digits and dashes; unique in the workshop.", attrs: { autocomplete: "off", spellcheck: "false" } }),
+    f.group("", _("What the room reads"),
+      f.field("text", "title", _("Title"), { required: true, attrs: { autocomplete: "off" } }),
+      f.field("text", "text", _("Text on phones and the projector"), { rows: 4 }),
+      f.field("text", "context", _("One line for someone arriving mid-step"), { hint: _("Up to 200 characters.") }),
+      f.field("text", "notes", _("Your notes (the console only)"), { rows: 3 }),
+      f.field("text", "id", _("Step id"), { required: true, hint: _("Small letters, digits and dashes; unique in the workshop."), attrs: { autocomplete: "off", spellcheck: "false" } }),
     ),
-    f.group("timing", "Timing",
-      f.field("number", "countdown", "Countdown (seconds)", { hint: "Empty: no countdown. A countdown sets the step's time even with a breathing pacer." }),
-      f.field("check", "breathing", "Breathing pacer", { structural: true }),
+    f.group("timing", _("Timing"),
+      f.field("number", "countdown", _("Countdown (seconds)"), { hint: _("Empty: no countdown. A countdown sets the step's time even with a breathing pacer.") }),
+      f.field("check", "breathing", _("Breathing pacer"), { structural: true }),
       step.breathing
-        ? f.group("breathing", "Breathing pattern (seconds)",
-            f.field("number", "breathing.inhale", "Breathe in"),
-            f.field("number", "breathing.hold", "Hold"),
-            f.field("number", "breathing.exhale", "Breathe out"),
-            f.field("number", "breathing.hold_after", "Hold after"),
-            f.field("number", "breathing.cycles", "Cycles"),
+        ? f.group("breathing", _("Breathing pattern (seconds)"),
+            f.field("number", "breathing.inhale", _("Breathe in")),
+            f.field("number", "breathing.hold", _("Hold")),
+            f.field("number", "breathing.exhale", _("Breathe out")),
+            f.field("number", "breathing.hold_after", _("Hold after")),
+            f.field("number", "breathing.cycles", _("Cycles")),
           )
         : null,
-      f.field("check", "auto_advance", "Move on by itself when the time is up"),
+      f.field("check", "auto_advance", _("Move on by itself when the time is up")),
     ),
-    f.group("prompt", "Question",
-      f.field("text", "prompt.kind", "Kind of question", {
+    f.group("prompt", _("Question"),
+      f.field("text", "prompt.kind", _("Kind of question"), {
         structural: true,
         choices: [
-          ["", "No question"],
-          ["scale", "A scale (such as 1 to 5)"],
-          ["words", "A few words"],
-          ["choice", "One choice among options"],
-          ["mood", "A mood grid (pleasant, energy)"],
-          ["feelings", "Feelings (pick a few)"],
+          ["", _("No question")],
+          ["scale", _("A scale (such as 1 to 5)")],
+          ["words", _("A few words")],
+          ["choice", _("One choice among options")],
+          ["mood", _("A mood grid (pleasant, energy)")],
+          ["feelings", _("Feelings (pick a few)")],
         ],
       }),
       ...(prompt ? promptFields(f, kind, prompt, pairable(kind), offered) : []),
     ),
-    f.group("consent", "Consent",
-      f.field("check", "consent", "Ask each person privately first (a touch or partner exercise)", { structural: true }),
+    f.group("consent", _("Consent"),
+      f.field("check", "consent", _("Ask each person privately first (a touch or partner exercise)"), { structural: true }),
       ...(step.consent
         ? [
-            f.field("text", "consent.question", "The private question", { required: true }),
-            f.field("text", "consent.alternative.title", "What someone does instead (title)", { required: true }),
-            f.field("text", "consent.alternative.text", "What someone does instead (text)", { rows: 2 }),
+            f.field("text", "consent.question", _("The private question"), { required: true }),
+            f.field("text", "consent.alternative.title", _("What someone does instead (title)"), { required: true }),
+            f.field("text", "consent.alternative.text", _("What someone does instead (text)"), { rows: 2 }),
           ]
         : []),
     ),
-    f.group("done", "Done",
-      f.field("check", "done", "Phones show “I'm done”", { structural: true }),
-      step.done ? f.field("number", "done_advance", "Move on when this share is done", { hint: "A share from 0 to 1, such as 0.8; empty: only the facilitator moves on." }) : null,
+    f.group("done", _("Done"),
+      f.field("check", "done", _("Phones show “I'm done”"), { structural: true }),
+      step.done ? f.field("number", "done_advance", _("Move on when this share is done"), { hint: _("A share from 0 to 1, such as 0.8; empty: only the facilitator moves on.") }) : null,
     ),
   ];
   return parts;
@@ -192,55 +203,62 @@ export function stepFields(step, index, { pairable, offered, readOnly, onEdit })
 
 /** "Before and after": a select of the earlier prompts of the same kind this one may pair with. */
 function pairsWithField(f, prompt, earlier, hint) {
-  const pairs = [["", "Not paired"], ...earlier.map((id) => [id, `After of “${id}”`])];
-  if (prompt.pairs_with && !earlier.includes(prompt.pairs_with)) pairs.push([prompt.pairs_with, prompt.pairs_with]);
-  return f.field("text", "prompt.pairs_with", "Before and after", { choices: pairs, hint });
+  const pairs = [["", _("Not paired")], ...earlier.map((id) => [id, _("After of “{id}”", { id })])];
+  const unknown = prompt.pairs_with && !earlier.includes(prompt.pairs_with);
+  if (unknown) pairs.push([prompt.pairs_with, prompt.pairs_with]);
+  const field = f.field("text", "prompt.pairs_with", _("Before and after"), { choices: pairs, hint });
+  // An id no earlier prompt has (the kiosk's error says so): shown as written, an id.
+  if (unknown) field.querySelector("select").lastElementChild.dataset.noTranslate = "";
+  return field;
 }
 
 function promptFields(f, kind, prompt, earlier, offered) {
   const common = [
-    f.field("text", "prompt.question", "The question", { required: true }),
-    f.field("text", "prompt.id", "Question id", { required: true, hint: "Small letters, digits and dashes; unique in the workshop.", attrs: { autocomplete: "off", spellcheck: "false" } }),
-    f.field("number", "prompt.min_responses", "Fewest answers before results are shown", { hint: "Empty: the workshop's." }),
+    f.field("text", "prompt.question", _("The question"), { required: true }),
+    f.field("text", "prompt.id", _("Question id"), { required: true, hint: _("Small letters, digits and dashes; unique in the workshop."), attrs: { autocomplete: "off", spellcheck: "false" } }),
+    f.field("number", "prompt.min_responses", _("Fewest answers before results are shown"), { hint: _("Empty: the workshop's.") }),
   ];
   if (kind === "scale") {
     return [
       ...common,
-      f.field("number", "prompt.min", "Lowest value"),
-      f.field("number", "prompt.max", "Highest value"),
-      f.field("text", "prompt.min_label", "Label of the lowest value"),
-      f.field("text", "prompt.max_label", "Label of the highest value"),
-      pairsWithField(f, prompt, earlier, "Pair it with a scale of an earlier step to show how the room moved."),
+      f.field("number", "prompt.min", _("Lowest value")),
+      f.field("number", "prompt.max", _("Highest value")),
+      f.field("text", "prompt.min_label", _("Label of the lowest value")),
+      f.field("text", "prompt.max_label", _("Label of the highest value")),
+      pairsWithField(f, prompt, earlier, _("Pair it with a scale of an earlier step to show how the room moved.")),
     ];
   }
   if (kind === "mood") {
     return [
       ...common,
-      f.group("prompt.labels", "The grid’s four ends",
-        f.field("text", "prompt.pleasant_label", "Pleasant end (right)", { required: true }),
-        f.field("text", "prompt.unpleasant_label", "Unpleasant end (left)", { required: true }),
-        f.field("text", "prompt.high_label", "High energy end (top)", { required: true }),
-        f.field("text", "prompt.low_label", "Low energy end (bottom)", { required: true }),
+      f.group("prompt.labels", _("The grid’s four ends"),
+        f.field("text", "prompt.pleasant_label", _("Pleasant end (right)"), { required: true }),
+        f.field("text", "prompt.unpleasant_label", _("Unpleasant end (left)"), { required: true }),
+        f.field("text", "prompt.high_label", _("High energy end (top)"), { required: true }),
+        f.field("text", "prompt.low_label", _("Low energy end (bottom)"), { required: true }),
       ),
-      pairsWithField(f, prompt, earlier, "Pair it with a mood grid of an earlier step to show how the room moved."),
+      pairsWithField(f, prompt, earlier, _("Pair it with a mood grid of an earlier step to show how the room moved.")),
     ];
   }
   if (kind === "feelings") {
     return [
       ...common,
-      feelingsListField(f, "prompt.options", "Feelings offered, one a line", offered, "the workshop's feelings (else its language's)"),
-      f.field("number", "prompt.max_choices", "Most feelings one person may choose", { hint: "From 1 to 10 (3 when empty)." }),
-      pairsWithField(f, prompt, earlier, "Pair it with a feelings question of an earlier step to show how the room moved; both must offer the same feelings."),
+      feelingsListField(f, "prompt.options", _("Feelings offered, one a line"), offered, {
+        offered: _("Empty: the workshop's feelings (else its language's), shown greyed inside. From 2 to 40, each different."),
+        none: _("Empty: the workshop's feelings (else its language's); this language has none, so list at least 2 here."),
+      }),
+      f.field("number", "prompt.max_choices", _("Most feelings one person may choose"), { hint: _("From 1 to 10 (3 when empty).") }),
+      pairsWithField(f, prompt, earlier, _("Pair it with a feelings question of an earlier step to show how the room moved; both must offer the same feelings.")),
     ];
   }
   if (kind === "words") {
     return [
       ...common,
-      f.field("number", "prompt.max_length", "Longest answer (characters)", { hint: "From 80 to 500 (140 when empty)." }),
-      f.field("tristate", "prompt.approval", "Answers wait for your approval", { choices: [["", "As the workshop says"], ["yes", "Yes"], ["no", "No"]] }),
+      f.field("number", "prompt.max_length", _("Longest answer (characters)"), { hint: _("From 80 to 500 (140 when empty).") }),
+      f.field("tristate", "prompt.approval", _("Answers wait for your approval"), { choices: [["", _("As the workshop says")], ["yes", _("Yes")], ["no", _("No")]] }),
     ];
   }
-  return [...common, f.field("lines", "prompt.options", "Options, one a line", { rows: 4, required: true })];
+  return [...common, f.field("lines", "prompt.options", _("Options, one a line"), { rows: 4, required: true })];
 }
 
 /**
@@ -263,6 +281,7 @@ export function structuralEdit(step, path, value, freePromptId, defaults = {}) {
       else step.prompt = common;
     }
   } else if (path === "consent") {
+    // Workshop texts, in English whatever the page's language (the workshop may be in another).
     if (value) step.consent = { question: "Would you like to join this exercise?", alternative: { title: "On your own", text: "" } };
     else delete step.consent;
   } else if (path === "done") {

@@ -2,6 +2,8 @@
 // the draft, and the kiosk's problems shown next to the field they are about.
 
 import { $, el, setText } from "./dom.js";
+import { _, formatNumber } from "./i18n.js";
+import { problemText } from "./studio-api.js";
 import { offeredFeelings, setPath } from "./studio-draft.js";
 import { structuralEdit, stepFields, workshopFields } from "./studio-fields.js";
 import { defaults, editor } from "./studio-editor-state.js";
@@ -27,11 +29,11 @@ export function renderStepForm() {
   const box = $("#step-form");
   const step = draft.workshop.steps[selected];
   if (!step) {
-    setText($("#step-heading"), "Step");
-    box.replaceChildren(el("p", { className: "meta", text: builtin ? "This workshop has no steps." : "Add a step to start." }));
+    setText($("#step-heading"), _("Step"));
+    box.replaceChildren(el("p", { className: "meta", text: builtin ? _("This workshop has no steps.") : _("Add a step to start.") }));
     return;
   }
-  setText($("#step-heading"), `Step ${selected + 1} of ${draft.workshop.steps.length}`);
+  setText($("#step-heading"), _("Step {number} of {count}", { number: formatNumber(selected + 1), count: formatNumber(draft.workshop.steps.length) }));
   box.replaceChildren(
     el("p", { className: "field-error", dataset: { errorFor: "" }, hidden: true }),
     ...stepFields(step, selected, {
@@ -56,7 +58,7 @@ export function renderProblems() {
     const path = (problem.field || "").replace(/^steps\.\d+\.?/, "");
     const line = scope && errorLineFor(scope, path);
     if (line) {
-      line.append(el("span", { className: "user-text", text: problem.message }), " ");
+      line.append(el("span", { text: problemText(problem) }), " ");
       line.hidden = false;
       const input = scope.querySelector(`[data-field="${CSS.escape(path)}"]`);
       if (input) input.setAttribute("aria-invalid", "true");
@@ -65,9 +67,9 @@ export function renderProblems() {
   const list = $("#problems-list");
   list.replaceChildren(
     ...problems.map((problem) => {
-      const text = problem.message; // as the file loader words it: step, field, what is wrong
-      if (problem.step === null || problem.step === undefined) return el("li", { className: "user-text", text });
-      const go = el("button", { type: "button", className: "link-button user-text", text });
+      const text = problemText(problem); // as the file loader words it: step, field, what is wrong
+      if (problem.step === null || problem.step === undefined) return el("li", { text });
+      const go = el("button", { type: "button", className: "link-button", text });
       go.addEventListener("click", () => select(problem.step, (problem.field || "").replace(/^steps\.\d+\.?/, "")));
       return el("li", {}, go);
     }),

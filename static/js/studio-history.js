@@ -4,20 +4,17 @@
 
 import { feelingsShift, moodShift, shift } from "./charts.js";
 import { $, el, setText } from "./dom.js";
-import { request } from "./studio-api.js";
+import { _, formatNumber, ngettext } from "./i18n.js";
+import { request, when } from "./studio-api.js";
 
 const id = $("main.studio-history").dataset.workshopId;
 
-function when(iso) {
-  const date = iso ? new Date(iso) : null;
-  return date && !Number.isNaN(date.getTime()) ? date.toLocaleString() : "";
-}
-
-/** A number with its sign, to two decimals at most ("+1.25", "−0.5", "0"). */
+/** A number with its sign, to two decimals at most ("+1.25", "−0.5", "0"), in the page's digits. */
 function signedNumber(value) {
   if (typeof value !== "number") return "—";
-  const shown = String(Math.round(Math.abs(value) * 100) / 100);
-  return value > 0 ? `+${shown}` : value < 0 ? `−${shown}` : "0";
+  const rounded = Math.round(Math.abs(value) * 100) / 100;
+  const shown = formatNumber(rounded, { maximumFractionDigits: 2 });
+  return value > 0 && rounded ? `+${shown}` : value < 0 && rounded ? `−${shown}` : formatNumber(0);
 }
 
 /** A paired mood grid: charts.js's words for the move, and both axes' means before → after. */
@@ -26,16 +23,17 @@ function moodFigure(pair) {
   const means = el(
     "table",
     { className: "pair-table mood-means" },
-    el("caption", { className: "meta", text: "Average of the pairs, from −3 to +3" }),
-    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "" }), el("th", { scope: "col", text: "Before" }), el("th", { scope: "col", text: "After" }))),
+    el("caption", { className: "meta", text: _("Average of the pairs, from {low} to {high}", { low: signedNumber(-3), high: signedNumber(3) }) }),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "" }), el("th", { scope: "col", text: _("Before") }), el("th", { scope: "col", text: _("After") }))),
     el(
       "tbody",
       {},
       ...[
-        ["pleasantness", `Pleasantness (toward ${pair.labels.pleasant})`],
-        ["energy", `Energy (toward ${pair.labels.high})`],
+        // The axis' end as the workshop words it, inside the page's sentence.
+        ["pleasantness", _("Pleasantness (toward {word})", { word: pair.labels.pleasant })],
+        ["energy", _("Energy (toward {word})", { word: pair.labels.high })],
       ].map(([axis, label]) =>
-        el("tr", { dataset: { axis } }, el("th", { scope: "row", className: "user-text", text: label }), el("td", { text: signedNumber(pair.mean_before?.[axis]) }), el("td", { text: signedNumber(pair.mean_after?.[axis]) })),
+        el("tr", { dataset: { axis } }, el("th", { scope: "row", dir: "auto", text: label }), el("td", { text: signedNumber(pair.mean_before?.[axis]) }), el("td", { text: signedNumber(pair.mean_after?.[axis]) })),
       ),
     ),
   );
@@ -48,13 +46,13 @@ function feelingsFigure(pair) {
   const table = el(
     "table",
     { className: "pair-table feelings-counts" },
-    el("caption", { className: "meta", text: `How many of the ${pair.count} pairs named each feeling` }),
-    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Feeling" }), el("th", { scope: "col", text: "Before" }), el("th", { scope: "col", text: "After" }), el("th", { scope: "col", text: "Change" }))),
+    el("caption", { className: "meta", text: ngettext("How many of the {n} pair named each feeling", "How many of the {n} pairs named each feeling", pair.count) }),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: _("Feeling") }), el("th", { scope: "col", text: _("Before") }), el("th", { scope: "col", text: _("After") }), el("th", { scope: "col", text: _("Change") }))),
     el(
       "tbody",
       {},
       ...feelings.map((f) =>
-        el("tr", {}, el("th", { scope: "row", className: "user-text", dir: "auto", text: f.option }), el("td", { text: String(f.before) }), el("td", { text: String(f.after) }), el("td", { text: signedNumber(f.change) })),
+        el("tr", {}, el("th", { scope: "row", className: "user-text", dir: "auto", text: f.option }), el("td", { text: formatNumber(f.before) }), el("td", { text: formatNumber(f.after) }), el("td", { text: signedNumber(f.change) })),
       ),
     ),
   );
@@ -63,15 +61,15 @@ function feelingsFigure(pair) {
   return [feelingsShift({ pairs: pair.count, feelings, grew, shrank }), table];
 }
 
-const KIND_WORDS = { scale: "scale", mood: "mood grid", feelings: "feelings" };
+const KIND_WORDS = { scale: _("Paired scale"), mood: _("Paired mood grid"), feelings: _("Paired feelings") };
 
 /** One before → after pair: charts.js's chart of its kind, or words when it is hidden. */
 function pairFigure(pair) {
   const kind = KIND_WORDS[pair.kind] ? pair.kind : "scale";
   const title = el("h4", { className: "pair-title user-text", text: `${pair.before} → ${pair.after}` });
-  const what = el("p", { className: "meta pair-kind", text: `Paired ${KIND_WORDS[kind]}` });
+  const what = el("p", { className: "meta pair-kind", text: KIND_WORDS[kind] });
   if (pair.hidden) {
-    return el("figure", { className: `pair hidden-pair pair-${kind}` }, title, what, el("p", { className: "meta", text: "Not enough answers to show: fewer people answered both than the privacy threshold allows." }));
+    return el("figure", { className: `pair hidden-pair pair-${kind}` }, title, what, el("p", { className: "meta", text: _("Not enough answers to show: fewer people answered both than the privacy threshold allows.") }));
   }
   let figures;
   if (kind === "mood") figures = moodFigure(pair);
@@ -81,18 +79,16 @@ function pairFigure(pair) {
 }
 
 function sessionItem(s) {
-  const started = when(s.started_at);
-  const ended = s.ended_at ? `ended ${when(s.ended_at)}` : "still running";
-  const people = `${s.people} ${s.people === 1 ? "person" : "people"}`;
+  const started = when(s.started_at) || _("Session");
   const pairs = Array.isArray(s.pairs) ? s.pairs : [];
   return el(
     "li",
     { className: "card history-session" },
-    el("h2", { text: `${started || "Session"} · ${people}` }),
-    el("p", { className: "meta", text: `Session ${s.code} · ${ended}` }),
+    el("h2", { text: ngettext("{start} · {n} person", "{start} · {n} people", s.people, { start: started }) }),
+    el("p", { className: "meta", text: s.ended_at ? _("Session {code} · ended {time}", { code: s.code, time: when(s.ended_at) }) : _("Session {code} · still running", { code: s.code }) }),
     pairs.length
       ? el("div", { className: "pairs" }, ...pairs.map(pairFigure))
-      : el("p", { className: "meta", text: "No paired before/after questions in this session." }),
+      : el("p", { className: "meta", text: _("No paired before/after questions in this session.") }),
   );
 }
 
@@ -104,13 +100,15 @@ async function load() {
     ]);
     if (workshop) {
       setText($("#heading-title"), `: ${workshop.title}`);
-      document.title = `History of ${workshop.title} · Workshop studio · Attune`;
+      $("#heading-title").lang = workshop.language || "en";
+      $("#heading-title").dir = "auto";
+      document.title = _("History of {title} · Workshop studio · Attune", { title: workshop.title });
     }
     const sessions = history.sessions || [];
     $("#sessions").replaceChildren(...sessions.map(sessionItem));
-    if (!sessions.length) setText($("#status"), "No session has been run with this workshop yet. Start one from the editor or the facilitator home.");
+    if (!sessions.length) setText($("#status"), _("No session has been run with this workshop yet. Start one from the editor or the facilitator home."));
   } catch (error) {
-    setText($("#status"), `The history could not be loaded: ${error.message}`);
+    setText($("#status"), _("The history could not be loaded: {reason}", { reason: error.message }));
     $("#status").classList.add("problem");
   }
   document.body.dataset.loaded = "true";

@@ -2,7 +2,8 @@
 // loses nothing, and a draft found on opening is offered back, not forced on the person.
 
 import { $, setText } from "./dom.js";
-import { draftKey } from "./studio-api.js";
+import { _ } from "./i18n.js";
+import { draftKey, when } from "./studio-api.js";
 import { editor, say } from "./studio-editor-state.js";
 
 export function keepDraft() {
@@ -27,8 +28,13 @@ export function offerDraft(kept) {
   // Saved again since the draft was begun (another tab, another browser): the draft is still
   // based on the older version, so saving it meets the newer one and asks what to keep.
   const moved = kept.base && editor.serverUpdatedAt && kept.base !== editor.serverUpdatedAt;
-  const since = moved ? " The kiosk's copy was saved again since then: if you restore them, saving asks whether to replace that version." : "";
-  setText($("#draft-offer-text"), `This browser kept unsaved changes to this workshop from ${new Date(kept.saved_at).toLocaleString()}.${since} Restore them?`);
+  const at = when(kept.saved_at);
+  setText(
+    $("#draft-offer-text"),
+    moved
+      ? _("This browser kept unsaved changes to this workshop from {time}. The kiosk's copy was saved again since then: if you restore them, saving asks whether to replace that version. Restore them?", { time: at })
+      : _("This browser kept unsaved changes to this workshop from {time}. Restore them?", { time: at }),
+  );
   $("#draft-offer").hidden = false;
 }
 
@@ -39,7 +45,7 @@ $("#draft-restore").addEventListener("click", () => {
   // The draft's own base: saving it over a version saved since is refused and asked about.
   if (kept.version) editor.serverVersion = kept.version;
   editor.draft.replace(kept.workshop);
-  say("Your unsaved changes are back. Save to keep them on the kiosk.");
+  say(_("Your unsaved changes are back. Save to keep them on the kiosk."));
   $("#save").focus();
 });
 
@@ -47,5 +53,5 @@ $("#draft-discard").addEventListener("click", () => {
   editor.draftOffer = null;
   $("#draft-offer").hidden = true;
   localStorage.removeItem(draftKey(editor.workshopId));
-  say("The draft was discarded: this is the saved version.");
+  say(_("The draft was discarded: this is the saved version."));
 });

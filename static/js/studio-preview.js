@@ -2,6 +2,7 @@
 // kiosk sends phones and the projector (as workshop/views.py builds them), posted to the two
 // framed pages, which draw them with their own code (studio-preview-feed.js).
 
+import { _ } from "./i18n.js";
 import { offeredFeelings } from "./studio-draft.js";
 
 const MESSAGE = "attune-preview";
@@ -101,7 +102,7 @@ export function previewViews(workshop, index, startedMs, defaults = {}) {
   const room = {
     version: 0,
     server_ms: Date.now(),
-    session: { code: "PREVIEW", title: workshop.title || "Untitled workshop", ended: false, answers_deleted: false },
+    session: { code: "PREVIEW", title: workshop.title || _("Untitled workshop"), ended: false, answers_deleted: false },
     step: {
       index,
       count: steps.length,

@@ -3,7 +3,8 @@
 // what needs a saved workshop: starting a session with it, duplicating it, its file and history.
 
 import { $, setText } from "./dom.js";
-import { ApiError, draftKey, request, stripServerFields } from "./studio-api.js";
+import { _, ngettext } from "./i18n.js";
+import { ApiError, draftKey, request, stripServerFields, when } from "./studio-api.js";
 import { editor, isUnsaved, main, say, showSaveState } from "./studio-editor-state.js";
 import { renderProblems, renderWorkshopFields } from "./studio-forms.js";
 import { freeId } from "./studio-ids.js";
@@ -35,7 +36,7 @@ export async function save({ overwrite = null } = {}) {
       editor.workshopId = answer.id;
       main.dataset.workshopId = editor.workshopId;
       history.replaceState(null, "", `/studio/${encodeURIComponent(editor.workshopId)}`);
-      setText($("#heading-kind"), "Edit workshop");
+      setText($("#heading-kind"), _("Edit workshop"));
       renderWorkshopFields();
       showLinks();
     }
@@ -43,20 +44,21 @@ export async function save({ overwrite = null } = {}) {
     editor.problems = [];
     hideConflict();
     keepDraft();
-    say("Saved on the kiosk.");
+    say(_("Saved on the kiosk."));
     return true;
   } catch (error) {
     if (error instanceof ApiError && error.status === 412 && error.body) {
       showConflict(error.body);
-      say("Not saved: a newer version of this workshop is on the kiosk. Choose below what to keep.", true);
+      say(_("Not saved: a newer version of this workshop is on the kiosk. Choose below what to keep."), true);
     } else if (error instanceof ApiError && error.status === 400 && error.body && Array.isArray(error.body.errors)) {
       editor.problems = error.body.errors;
       renderSteps();
       renderProblems();
-      say(`Not saved: ${error.message}. Fix the problems listed, then save again.`, true);
+      const count = editor.problems.length;
+      say(ngettext("Not saved: the workshop has {n} problem. Fix it where it is shown, then save again.", "Not saved: the workshop has {n} problems. Fix them where they are shown, then save again.", count), true);
       $("#problems").scrollIntoView({ block: "nearest" });
     } else {
-      say(`Not saved: ${error.message}`, true);
+      say(_("Not saved: {reason}", { reason: error.message }), true);
     }
     return false;
   } finally {
@@ -74,11 +76,12 @@ let conflict = null; // the version the kiosk holds instead of the one the draft
 /** Say what happened when a save met a newer version, and offer both ways on. */
 function showConflict(stored) {
   conflict = { version: stored.version, updatedAt: stored.updated_at };
-  const when = stored.updated_at ? new Date(stored.updated_at).toLocaleString() : "a moment ago";
+  const savedAt = when(stored.updated_at);
   setText(
     $("#conflict-text"),
-    `Not saved: this workshop was saved again at ${when} (in another tab, another browser, or by another facilitator) after you opened it. ` +
-      "Your changes are still here, not saved. Load the saved version to see it (Undo brings your changes back), or overwrite it with yours.",
+    savedAt
+      ? _("Not saved: this workshop was saved again at {time} (in another tab, another browser, or by another facilitator) after you opened it. Your changes are still here, not saved. Load the saved version to see it (Undo brings your changes back), or overwrite it with yours.", { time: savedAt })
+      : _("Not saved: this workshop was saved again a moment ago (in another tab, another browser, or by another facilitator) after you opened it. Your changes are still here, not saved. Load the saved version to see it (Undo brings your changes back), or overwrite it with yours."),
   );
   $("#conflict").dataset.version = stored.version || "";
   $("#conflict").hidden = false;
@@ -95,7 +98,7 @@ $("#conflict-load").addEventListener("click", async () => {
   try {
     workshop = await request("GET", `/api/workshops/${encodeURIComponent(editor.workshopId)}`);
   } catch (error) {
-    say(`The saved version could not be loaded: ${error.message}`, true);
+    say(_("The saved version could not be loaded: {reason}", { reason: error.message }), true);
     return;
   }
   hideConflict();
@@ -105,29 +108,29 @@ $("#conflict-load").addEventListener("click", async () => {
   editor.savedJson = JSON.stringify(clean);
   // One edit: Undo puts this person's changes back, to copy what they need into it.
   editor.draft.replace(clean);
-  say("This is the version saved on the kiosk. Undo (Ctrl+Z) brings back your changes.");
+  say(_("This is the version saved on the kiosk. Undo (Ctrl+Z) brings back your changes."));
   $("#save").focus();
 });
 
 $("#conflict-overwrite").addEventListener("click", async () => {
   if (!conflict) return;
   // Over the version the person was told about only: one saved since is met again.
-  if (await save({ overwrite: conflict.version })) say("Saved on the kiosk: your version replaced the other one.");
+  if (await save({ overwrite: conflict.version })) say(_("Saved on the kiosk: your version replaced the other one."));
 });
 
 $("#start").addEventListener("click", async () => {
   if (isUnsaved() && !editor.builtin && !(await save())) {
     // A save that met a newer version has said so, with the choice to make; anything else:
-    if ($("#conflict").hidden) say("Save the workshop before starting a session: fix what is listed, then try again.", true);
+    if ($("#conflict").hidden) say(_("Save the workshop before starting a session: fix what is listed, then try again."), true);
     return;
   }
   $("#start").disabled = true;
-  say("Starting a session…");
+  say(_("Starting a session…"));
   try {
     const created = await request("POST", "/api/sessions", { workshop: editor.workshopId });
     window.location.assign(created.console_url);
   } catch (error) {
-    say(`No session was started: ${error.message}`, true);
+    say(_("No session was started: {reason}", { reason: error.message }), true);
     $("#start").disabled = false;
   }
 });
@@ -137,11 +140,11 @@ $("#duplicate").addEventListener("click", async () => {
     const { workshops } = await request("GET", "/api/workshops");
     const copy = { ...JSON.parse(JSON.stringify(editor.draft.workshop)) };
     copy.id = freeId(new Set(workshops.map((w) => w.id)), `${editor.workshopId}-copy`);
-    copy.title = `${copy.title} (copy)`.slice(0, 120);
+    copy.title = _("{title} (copy)", { title: copy.title }).slice(0, 120);
     const created = await request("POST", "/api/workshops", copy);
     window.location.assign(`/studio/${encodeURIComponent(created.id)}`);
   } catch (error) {
-    say(`Could not duplicate it: ${error.message}`, true);
+    say(_("Could not duplicate it: {reason}", { reason: error.message }), true);
   }
 });
 

@@ -4,6 +4,7 @@
 
 import Sortable from "/vendor/sortable.core.esm.js";
 import { $, el, setText } from "./dom.js";
+import { _, formatNumber, ngettext } from "./i18n.js";
 import { plannedSeconds } from "./studio-draft.js";
 import { announce, editor, hooks, say, stepLabel } from "./studio-editor-state.js";
 import { freeId, promptIds } from "./studio-ids.js";
@@ -37,33 +38,36 @@ export function renderSteps(focus = null) {
     start += seconds;
     const name = stepLabel(step, index);
     const count = problemsOfStep(index).length;
-    const timing = seconds ? `${duration(seconds)} · starts at ${duration(startsAt) === "—" ? "0:00" : duration(startsAt)}` : "no timer";
+    const timing = seconds ? _("{time} · starts at {start}", { time: duration(seconds), start: duration(startsAt) === "—" ? "0:00" : duration(startsAt) }) : _("no timer");
     const tool = (action, text, label) =>
       el("button", { type: "button", className: "button small quiet", dataset: { action }, text, "aria-label": label, disabled: builtin });
     return el(
       "li",
       { className: `step-item${index === selected ? " selected" : ""}${count ? " has-problem" : ""}`, dataset: { index: String(index) } },
-      el("span", { className: "drag-handle", "aria-hidden": "true", title: "Drag to move", text: "⠿" }),
+      el("span", { className: "drag-handle", "aria-hidden": "true", title: _("Drag to move"), text: "⠿" }),
       el(
         "button",
         { type: "button", className: "step-select", dataset: { action: "select" }, "aria-current": index === selected ? "step" : "false", "aria-keyshortcuts": "Alt+ArrowUp Alt+ArrowDown" },
-        el("span", { className: "step-number", text: `${index + 1}.` }),
-        el("span", { className: "step-name user-text", text: name }),
+        el("span", { className: "step-number", text: _("{number}.", { number: formatNumber(index + 1) }) }),
+        // The step's title in the workshop's language; a step without one is named in the page's.
+        step.title
+          ? el("span", { className: "step-name user-text", lang: editor.draft.workshop.language || "en", dir: "auto", text: name })
+          : el("span", { className: "step-name", text: name }),
         el("span", { className: "step-time meta", text: timing }),
-        count ? el("span", { className: "problem-badge", text: `${count} ${count === 1 ? "problem" : "problems"}` }) : null,
+        count ? el("span", { className: "problem-badge", text: ngettext("{n} problem", "{n} problems", count) }) : null,
       ),
       el(
         "span",
         { className: "step-tools" },
-        tool("up", "↑", `Move “${name}” up`),
-        tool("down", "↓", `Move “${name}” down`),
-        tool("duplicate", "Duplicate", `Duplicate “${name}”`),
-        tool("delete", "Delete", `Delete “${name}”`),
+        tool("up", "↑", _("Move “{step}” up", { step: name })),
+        tool("down", "↓", _("Move “{step}” down", { step: name })),
+        tool("duplicate", _("Duplicate"), _("Duplicate “{step}”", { step: name })),
+        tool("delete", _("Delete"), _("Delete “{step}”", { step: name })),
       ),
     );
   });
   $("#steps").replaceChildren(...items);
-  setText($("#total"), steps.length ? `${steps.length} ${steps.length === 1 ? "step" : "steps"} · ${duration(start)} of timed exercises` : "No steps yet: add the first one.");
+  setText($("#total"), steps.length ? ngettext("{n} step · {time} of timed exercises", "{n} steps · {time} of timed exercises", steps.length, { time: duration(start) }) : _("No steps yet: add the first one."));
   if (focus) {
     const item = $(`#steps li[data-index="${focus.index}"]`);
     const target = item?.querySelector(`[data-action="${focus.action}"]:not(:disabled)`) || item?.querySelector('[data-action="select"]');
@@ -79,7 +83,7 @@ function addStep() {
     w.steps.splice(at, 0, { id, title: "" });
     editor.selected = at;
   }, { kind: "structure" });
-  announce(`Step added at position ${at + 1} of ${draft.workshop.steps.length}.`);
+  announce(_("Step added at position {position} of {count}.", { position: formatNumber(at + 1), count: formatNumber(draft.workshop.steps.length) }));
   $('#step-form [data-field="title"]')?.focus();
 }
 
@@ -95,7 +99,7 @@ function duplicateStep(index) {
     w.steps.splice(index + 1, 0, copy);
     editor.selected = index + 1;
   }, { kind: "structure" });
-  announce(`Step “${stepLabel(draft.workshop.steps[index + 1], index + 1)}” duplicated: it is step ${index + 2} of ${draft.workshop.steps.length}.`);
+  announce(_("Step “{step}” duplicated: it is step {position} of {count}.", { step: stepLabel(draft.workshop.steps[index + 1], index + 1), position: formatNumber(index + 2), count: formatNumber(draft.workshop.steps.length) }));
   renderSteps({ index: index + 1, action: "select" });
 }
 
@@ -107,8 +111,8 @@ function deleteStep(index) {
     if (editor.selected >= w.steps.length) editor.selected = Math.max(0, w.steps.length - 1);
     else if (editor.selected > index) editor.selected -= 1;
   }, { kind: "structure" });
-  say(`Step “${name}” deleted. Undo (Ctrl+Z) brings it back.`);
-  announce(`Step “${name}” deleted. Undo brings it back.`);
+  say(_("Step “{step}” deleted. Undo (Ctrl+Z) brings it back.", { step: name }));
+  announce(_("Step “{step}” deleted. Undo brings it back.", { step: name }));
   renderSteps({ index: Math.min(index, draft.workshop.steps.length - 1), action: "select" });
 }
 
@@ -117,7 +121,7 @@ function moveStep(from, to, focusAction = null) {
   const { draft } = editor;
   const count = draft.workshop.steps.length;
   if (to < 0 || to >= count || from === to) {
-    announce(to < 0 ? "Already the first step." : to >= count ? "Already the last step." : "");
+    announce(to < 0 ? _("Already the first step.") : to >= count ? _("Already the last step.") : "");
     renderSteps();
     return;
   }
@@ -129,8 +133,9 @@ function moveStep(from, to, focusAction = null) {
     editor.selected = Math.max(0, w.steps.indexOf(wasSelected));
   }, { kind: "structure" });
   const name = stepLabel(draft.workshop.steps[to], to);
-  announce(`Step “${name}” moved to position ${to + 1} of ${count}.`);
-  say(`Step “${name}” moved to position ${to + 1} of ${count}.`);
+  const moved = _("Step “{step}” moved to position {position} of {count}.", { step: name, position: formatNumber(to + 1), count: formatNumber(count) });
+  announce(moved);
+  say(moved);
   renderSteps({ index: to, action: focusAction || "select" });
 }
 

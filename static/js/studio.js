@@ -2,7 +2,8 @@
 // download or delete; a new one, or one imported from a YAML file.
 
 import { $, el, setText } from "./dom.js";
-import { ApiError, draftKey, duration, request } from "./studio-api.js";
+import { _, ngettext } from "./i18n.js";
+import { ApiError, draftKey, duration, problemText, request, when } from "./studio-api.js";
 
 const status = $("#status");
 let known = [];
@@ -12,16 +13,12 @@ function say(text, problem = false) {
   status.classList.toggle("problem", problem);
 }
 
-function when(iso) {
-  if (!iso) return "";
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? "" : date.toLocaleString();
-}
-
 function summary(w) {
-  const steps = `${w.steps} ${w.steps === 1 ? "step" : "steps"}`;
-  const saved = w.updated_at && !w.builtin ? ` · saved ${when(w.updated_at)}` : "";
-  return `${steps} · ${duration(w.planned_seconds)} of timed exercises · language ${w.language || "en"}${saved}`;
+  const params = { time: duration(w.planned_seconds), language: w.language || "en" };
+  if (w.updated_at && !w.builtin) {
+    return ngettext("{n} step · {time} of timed exercises · language {language} · saved {saved}", "{n} steps · {time} of timed exercises · language {language} · saved {saved}", w.steps, { ...params, saved: when(w.updated_at) });
+  }
+  return ngettext("{n} step · {time} of timed exercises · language {language}", "{n} steps · {time} of timed exercises · language {language}", w.steps, params);
 }
 
 /** An id not used yet: "calm-copy", "calm-copy-2", ... (ids are at most 64 characters). */
@@ -34,58 +31,59 @@ function freeId(base) {
 
 async function duplicate(w, button) {
   button.disabled = true;
-  say(`Duplicating “${w.title}”…`);
+  say(_("Duplicating “{title}”…", { title: w.title }));
   try {
     const original = await request("GET", `/api/workshops/${encodeURIComponent(w.id)}`);
-    const copy = { ...original, id: freeId(w.id), title: `${original.title} (copy)`.slice(0, 120) };
+    const copy = { ...original, id: freeId(w.id), title: _("{title} (copy)", { title: original.title }).slice(0, 120) };
     delete copy.builtin;
     delete copy.updated_at;
     const created = await request("POST", "/api/workshops", copy);
     window.location.assign(`/studio/${encodeURIComponent(created.id)}`);
   } catch (error) {
-    say(`Could not duplicate “${w.title}”: ${error.message}`, true);
+    say(_("Could not duplicate “{title}”: {reason}", { title: w.title, reason: error.message }), true);
     button.disabled = false;
   }
 }
 
 async function remove(w, button) {
-  if (!window.confirm(`Delete the workshop “${w.title}”? Reports of sessions already run with it are kept.`)) return;
+  if (!window.confirm(_("Delete the workshop “{title}”? Reports of sessions already run with it are kept.", { title: w.title }))) return;
   button.disabled = true;
   try {
     await request("DELETE", `/api/workshops/${encodeURIComponent(w.id)}`);
     localStorage.removeItem(draftKey(w.id));
-    say(`Deleted “${w.title}”.`);
+    say(_("Deleted “{title}”.", { title: w.title }));
     await load();
   } catch (error) {
-    say(`Could not delete “${w.title}”: ${error.message}`, true);
+    say(_("Could not delete “{title}”: {reason}", { title: w.title, reason: error.message }), true);
     button.disabled = false;
   }
 }
 
 function item(w) {
   const id = encodeURIComponent(w.id);
-  const heading = el("h3", { className: "user-text", text: w.title });
+  // The workshop's title, in its own language.
+  const heading = el("h3", { className: "user-text", lang: w.language || "en", dir: "auto", text: w.title });
   const actions = el("div", { className: "studio-item-actions" });
   if (w.builtin) {
-    const copy = el("button", { type: "button", className: "button primary", text: "Duplicate to edit", "aria-label": `Duplicate to edit: ${w.title}` });
+    const copy = el("button", { type: "button", className: "button primary", text: _("Duplicate to edit"), "aria-label": _("Duplicate to edit: {title}", { title: w.title }) });
     copy.addEventListener("click", () => duplicate(w, copy));
     actions.append(
       copy,
-      el("a", { className: "button", href: `/studio/${id}`, text: "View", "aria-label": `View ${w.title}` }),
+      el("a", { className: "button", href: `/studio/${id}`, text: _("View"), "aria-label": _("View {title}", { title: w.title }) }),
     );
   } else {
-    const del = el("button", { type: "button", className: "button danger", text: "Delete", "aria-label": `Delete ${w.title}` });
+    const del = el("button", { type: "button", className: "button danger", text: _("Delete"), "aria-label": _("Delete {title}", { title: w.title }) });
     del.addEventListener("click", () => remove(w, del));
-    const copy = el("button", { type: "button", className: "button", text: "Duplicate", "aria-label": `Duplicate ${w.title}` });
+    const copy = el("button", { type: "button", className: "button", text: _("Duplicate"), "aria-label": _("Duplicate {title}", { title: w.title }) });
     copy.addEventListener("click", () => duplicate(w, copy));
     actions.append(
-      el("a", { className: "button primary", href: `/studio/${id}`, text: "Edit", "aria-label": `Edit ${w.title}` }),
-      el("a", { className: "button", href: `/api/workshops/${id}.yaml`, download: `${w.id}.yaml`, text: "Download YAML", "aria-label": `Download YAML of ${w.title}` }),
+      el("a", { className: "button primary", href: `/studio/${id}`, text: _("Edit"), "aria-label": _("Edit {title}", { title: w.title }) }),
+      el("a", { className: "button", href: `/api/workshops/${id}.yaml`, download: `${w.id}.yaml`, text: _("Download YAML"), "aria-label": _("Download YAML of {title}", { title: w.title }) }),
       copy,
       del,
     );
   }
-  actions.append(el("a", { className: "button quiet", href: `/studio/${id}/history`, text: "History", "aria-label": `History of ${w.title}` }));
+  actions.append(el("a", { className: "button quiet", href: `/studio/${id}/history`, text: _("History"), "aria-label": _("History of {title}", { title: w.title }) }));
   return el("li", { className: "card studio-item", dataset: { id: w.id } }, heading, el("p", { className: "meta", text: summary(w) }), actions);
 }
 
@@ -94,7 +92,7 @@ async function load() {
     const data = await request("GET", "/api/workshops");
     known = data.workshops || [];
   } catch (error) {
-    say(`The workshops could not be loaded: ${error.message}`, true);
+    say(_("The workshops could not be loaded: {reason}", { reason: error.message }), true);
     return;
   }
   const byTitle = (a, b) => a.title.localeCompare(b.title);
@@ -106,29 +104,26 @@ async function load() {
   document.body.dataset.loaded = "true";
 }
 
-/** "line 12: step 3 ('hug') → prompt.max: …": the line, then the kiosk's own words. */
-function describeProblem(problem) {
-  return problem.line ? `line ${problem.line}: ${problem.message}` : problem.message;
-}
-
 function showImportProblems(error, fileName) {
   const box = $("#import-result");
   const body = error.body || {};
   const problems = Array.isArray(body.errors) ? body.errors : [];
-  const children = [el("p", { className: "error", text: `${fileName} was not imported: ${error.message}` })];
+  const reason = problems.length ? ngettext("it has {n} problem.", "it has {n} problems.", problems.length) : error.message;
+  const children = [el("p", { className: "error", text: _("{file} was not imported: {reason}", { file: fileName, reason }) })];
   if (problems.length) {
-    children.push(el("ul", { className: "problems" }, ...problems.map((p) => el("li", { className: "user-text", text: describeProblem(p) }))));
+    // "line 12: step 3 ('hug') → prompt.max: …": the line, then the kiosk's words for it.
+    children.push(el("ul", { className: "problems" }, ...problems.map((p) => el("li", { text: problemText(p, { withLine: true }) }))));
   }
   if (body.draft && typeof body.draft === "object") {
     // The rest of the file is sound: it opens in the editor, the broken steps marked there.
-    const open = el("button", { type: "button", className: "button primary", text: "Open it in the editor to fix it" });
+    const open = el("button", { type: "button", className: "button primary", text: _("Open it in the editor to fix it") });
     open.addEventListener("click", () => {
       localStorage.setItem(draftKey(""), JSON.stringify({ saved_at: Date.now(), workshop: body.draft, imported: fileName }));
       window.location.assign("/studio/new");
     });
-    children.push(el("p", { text: "The rest of the file is kept: fix the marked steps in the editor, then save." }), open);
+    children.push(el("p", { text: _("The rest of the file is kept: fix the marked steps in the editor, then save.") }), open);
   } else if (error.status === 400) {
-    children.push(el("p", { text: "Fix the file where it says, then import it again." }));
+    children.push(el("p", { text: _("Fix the file where it says, then import it again.") }));
   }
   box.replaceChildren(...children);
   box.hidden = false;
@@ -139,16 +134,16 @@ $("#import-form").addEventListener("submit", async (event) => {
   const box = $("#import-result");
   const file = $("#import-file").files[0];
   if (!file) {
-    box.replaceChildren(el("p", { className: "error", text: "Choose a workshop file (.yaml) first, then Import." }));
+    box.replaceChildren(el("p", { className: "error", text: _("Choose a workshop file (.yaml) first, then Import.") }));
     box.hidden = false;
     return;
   }
   box.hidden = true;
-  say(`Importing ${file.name}…`);
+  say(_("Importing {file}…", { file: file.name }));
   try {
     const text = await file.text();
     const created = await request("POST", "/api/workshops", text, { yaml: true });
-    say(`Imported ${file.name}.`);
+    say(_("Imported {file}.", { file: file.name }));
     window.location.assign(`/studio/${encodeURIComponent(created.id)}`);
   } catch (error) {
     say("");
