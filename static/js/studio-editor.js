@@ -34,7 +34,9 @@ fitFrames(document.querySelectorAll(".preview-frame"));
 function showTitle() {
   const { workshop } = editor.draft;
   const heading = $("#heading-title");
-  setText(heading, workshop.title ? `: ${workshop.title}` : "");
+  // The colon outside the title: in a right-to-left page it stays between the two.
+  $("#heading-colon").hidden = !workshop.title;
+  setText(heading, workshop.title || "");
   heading.lang = typeof workshop.language === "string" && workshop.language ? workshop.language : "en";
   heading.dir = "auto";
 }

@@ -99,7 +99,8 @@ async function load() {
       request("GET", `/api/workshops/${encodeURIComponent(id)}/history`),
     ]);
     if (workshop) {
-      setText($("#heading-title"), `: ${workshop.title}`);
+      $("#heading-colon").hidden = false;
+      setText($("#heading-title"), workshop.title);
       $("#heading-title").lang = workshop.language || "en";
       $("#heading-title").dir = "auto";
       document.title = _("History of {title} · Workshop studio · Attune", { title: workshop.title });
