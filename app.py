@@ -43,6 +43,7 @@ from participant.events import ParticipantNamespace  # noqa: E402
 from participant.views import blueprint as participant_blueprint  # noqa: E402
 from transport.assets import DOCUMENT_ONLY_HEADERS  # noqa: E402
 from transport.assets import ModuleGraph  # noqa: E402
+from transport.descriptors import REDIS_POOL  # noqa: E402
 from transport.descriptors import Ceiling  # noqa: E402
 from transport.descriptors import DescriptorCount  # noqa: E402
 from transport.descriptors import TransportFloor  # noqa: E402
@@ -310,9 +311,8 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-# Redis connections per process for presence, care and leases, and how long a call may wait
-# for one when all are busy before it fails (SharedStateError).
-REDIS_CONNECTIONS = 64
+# How long a presence, care or lease call may wait for one of the process's Redis connections
+# (transport/descriptors.py REDIS_POOL) when all are busy, before it fails (SharedStateError).
 REDIS_WAIT_SECONDS = 10
 
 
@@ -330,7 +330,7 @@ class _Cluster:
         # once, thousands of greenlets ask at the same moment (bench.cluster lost 8,822 of
         # 10,000 joins so). Waiting a little is right; each call takes well under a millisecond.
         pool = redis.BlockingConnectionPool.from_url(
-            url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT_SECONDS
+            url, max_connections=REDIS_POOL, timeout=REDIS_WAIT_SECONDS
         )
         self.redis = redis.Redis(connection_pool=pool)
         self.presence = RedisPresence(self.redis)

@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     result = run_target_sync(target, n, generator, cfg)
                 except Exception as error:  # noqa: BLE001 - record it and go on
-                    result = {"n": n, "target": target.name, "error": str(error)[:200]}
+                    result = {"n": n, "target": target.name, "error": repr(error)[:200]}
                     generator.close()
                     generator = Generator(cfg.workers, cfg.generator_cpus)
                 results.append(result)

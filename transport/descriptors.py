@@ -32,6 +32,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
+from workshop.pg_store import POOL_SIZE as POSTGRESQL_POOL
+
 # Consoles and projector screens kept room for, each with its page's connections while it
 # loads: a facilitator on two devices, a screen, a spare screen and a few reloads.
 STAFF_PAGES = 8
@@ -42,11 +44,11 @@ PAGE_CONNECTIONS = 6
 IN_FLIGHT_SHARE = 0.05
 MIN_IN_FLIGHT = 48
 # Files the database opens after start-up (SQLite: a temporary file while vacuuming; the
-# PostgreSQL pool grows to its maximum of 8 connections under load), and Redis connections
-# (the message queue's subscriber and publisher, presence and leases under concurrency).
+# PostgreSQL pool grows to its maximum under load), and Redis connections (presence, care and
+# leases: their pool's maximum, app.py; the message queue's subscriber and publishers).
 SQLITE_SPARE = 4
-POSTGRESQL_POOL = 8
-REDIS_CONNECTIONS = 16
+REDIS_POOL = 64
+MESSAGE_QUEUE_CONNECTIONS = 16
 # Descriptors a new Socket.IO connection may never take: below this many free, every new
 # connection is refused at the HTTP level, before any upgrade or dup().
 TRANSPORT_FLOOR = 16
@@ -114,7 +116,8 @@ def plan(limit: int, *, per_phone: int, in_use: int, pools: int = 0) -> Ceiling:
 def pool_allowance(database: str, clustered: bool) -> int:
     """Descriptors the database and Redis may open after start-up, for `plan(pools=...)`."""
     postgres = str(database).startswith(("postgresql://", "postgres://"))
-    return (POSTGRESQL_POOL if postgres else SQLITE_SPARE) + (REDIS_CONNECTIONS if clustered else 0)
+    database_files = POSTGRESQL_POOL if postgres else SQLITE_SPARE
+    return database_files + (REDIS_POOL + MESSAGE_QUEUE_CONNECTIONS if clustered else 0)
 
 
 def raise_open_file_limit() -> int | None:

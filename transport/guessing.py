@@ -220,12 +220,12 @@ def snapshot_for_code(code: str, trusted: bool = False) -> Snapshot:
     snapshot = None
     looked = trusted or PASS_COOKIE_PREFIX + wanted in request.cookies
     if looked:
-        snapshot = kiosk.find(wanted)
+        snapshot = kiosk.find_shared(wanted)
         if trusted and snapshot is None:
             raise UnknownSession(code)
     if snapshot is None or not (trusted or _holds_pass(snapshot)):
         # Checked like any other try, and counted: the one read above is the check.
-        snapshot = _guarded(JOIN_CODE, lambda: snapshot if looked else kiosk.find(wanted))
+        snapshot = _guarded(JOIN_CODE, lambda: snapshot if looked else kiosk.find_shared(wanted))
         if snapshot is None:
             raise UnknownSession(code)
     if not snapshot.state.ended:

@@ -149,6 +149,9 @@ _SCHEMA_LOCK = 0x41747475_6E65
 # again") instead of a frozen room. VACUUM FULL below queues behind running transactions, and
 # everything else queues behind it, so the wait must be bounded.
 LOCK_TIMEOUT = "5s"
+# Connections per process. Three times as many (24) let no more phones in on a busy machine
+# (bench.cluster, docs/performance.md): the joins wait for the processor, not the pool.
+POOL_SIZE = 8
 
 # What a failing database raises: OperationalError covers a lost or refused connection, a full
 # disk, a lock timeout and the pool's PoolTimeout; InternalError covers a read-only
@@ -259,7 +262,9 @@ class PostgresStore(PostgresWorkshops):
     :raise StoreError: the database cannot be reached or the schema cannot be created.
     """
 
-    def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 8, timeout: float = 5.0):
+    def __init__(
+        self, dsn: str, *, min_size: int = 1, max_size: int = POOL_SIZE, timeout: float = 5.0
+    ):
         cooperate_with_gevent()
         self.dsn = dsn
         # code -> the columns of its session that never change (`get_session`).

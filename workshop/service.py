@@ -186,6 +186,10 @@ class Kiosk:
         """One read of a session, or None when no session has this code."""
         return self.loader.find(code)
 
+    def find_shared(self, code: str) -> Snapshot | None:
+        """`find` for what only looks, one read shared by concurrent callers (`SessionLoader`)."""
+        return self.loader.find_shared(code)
+
     def record(self, code: str) -> SessionRecord:
         """The stored session. :raise UnknownSession: no session has this code."""
         return self.load(code).record
