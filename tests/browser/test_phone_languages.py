@@ -43,8 +43,8 @@ def pseudo_kiosk(tmp_path_factory):
     server = LiveServer(
         tmp_path_factory.mktemp("languages") / "kiosk.db",
         workshop=FIXTURES / "languages.yaml",
-        script="tests/browser/pseudo_kiosk.py",
-        env={"ATTUNE_TEST_TRANSLATIONS": str(folder), "KIOSK_MAX_PARTICIPANTS": str(MAX_PHONES)},
+        script="harness/pseudo_kiosk.py",
+        env={"ATTUNE_PSEUDO_TRANSLATIONS": str(folder), "KIOSK_MAX_PARTICIPANTS": str(MAX_PHONES)},
     ).start()
     yield server
     server.kill()
