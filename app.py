@@ -92,6 +92,7 @@ from transport.wsgi_server import kiosk_handler  # noqa: E402
 from workshop.admin import AdminAccess  # noqa: E402
 from workshop.admin import forget_clear_secrets  # noqa: E402
 from workshop.catalog import WorkshopCatalog  # noqa: E402
+from workshop.errors import N_  # noqa: E402
 from workshop.phone_ids import AddressShare  # noqa: E402
 from workshop.script import WorkshopError  # noqa: E402
 from workshop.script import load_library  # noqa: E402
@@ -588,6 +589,14 @@ def new_admin_key(settings: dict) -> int:
     return 0
 
 
+def restarting_notice() -> dict:
+    """The `notice` every page gets when the kiosk stops: its words as a key for each page."""
+    return {
+        "kind": "restarting",
+        "message": {"key": N_("The kiosk is restarting; hold on."), "params": {}},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the kiosk with gevent, open the launch session and print its links."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -640,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
     def shut_down() -> None:
         """Tell every client, let the message go out, close the store, stop serving."""
         print("\nAttune is stopping; the session is saved.", flush=True)
-        notice = {"kind": "restarting", "message": "The kiosk is restarting; hold on."}
+        notice = restarting_notice()
         for namespace in (PARTICIPANT_NS, SCREEN_NS, FACILITATOR_NS):
             socketio.emit("notice", notice, namespace=namespace)
         socketio.sleep(0.5)

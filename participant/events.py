@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from flask import current_app
 from flask import request
-from flask_socketio import ConnectionRefusedError
 from flask_socketio import join_room
 
 from participant.identity import signed_phone_cookie
 from transport.descriptors import RETRY_AFTER_MS
 from transport.descriptors import ROOM_FULL
 from transport.guessing import client_address
+from transport.i18n import refused
 from transport.realtime import AttuneNamespace
 from transport.realtime import broadcaster
 from transport.realtime import error
 from transport.realtime import kiosk
 from transport.realtime import ok
 from transport.realtime import reply
+from workshop.errors import N_
 from workshop.messages import BadMessage
 from workshop.messages import ConsentChoice
 from workshop.messages import ParticipantAuth
@@ -30,7 +31,7 @@ from workshop.service import ChoiceError
 from workshop.service import NoPhoneId
 from workshop.service import UnknownSession
 
-NO_PHONE_ID = (
+NO_PHONE_ID = N_(
     "this browser did not send the phone id the kiosk gave it: reload the page "
     "(and allow cookies for this site if the browser asks)"
 )
@@ -58,7 +59,7 @@ class ParticipantNamespace(AttuneNamespace):
         try:
             credentials = parse(ParticipantAuth, auth)
         except BadMessage as problem:
-            raise ConnectionRefusedError(f"cannot join: {problem}") from None
+            raise refused(N_("cannot join: {problem}"), problem=str(problem)) from None
         # First, before anything is read or built for it: the process's own ceiling. Every
         # connection counts (a second tab too), so that what is kept for consoles and screens
         # stays kept; a phone that comes back after a blip is let in once its old connection
@@ -66,12 +67,12 @@ class ParticipantNamespace(AttuneNamespace):
         ceiling = current_app.extensions.get("attune.ceiling")
         if ceiling is not None and len(self.members) >= ceiling.phones:
             self.turned_away += 1
-            raise ConnectionRefusedError(
+            raise refused(
                 ROOM_FULL,
                 {"retry_after_ms": RETRY_AFTER_MS, "reason": "kiosk", "limit": ceiling.phones},
             )
         snapshot = self.admit(
-            credentials.code, "unknown join code: check the code on the screen and try again"
+            credentials.code, N_("unknown join code: check the code on the screen and try again")
         )
         code = snapshot.code
         service = kiosk()
@@ -81,17 +82,20 @@ class ParticipantNamespace(AttuneNamespace):
                 snapshot, request.sid, signed_phone_cookie(code), client_address()
             )
         except NoPhoneId:
-            raise ConnectionRefusedError(NO_PHONE_ID) from None
+            raise refused(NO_PHONE_ID) from None
         except SessionFull as full:
-            raise ConnectionRefusedError(
+            raise refused(
                 ROOM_FULL,
                 {"retry_after_ms": RETRY_AFTER_MS, "reason": "session", "limit": full.limit},
             ) from None
         except NetworkShareFull as full:
-            raise ConnectionRefusedError(
-                f"{full.per_address} phones from this network are in this session already, "
-                "the most one network may have; ask the facilitator: the kiosk can allow more "
-                "per network (KIOSK_PHONES_PER_ADDRESS)"
+            raise refused(
+                N_(
+                    "{count} phones from this network are in this session already, "
+                    "the most one network may have; ask the facilitator: the kiosk can allow "
+                    "more per network (KIOSK_PHONES_PER_ADDRESS)"
+                ),
+                count=full.per_address,
             ) from None
         try:
             self.members[request.sid] = (code, outcome.phone_id)
@@ -119,11 +123,11 @@ class ParticipantNamespace(AttuneNamespace):
         """Answer the open prompt: `{prompt_id, value, answer_id?}`; acked after it is stored."""
         member = self.members.get(request.sid)
         if member is None:  # pragma: no cover - connect always registers first
-            return error("not joined; reload the page")
+            return error(NOT_JOINED)
         try:
             outcome = kiosk().respond(member[0], member[1], parse(Respond, data))
         except (BadMessage, AnswerError) as problem:
-            return error(str(problem))
+            return error(problem)
         except UnknownSession:
             return error(GONE)
         broadcaster().publish(member[0], outcome)
@@ -134,12 +138,12 @@ class ParticipantNamespace(AttuneNamespace):
         """A private choice before a touch step: `{step_id, choice}`; the console sees counts."""
         member = self.members.get(request.sid)
         if member is None:  # pragma: no cover
-            return error("not joined; reload the page")
+            return error(NOT_JOINED)
         try:
             message = parse(ConsentChoice, data)
             outcome = kiosk().consent(member[0], member[1], message)
         except (BadMessage, ChoiceError) as problem:
-            return error(str(problem))
+            return error(problem)
         except UnknownSession:
             return error(GONE)
         broadcaster().publish(member[0], outcome)
@@ -149,16 +153,17 @@ class ParticipantNamespace(AttuneNamespace):
         """A quiet signal: `{kind: need_moment | ok_again | done | undone}`; counted, not named."""
         member = self.members.get(request.sid)
         if member is None:  # pragma: no cover
-            return error("not joined; reload the page")
+            return error(NOT_JOINED)
         try:
             message = parse(Signal, data)
             outcome = kiosk().signal(member[0], member[1], message)
         except (BadMessage, ChoiceError) as problem:
-            return error(str(problem))
+            return error(problem)
         except UnknownSession:
             return error(GONE)
         broadcaster().publish(member[0], outcome)
         return ok(kind=message.kind)
 
 
-GONE = "this session no longer exists"
+GONE = N_("this session no longer exists")
+NOT_JOINED = N_("not joined; reload the page")

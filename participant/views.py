@@ -89,8 +89,13 @@ def phone(code: str):
         if not share.may_issue(client_address()):
             return _too_many_new_phones(share.seconds_to_next_id(client_address()))
         signed = kiosk().issue_phone_id(canonical)
-    title = kiosk().workshop_of(canonical).title
-    response = make_response(render_template("phone.html", code=canonical, title=title))
+    workshop = kiosk().workshop_of(canonical)
+    # The workshop's own texts are shown in its language (`lang`, `dir`), whatever the page's.
+    response = make_response(
+        render_template(
+            "phone.html", code=canonical, title=workshop.title, workshop_lang=workshop.language
+        )
+    )
     keep_phone_cookie(response, canonical, signed)
     # A page that sets a phone's id must never be served from a cache to another phone.
     response.headers["Cache-Control"] = "private, no-store"

@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
+from workshop.errors import N_
 from workshop.pg_store import POOL_SIZE as POSTGRESQL_POOL
 
 # Consoles and projector screens kept room for, each with its page's connections while it
@@ -56,7 +57,7 @@ TRANSPORT_FLOOR = 16
 # as much again at random, so that a room's phones do not all come back in the same second).
 RETRY_AFTER_MS = 15_000
 
-ROOM_FULL = "The room is full on this kiosk — please tell the facilitator"
+ROOM_FULL = N_("The room is full on this kiosk — please tell the facilitator")
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from werkzeug.exceptions import TooManyRequests
 from transport.error_pages import refuse
 from transport.error_pages import with_message
 from transport.i18n import N_
+from transport.i18n import refused
 from transport.i18n import translate_message
 from transport.limits import GuessBrake
 from workshop.errors import AttuneError
@@ -108,7 +109,7 @@ class TooManyGuesses(AttuneError):
 
     def connection_refused(self) -> ConnectionRefusedError:
         """A refused Socket.IO connection: its `connect_error` says when the page tries again."""
-        return ConnectionRefusedError(self.reason, self.socket_data)
+        return refused(self.reason, self.socket_data)
 
 
 class WaitAMoment(TooManyRequests):

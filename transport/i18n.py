@@ -36,6 +36,7 @@ from flask_babel import Babel
 from flask_babel import Domain
 from flask_babel import get_locale
 from flask_babel import gettext
+from flask_socketio import ConnectionRefusedError
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
@@ -288,3 +289,15 @@ def translate_message(message: str, params: dict | None = None) -> str:
     """
     text = gettext(message)
     return text.format(**params) if params else text
+
+
+def refused(message: str, data: dict | None = None, **params) -> ConnectionRefusedError:
+    """A refused Socket.IO connection, said as `error` says it.
+
+    The `connect_error`'s `message` is the English text; its `data` carries `message`,
+    `{key, params}`, for the page to translate, beside what else it says (`retry_after_ms`...).
+    """
+    text = message.format(**params) if params else message
+    return ConnectionRefusedError(
+        text, {**(data or {}), "message": {"key": message, "params": params}}
+    )

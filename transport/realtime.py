@@ -23,9 +23,12 @@ from flask_socketio import emit
 
 from transport.guessing import TooManyGuesses
 from transport.guessing import snapshot_for_code
+from transport.i18n import refused
 from transport.limits import RateLimiter
 from transport.security import MAX_JSON_DEPTH
 from transport.security import NESTED_TOO_DEEP
+from workshop.errors import N_
+from workshop.errors import AttuneError
 from workshop.messages import BadMessage
 from workshop.messages import ClockPing
 from workshop.messages import parse
@@ -77,9 +80,18 @@ def reply(event: str, payload) -> None:
     emit(event, payload, ignore_queue=True)
 
 
-def error(message: str) -> dict:
-    """A failure ack with a message that says what to do next."""
-    return {"ok": False, "error": message}
+def error(message: str | AttuneError, **params) -> dict:
+    """A failure ack with a message that says what to do next.
+
+    `message` is an `N_`-marked text with `{name}` placeholders filled from `params`, or an
+    AttuneError (which carries both). The ack says it twice: `error`, the English text (API
+    clients and logs), and `message`, `{key, params}`, which each page translates into its own
+    language (one room, many languages: the server never picks one).
+    """
+    if isinstance(message, AttuneError):
+        return {"ok": False, "error": str(message), "message": message.message}
+    text = message.format(**params) if params else message
+    return {"ok": False, "error": text, "message": {"key": message, "params": params}}
 
 
 class Coalescer:
@@ -280,15 +292,17 @@ class AttuneNamespace(Namespace):
             return error(TOO_MANY_MESSAGES)
         if event == NESTED_TOO_DEEP:  # its JSON was set aside unread (security.py)
             return error(
-                f"this message nests more than {MAX_JSON_DEPTH} levels deep; send one flat "
-                "JSON object"
+                N_("this message nests more than {depth} levels deep; send one flat JSON object"),
+                depth=MAX_JSON_DEPTH,
             )
         if not isinstance(event, str) or not hasattr(self, "on_" + event):
             name = str(event)[:40]
-            return error(f"unknown event {name!r} on {self.namespace}")
+            return error(
+                N_("unknown event '{event}' on {namespace}"), event=name, namespace=self.namespace
+            )
         if not _fits(getattr(self, "on_" + event), args[1:]):
             # Extra positional arguments (or binary attachments) for a handler that takes one.
-            return error(f"{event} takes one JSON object")
+            return error(N_("{event} takes one JSON object"), event=event)
         try:
             return super().trigger_event(event, *args)
         except (StoreError, SharedStateError):
@@ -320,9 +334,9 @@ class AttuneNamespace(Namespace):
         except TooManyGuesses as refusal:
             raise refusal.connection_refused() from None
         except UnknownSession:
-            raise ConnectionRefusedError(unknown_message) from None
+            raise refused(unknown_message) from None
         if snapshot.state.ended and not signed_in:
-            raise ConnectionRefusedError(SESSION_ENDED, {"ended": True})
+            raise refused(SESSION_ENDED, {"ended": True})
         return snapshot
 
     def on_clock(self, data=None):
@@ -357,13 +371,13 @@ class AttuneNamespace(Namespace):
             log.exception("store error in %s clock", self.namespace)
             return error(STORE_FAILED)
         except TypeError:
-            return error("clock takes one JSON object")
+            return error(N_("{event} takes one JSON object"), event="clock")
 
     def on_snapshot(self, data=None):
         """Send this connection the full view of its session again; acked with its version."""
         code = self.codes.get(request.sid)
         if code is None:  # pragma: no cover - connect always registers first
-            return error("not connected to a session; reload the page")
+            return error(N_("not connected to a session; reload the page"))
         view = kiosk().view(code, self.role)
         reply("state", view)
         return ok(version=view["version"])
@@ -378,7 +392,7 @@ def _clock_answer(service: Kiosk, code: str | None, data, server_ms: Callable[[]
     try:
         ping = parse(ClockPing, data)
     except BadMessage as problem:
-        return error(str(problem))
+        return error(problem)
     version = service.state(code).version if code is not None else None
     reply = {"t0": ping.t0, "server_ms": server_ms()}
     if version is not None:
@@ -387,11 +401,11 @@ def _clock_answer(service: Kiosk, code: str | None, data, server_ms: Callable[[]
 
 
 # Why an ended session's code admits no new phone or screen (the pages show it, no retry).
-SESSION_ENDED = "This session has ended. Thank you for taking part"
+SESSION_ENDED = N_("This session has ended. Thank you for taking part")
 
-TOO_MANY_MESSAGES = "too many messages; wait a moment and try again"
-STORE_FAILED = "the server could not save this; please try again in a moment"
-SERVER_FAILED = "the server failed to handle this message; please try again in a moment"
+TOO_MANY_MESSAGES = N_("too many messages; wait a moment and try again")
+STORE_FAILED = N_("the server could not save this; please try again in a moment")
+SERVER_FAILED = N_("the server failed to handle this message; please try again in a moment")
 
 
 def _fits(handler: Callable, args: tuple) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
+from workshop.errors import N_
 from workshop.errors import AttuneError
 from workshop.script import MOOD_LIMIT
 from workshop.script import AnyPrompt
@@ -121,17 +122,22 @@ def validate_feelings(prompt: FeelingsPrompt, value: object) -> list[str]:
     most = prompt.most
     up_to = f"1 to {most}" if most > 1 else "1"
     if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
-        raise AnswerError(f"a feelings answer is a list of {up_to} of the feelings shown")
+        raise AnswerError(
+            N_("a feelings answer is a list of {up_to} of the feelings shown"), up_to=up_to
+        )
     if not value:
-        raise AnswerError(f"choose at least one feeling (up to {most})")
+        raise AnswerError(N_("choose at least one feeling (up to {most})"), most=most)
     if any(name not in prompt.options for name in value):
-        raise AnswerError("choose only among the feelings shown")
+        raise AnswerError(N_("choose only among the feelings shown"))
     if len(set(value)) != len(value):
-        raise AnswerError("each feeling can be chosen once")
+        raise AnswerError(N_("each feeling can be chosen once"))
     if len(value) > most:
         raise AnswerError(
-            f"choose at most {most} {'feeling' if most == 1 else 'feelings'}"
-            f" ({len(value)} were sent)"
+            N_("choose at most {most} feeling ({sent} were sent)")
+            if most == 1
+            else N_("choose at most {most} feelings ({sent} were sent)"),
+            most=most,
+            sent=len(value),
         )
     return [name for name in prompt.options if name in value]
 
@@ -147,26 +153,41 @@ def validate_answer(prompt: AnyPrompt, value: object) -> int | str | dict | list
         return validate_feelings(prompt, value)
     if isinstance(prompt, ScalePrompt):
         if not isinstance(value, int) or isinstance(value, bool):
-            raise AnswerError(f"a scale answer is a whole number from {prompt.min} to {prompt.max}")
+            raise AnswerError(
+                N_("a scale answer is a whole number from {min} to {max}"),
+                min=prompt.min,
+                max=prompt.max,
+            )
         if not prompt.min <= value <= prompt.max:
-            raise AnswerError(f"choose a number from {prompt.min} to {prompt.max}")
+            raise AnswerError(
+                N_("choose a number from {min} to {max}"), min=prompt.min, max=prompt.max
+            )
         return value
     if isinstance(prompt, ChoicePrompt):
         if not isinstance(value, str) or value not in prompt.options:
-            raise AnswerError("choose one of the options shown")
+            raise AnswerError(N_("choose one of the options shown"))
         return value
     if not isinstance(value, str):
-        raise AnswerError("a words answer is text")
+        raise AnswerError(N_("a words answer is text"))
     text = clean_words(value)
     if not text:
-        raise AnswerError("the answer is empty; type a word or two")
+        raise AnswerError(N_("the answer is empty; type a word or two"))
     length = characters(text)
     if length > prompt.max_length:
         over = length - prompt.max_length
         raise AnswerError(
-            f"Your answer is {length} characters long and the limit is {prompt.max_length}:"
-            f" please shorten it by {over} {'character' if over == 1 else 'characters'}"
-            " and send it again."
+            N_(
+                "Your answer is {length} characters long and the limit is {limit}:"
+                " please shorten it by {over} character and send it again."
+            )
+            if over == 1
+            else N_(
+                "Your answer is {length} characters long and the limit is {limit}:"
+                " please shorten it by {over} characters and send it again."
+            ),
+            length=length,
+            limit=prompt.max_length,
+            over=over,
         )
     return text
 

@@ -9,6 +9,7 @@ each once: how many phones a session admits (capacity), when a phone that went a
 from __future__ import annotations
 
 from workshop.care import Care
+from workshop.errors import N_
 from workshop.errors import AttuneError
 from workshop.phone_ids import AddressShare
 from workshop.presence import Presence
@@ -24,7 +25,7 @@ class SessionFull(AttuneError, RuntimeError):
     """The session holds as many phones as the kiosk admits (`limit`); try again later."""
 
     def __init__(self, limit: int):
-        super().__init__(f"the session is full ({limit} phones)")
+        super().__init__(N_("the session is full ({limit} phones)"), limit=limit)
         self.limit = limit
 
 
@@ -32,7 +33,9 @@ class NetworkShareFull(AttuneError, RuntimeError):
     """The phone's network holds its share of the session already (`per_address` phones)."""
 
     def __init__(self, per_address: int):
-        super().__init__(f"{per_address} phones from this network are in this session already")
+        super().__init__(
+            N_("{count} phones from this network are in this session already"), count=per_address
+        )
         self.per_address = per_address
 
 

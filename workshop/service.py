@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workshop.care import Care
+from workshop.errors import N_
 from workshop.errors import AttuneError
 from workshop.keys import hash_token
 from workshop.keys import new_token
@@ -314,7 +315,7 @@ class Kiosk:
                 else:
                     return snapshot.with_state(new)
             if time.monotonic() >= deadline:
-                raise CommandError(f"session {snapshot.code} is busy; try again")
+                raise CommandError(N_("session {code} is busy; try again"), code=snapshot.code)
             time.sleep(random.uniform(0, min(0.002 * 2**attempt, 0.05)))
         raise AssertionError("itertools.count() does not end")  # pragma: no cover
 
@@ -341,8 +342,11 @@ class Kiosk:
         if command.action == "delete_answers":
             if normalize_code(command.confirm) != snapshot.code:
                 raise CommandError(
-                    f"Nothing was deleted: the code typed does not match. Type the join code "
-                    f"{snapshot.code} to delete every answer."
+                    N_(
+                        "Nothing was deleted: the code typed does not match. Type the join code "
+                        "{code} to delete every answer."
+                    ),
+                    code=snapshot.code,
                 )
             return self._changed(self._erase(snapshot))
         now = self.clock()
@@ -368,7 +372,7 @@ class Kiosk:
             raise CommandError(SESSION_ENDED)
         answer = self.store.set_answer_status(snapshot.code, answer_id, HIDDEN if hide else SHOWN)
         if answer is None:
-            raise CommandError("no answer has this id; it may have been changed by its author")
+            raise CommandError(N_("no answer has this id; it may have been changed by its author"))
         self.summaries.answers_changed(snapshot.code)
 
     def _erase(self, snapshot: Snapshot) -> Snapshot:
@@ -506,7 +510,7 @@ class Kiosk:
             # A late answer must not undo a change the phone made later (and sent first).
             for stored in self.store.answers_of(state.code, respondent):
                 if stored.prompt_id == prompt.id and stored.answered_ms > answered_ms:
-                    raise AnswerError("a newer answer of yours to this question is stored")
+                    raise AnswerError(N_("a newer answer of yours to this question is stored"))
         answer = Answer(
             answer_id=message.answer_id or uuid.uuid4().hex,
             prompt_id=prompt.id,
@@ -517,7 +521,7 @@ class Kiosk:
         )
         stored = self.store.upsert_answer(state.code, answer)
         if stored.respondent != answer.respondent:
-            raise AnswerError("answer_id is already used; make a new one")
+            raise AnswerError(N_("answer_id is already used; make a new one"))
         if stored == answer:
             self.summaries.answers_changed(state.code)
         return Outcome(state=state, results=True, answer=stored)
@@ -544,9 +548,9 @@ class Kiosk:
         snapshot = self.load(code)
         state = snapshot.state
         if state.ended:
-            raise ChoiceError("this session has ended")
+            raise ChoiceError(N_("this session has ended"))
         if state.consent_step != message.step_id:
-            raise ChoiceError("the room is not being asked about that step now")
+            raise ChoiceError(N_("the room is not being asked about that step now"))
         self.store.upsert_consent(
             state.code, message.step_id, snapshot.respondent(phone_id), message.choice
         )
@@ -567,7 +571,7 @@ class Kiosk:
         snapshot = self.load(code)
         state = snapshot.state
         if state.ended:
-            raise ChoiceError("this session has ended")
+            raise ChoiceError(N_("this session has ended"))
         respondent = snapshot.respondent(phone_id)
         care = self.room.care
         kind = message.kind
@@ -580,9 +584,11 @@ class Kiosk:
             return self._care_changed(snapshot)
         step = snapshot.workshop.steps[state.step_index]
         if message.step_id is not None and message.step_id != step.id:
-            raise ChoiceError("the room has moved on to another step; tap again there if you like")
+            raise ChoiceError(
+                N_("the room has moved on to another step; tap again there if you like")
+            )
         if not step.done:
-            raise ChoiceError("this step has no 'done'")
+            raise ChoiceError(N_("this step has no 'done'"))
         care.set_done(state.code, step.id, respondent, kind == "done")
         if kind == "done" and self.room.done_share_reached(snapshot, now):
             moved = self._change(
@@ -704,18 +710,18 @@ def _answerable(state: SessionState, workshop: Workshop, message: Respond, now_m
     :raise AnswerError: it cannot count; the message says why.
     """
     if state.ended:
-        raise AnswerError("this session has ended; answers are closed")
+        raise AnswerError(N_("this session has ended; answers are closed"))
     if state.answers_deleted:
         raise AnswerError(ANSWERS_DELETED)
     try:
         step_index, prompt = workshop.prompt(message.prompt_id)
     except KeyError:
-        raise AnswerError("there is no such question in this workshop") from None
+        raise AnswerError(N_("there is no such question in this workshop")) from None
     if step_index == state.step_index and state.prompt_state(prompt.id).open:
         return prompt, validate_answer(prompt, message.value), now_ms
     if message.answered_ms is None:
         if step_index != state.step_index:
-            raise AnswerError("that question is not on the current step")
-        raise AnswerError("this question is closed for answers")
+            raise AnswerError(N_("that question is not on the current step"))
+        raise AnswerError(N_("this question is closed for answers"))
     given = late_answer_time(state, prompt.id, message.answered_ms, now_ms)
     return prompt, validate_answer(prompt, message.value), given

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
 
+from workshop.errors import N_
 from workshop.errors import AttuneError
 from workshop.messages import Command
 from workshop.results import AnswerError
@@ -20,10 +21,10 @@ from workshop.timer import READY
 from workshop.timer import RUNNING
 from workshop.timer import Timer
 
-ANSWERS_DELETED = "the facilitator deleted this session's answers; answers are closed"
+ANSWERS_DELETED = N_("the facilitator deleted this session's answers; answers are closed")
 
 # What a console is told when it drives a session that is over; names the page that exists.
-SESSION_ENDED = (
+SESSION_ENDED = N_(
     "This session has ended. To run the workshop again, start a new session from the "
     "facilitator home (/home)."
 )
@@ -241,20 +242,20 @@ def _consent_target(state: SessionState, workshop: Workshop, step_id: str | None
         try:
             index = workshop.step_index(step_id)
         except KeyError:
-            raise CommandError(f"there is no step {step_id!r}") from None
+            raise CommandError(N_("there is no step '{step}'"), step=step_id) from None
         if workshop.steps[index].consent is None:
-            raise CommandError(f"step {step_id!r} asks for no consent")
+            raise CommandError(N_("step '{step}' asks for no consent"), step=step_id)
         return step_id
     target = consent_target(state, workshop)
     if target is None:
-        raise CommandError("neither this step nor the next asks for consent")
+        raise CommandError(N_("neither this step nor the next asks for consent"))
     return target
 
 
 def _current_prompt_id(state: SessionState, workshop: Workshop) -> str:
     prompt = workshop.steps[state.step_index].prompt
     if prompt is None:
-        raise CommandError("this step has no prompt")
+        raise CommandError(N_("this step has no prompt"))
     return prompt.id
 
 
@@ -264,16 +265,16 @@ def _with_timer(state: SessionState, timer: Timer) -> SessionState:
 
 def _require_timer(state: SessionState) -> Timer:
     if state.timer is None:
-        raise CommandError("this step has no countdown or pacer")
+        raise CommandError(N_("this step has no countdown or pacer"))
     return state.timer
 
 
 # Start runs a countdown that waits to begin; everything else has its own control, so that a
 # Start (or the Space key) pressed at 0:00 never restarts a step the room has just finished.
 _NOT_STARTABLE = {
-    RUNNING: "the countdown is already running; Pause stops it, Reset starts it over",
-    PAUSED: "the countdown is paused; Resume continues it, Reset starts it over",
-    FINISHED: "the countdown has ended; press Reset to run it again, or +30 s for more time",
+    RUNNING: N_("the countdown is already running; Pause stops it, Reset starts it over"),
+    PAUSED: N_("the countdown is paused; Resume continues it, Reset starts it over"),
+    FINISHED: N_("the countdown has ended; press Reset to run it again, or +30 s for more time"),
 }
 
 
@@ -303,16 +304,16 @@ def apply_command(
     last = len(workshop.steps) - 1
     if action == "next":
         if state.step_index >= last:
-            raise CommandError("this is the last step; send 'end' to finish the session")
+            raise CommandError(N_("this is the last step; send 'end' to finish the session"))
         new = _enter_step(state, workshop, state.step_index + 1, now_ms)
     elif action == "prev":
         if state.step_index == 0:
-            raise CommandError("this is the first step")
+            raise CommandError(N_("this is the first step"))
         new = _enter_step(state, workshop, state.step_index - 1, now_ms)
     elif action == "goto":
         index = command.index
         if not 0 <= index <= last:
-            raise CommandError(f"index must be between 0 and {last}")
+            raise CommandError(N_("index must be between 0 and {last}"), last=last)
         if index == state.step_index:
             return state
         new = _enter_step(state, workshop, index, now_ms)
@@ -351,7 +352,7 @@ def apply_command(
             state, ended=True, prompts=prompts, timer=timer, consent_step=None, ended_ms=now_ms
         )
     else:  # pragma: no cover - the message model rejects unknown actions first
-        raise CommandError(f"unknown action {action!r}")
+        raise CommandError(N_("unknown action '{action}'"), action=action)
     if new == state:
         return state
     return replace(new, version=state.version + 1)
@@ -418,16 +419,18 @@ def late_answer_time(state: SessionState, prompt_id: str, given_ms: int, now_ms:
     :raise AnswerError: the answer cannot count; the message says why, for the phone to show.
     """
     if state.ended:
-        raise AnswerError("this session has ended; answers are closed")
+        raise AnswerError(N_("this session has ended; answers are closed"))
     if state.answers_deleted:
         raise AnswerError(ANSWERS_DELETED)
     if given_ms > now_ms + CLOCK_SLACK_MS:
-        raise AnswerError("answered_ms is in the future; check the phone's clock sync")
+        raise AnswerError(N_("answered_ms is in the future; check the phone's clock sync"))
     period = state.prompt_state(prompt_id).closed_period_at(given_ms)
     if period is None:
-        raise AnswerError("the question had already closed when you answered")
+        raise AnswerError(N_("the question had already closed when you answered"))
     opened_ms, closed_ms = period
     if now_ms - closed_ms > LATE_ANSWER_MS:
         minutes = LATE_ANSWER_MS // 60_000
-        raise AnswerError(f"it arrived more than {minutes} minutes after the question closed")
+        raise AnswerError(
+            N_("it arrived more than {minutes} minutes after the question closed"), minutes=minutes
+        )
     return min(max(given_ms, opened_ms), closed_ms)

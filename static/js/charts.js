@@ -14,6 +14,7 @@
 // so text-anchor "start" and "end" are logical, like CSS's.
 
 import { el, svg } from "./dom.js";
+import { _, formatNumber, ngettext } from "./i18n.js";
 import { MOOD_LIMIT, cellWords, pointWords } from "./mood-words.js";
 
 function shorten(text, max) {
@@ -21,14 +22,30 @@ function shorten(text, max) {
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("");
 }
 
-function plural(n, one, many) {
-  return `${n} ${n === 1 ? one : many}`;
+/** "3 answers", in the page's language and its plural rules. */
+function answers(count) {
+  return ngettext("{n} answer", "{n} answers", count);
+}
+
+/** "Before → after (3 pairs)". */
+function pairsTitle(pairs) {
+  return ngettext("Before → after ({n} pair)", "Before → after ({n} pairs)", pairs);
+}
+
+/** "Before and after: 2 more pairs needed". */
+function pairsNeeded(needed) {
+  return ngettext("Before and after: {n} more pair needed", "Before and after: {n} more pairs needed", needed);
+}
+
+/** A number as the page's language writes it, with at most `digits` decimals (as sent). */
+function decimal(value, digits = 2) {
+  return formatNumber(value, { maximumFractionDigits: digits });
 }
 
 function signed(value) {
   if (value === null || value === undefined) return "–";
   const rounded = Math.round(value * 10) / 10;
-  return `${rounded > 0 ? "+" : rounded < 0 ? "−" : "±"}${Math.abs(rounded)}`;
+  return `${rounded > 0 ? "+" : rounded < 0 ? "−" : "±"}${decimal(Math.abs(rounded), 1)}`;
 }
 
 // A bar's count label: 26px bold digits centred on the bar (see .chart-histogram .count).
@@ -79,7 +96,10 @@ export function histogram(results, rtl = rightToLeft()) {
     direction: rtl ? "rtl" : "ltr",
     class: "chart chart-histogram",
     role: "img",
-    "aria-label": `${plural(results.count, "answer", "answers")}, mean ${results.mean ?? "none"}`,
+    "aria-label":
+      results.mean === null || results.mean === undefined
+        ? ngettext("{n} answer, no mean", "{n} answers, no mean", results.count)
+        : ngettext("{n} answer, mean {mean}", "{n} answers, mean {mean}", results.count, { mean: decimal(results.mean) }),
   });
   const labelBaseline = (bin) => bottom - ((bottom - top) * bin.count) / most - 8;
   const barX = (i) => at(gap + i * (barWidth + gap), barWidth);
@@ -95,8 +115,8 @@ export function histogram(results, rtl = rightToLeft()) {
         rx: 6,
         class: "bar",
       }),
-      svg("text", { x: x + barWidth / 2, y: labelBaseline(bin), class: "count" }, bin.count),
-      svg("text", { x: x + barWidth / 2, y: bottom + 28, class: "tick" }, bin.value),
+      svg("text", { x: x + barWidth / 2, y: labelBaseline(bin), class: "count" }, formatNumber(bin.count)),
+      svg("text", { x: x + barWidth / 2, y: bottom + 28, class: "tick" }, formatNumber(bin.value)),
     );
   });
   if (results.mean !== null && results.mean !== undefined && bins.length > 1) {
@@ -107,7 +127,7 @@ export function histogram(results, rtl = rightToLeft()) {
     for (const [y1, y2] of lineAround(x, 30, bottom, labels)) {
       chart.append(svg("line", { x1: x, x2: x, y1, y2, class: "mean-line" }));
     }
-    chart.append(svg("text", { x, y: 22, class: "mean-label" }, `mean ${results.mean}`));
+    chart.append(svg("text", { x, y: 22, class: "mean-label" }, _("mean {mean}", { mean: decimal(results.mean) })));
   }
   const wrapper = el("figure", { className: "chart-figure" });
   wrapper.append(chart);
@@ -124,13 +144,13 @@ export function shift(figures, rtl = rightToLeft()) {
   const box = el("div", { className: "shift" });
   if (!figures) return box;
   if (figures.below_threshold) {
-    box.append(el("p", { className: "waiting", text: `Before and after: ${plural(figures.needed, "more pair", "more pairs")} needed` }));
+    box.append(el("p", { className: "waiting", text: pairsNeeded(figures.needed) }));
     return box;
   }
   const rows = [
-    ["up", "felt better", figures.up],
-    ["same", "felt the same", figures.same],
-    ["down", "felt worse", figures.down],
+    ["up", _("felt better"), figures.up],
+    ["same", _("felt the same"), figures.same],
+    ["down", _("felt worse"), figures.down],
   ];
   const most = Math.max(1, figures.up, figures.same, figures.down);
   const at = fromStart(600, rtl);
@@ -139,7 +159,11 @@ export function shift(figures, rtl = rightToLeft()) {
     direction: rtl ? "rtl" : "ltr",
     class: "chart chart-shift",
     role: "img",
-    "aria-label": `Of ${figures.pairs} pairs: ${figures.up} up, ${figures.same} the same, ${figures.down} down`,
+    "aria-label": ngettext("Of {n} pair: {up} up, {same} the same, {down} down", "Of {n} pairs: {up} up, {same} the same, {down} down", figures.pairs, {
+      up: formatNumber(figures.up),
+      same: formatNumber(figures.same),
+      down: formatNumber(figures.down),
+    }),
   });
   rows.forEach(([kind, label, count], i) => {
     const y = 10 + i * 46;
@@ -147,13 +171,13 @@ export function shift(figures, rtl = rightToLeft()) {
     chart.append(
       svg("text", { x: at(0), y: y + 26, class: "row-label" }, label),
       svg("rect", { x: at(190, length), y, width: length, height: 34, rx: 6, class: `bar ${kind}` }),
-      svg("text", { x: at(200 + (330 * count) / most), y: y + 26, class: "row-count" }, count),
+      svg("text", { x: at(200 + (330 * count) / most), y: y + 26, class: "row-count" }, formatNumber(count)),
     );
   });
   box.append(
-    el("h4", { className: "shift-title", text: `Before → after (${plural(figures.pairs, "pair", "pairs")})` }),
+    el("h4", { className: "shift-title", text: pairsTitle(figures.pairs) }),
     chart,
-    el("p", { className: "shift-mean", text: `Average change ${signed(figures.mean_change)}` }),
+    el("p", { className: "shift-mean", text: _("Average change {change}", { change: signed(figures.mean_change) }) }),
   );
   return box;
 }
@@ -184,10 +208,10 @@ export function moodMap(results, rtl = rightToLeft()) {
   const busiest = [];
   cells.forEach((row, r) => row.forEach((count, c) => count && busiest.push([count, c - MOOD_LIMIT, MOOD_LIMIT - r])));
   busiest.sort((a, b) => b[0] - a[0]);
-  const spoken = [plural(results.count, "answer", "answers")];
-  if (results.mean) spoken.push(`on average ${pointWords(results.mean, labels)}`);
-  if (busiest.length) spoken.push(`most in ${cellWords(busiest[0][1], busiest[0][2], labels)} (${busiest[0][0]})`);
-  if (shift) spoken.push(`the room moved from ${pointWords(shift.before, labels)} to ${pointWords(shift.after, labels)}`);
+  const spoken = [answers(results.count)];
+  if (results.mean) spoken.push(_("on average {where}", { where: pointWords(results.mean, labels) }));
+  if (busiest.length) spoken.push(_("most in {where} ({count})", { where: cellWords(busiest[0][1], busiest[0][2], labels), count: formatNumber(busiest[0][0]) }));
+  if (shift) spoken.push(_("the room moved from {before} to {after}", { before: pointWords(shift.before, labels), after: pointWords(shift.after, labels) }));
   const chart = svg("svg", { viewBox: `0 0 ${left * 2 + side} ${top * 2 + side}`, direction: rtl ? "rtl" : "ltr", class: "chart chart-mood", role: "img", "aria-label": spoken.join("; ") });
   cells.forEach((row, r) =>
     row.forEach((count, c) => {
@@ -200,7 +224,7 @@ export function moodMap(results, rtl = rightToLeft()) {
       if (!count) return;
       chart.append(
         svg("rect", { x: cx + 1, y: cy + 1, width: cell - 2, height: cell - 2, rx: 6, class: "heat", "fill-opacity": (0.25 + (0.7 * count) / most).toFixed(2) }),
-        svg("text", { x: cx + cell / 2, y: cy + cell / 2 + 9, class: "count" }, count),
+        svg("text", { x: cx + cell / 2, y: cy + cell / 2 + 9, class: "count" }, formatNumber(count)),
       );
     }),
   );
@@ -246,17 +270,18 @@ export function moodShift(figures, labels) {
   const box = el("div", { className: "shift mood-shift" });
   if (!figures) return box;
   if (figures.below_threshold) {
-    box.append(el("p", { className: "waiting", text: `Before and after: ${plural(figures.needed, "more pair", "more pairs")} needed` }));
+    box.append(el("p", { className: "waiting", text: pairsNeeded(figures.needed) }));
     return box;
   }
   const { pairs } = figures;
+  const share = (count) => ({ count: formatNumber(count), pairs: formatNumber(pairs), percent: formatNumber(percent(count, pairs) / 100, { style: "percent" }) });
   box.append(
-    el("h4", { className: "shift-title", text: `Before → after (${plural(pairs, "pair", "pairs")})` }),
-    el("p", { className: "shift-line pleasant", text: `${figures.toward_pleasant} of ${pairs} (${percent(figures.toward_pleasant, pairs)}%) moved toward ${labels.pleasant}` }),
-    el("p", { className: "shift-line calm", text: `${figures.toward_calm} of ${pairs} (${percent(figures.toward_calm, pairs)}%) moved toward calm (${labels.low})` }),
+    el("h4", { className: "shift-title", text: pairsTitle(pairs) }),
+    el("p", { className: "shift-line pleasant", text: _("{count} of {pairs} ({percent}) moved toward {label}", { ...share(figures.toward_pleasant), label: labels.pleasant }) }),
+    el("p", { className: "shift-line calm", text: _("{count} of {pairs} ({percent}) moved toward calm ({label})", { ...share(figures.toward_calm), label: labels.low }) }),
   );
   if (figures.before && figures.after) {
-    box.append(el("p", { className: "shift-line meta", text: `Average: ${pointWords(figures.before, labels)} → ${pointWords(figures.after, labels)}` }));
+    box.append(el("p", { className: "shift-line meta", text: _("Average: {before} → {after}", { before: pointWords(figures.before, labels), after: pointWords(figures.after, labels) }) }));
   }
   return box;
 }
@@ -266,21 +291,21 @@ export function feelingsShift(figures) {
   const box = el("div", { className: "shift feelings-shift" });
   if (!figures) return box;
   if (figures.below_threshold) {
-    box.append(el("p", { className: "waiting", text: `Before and after: ${plural(figures.needed, "more pair", "more pairs")} needed` }));
+    box.append(el("p", { className: "waiting", text: pairsNeeded(figures.needed) }));
     return box;
   }
   const byName = new Map((figures.feelings || []).map((f) => [f.option, f]));
   const list = (className, title, names) => {
     const items = names.map((name) => {
       const f = byName.get(name);
-      return el("li", { className: "user-text", dir: "auto", text: `${name}: ${f.before} → ${f.after} (${signed(f.change)})` });
+      return el("li", { className: "user-text", dir: "auto", text: `${name}: ${formatNumber(f.before)} → ${formatNumber(f.after)} (${signed(f.change)})` });
     });
-    return el("div", { className: `feelings-change ${className}` }, el("h5", { text: title }), items.length ? el("ul", {}, ...items) : el("p", { className: "meta", text: "none" }));
+    return el("div", { className: `feelings-change ${className}` }, el("h5", { text: title }), items.length ? el("ul", {}, ...items) : el("p", { className: "meta", text: _("none") }));
   };
   box.append(
-    el("h4", { className: "shift-title", text: `Before → after (${plural(figures.pairs, "pair", "pairs")})` }),
-    list("grew", "Grew", figures.grew || []),
-    list("shrank", "Shrank", figures.shrank || []),
+    el("h4", { className: "shift-title", text: pairsTitle(figures.pairs) }),
+    list("grew", _("Grew"), figures.grew || []),
+    list("shrank", _("Shrank"), figures.shrank || []),
   );
   return box;
 }
@@ -295,7 +320,7 @@ export function choiceBars(results, rtl = rightToLeft()) {
     direction: rtl ? "rtl" : "ltr",
     class: "chart chart-choices",
     role: "img",
-    "aria-label": options.map((o) => `${o.option}: ${o.count}`).join(", "),
+    "aria-label": options.map((o) => _("{option}: {count}", { option: o.option, count: formatNumber(o.count) })).join(", "),
   });
   const most = Math.max(1, ...options.map((o) => o.count));
   options.forEach((option, i) => {
@@ -306,7 +331,7 @@ export function choiceBars(results, rtl = rightToLeft()) {
     chart.append(
       label,
       svg("rect", { x: at(0, length), y: y + 28, width: length, height: 20, rx: 5, class: "bar" }),
-      svg("text", { x: at(480), y: y + 45, class: "row-count" }, `${option.count} · ${option.percent}%`),
+      svg("text", { x: at(480), y: y + 45, class: "row-count" }, `${formatNumber(option.count)} · ${formatNumber(option.percent / 100, { style: "percent", maximumFractionDigits: 1 })}`),
     );
   });
   return chart;
@@ -318,17 +343,17 @@ export function wordCloud(results) {
   const cloud = el("div", { className: "word-cloud" });
   if (words.length) {
     cloud.setAttribute("role", "list");
-    cloud.setAttribute("aria-label", "Words from the room");
+    cloud.setAttribute("aria-label", _("Words from the room"));
   }
   const most = Math.max(1, ...words.map((w) => w.count));
   const least = Math.min(most, ...words.map((w) => w.count));
   words.forEach(({ word, count }, i) => {
-    const item = el("span", { className: `cloud-word tone-${i % 4}`, dir: "auto", role: "listitem", title: plural(count, "time", "times"), text: word });
+    const item = el("span", { className: `cloud-word tone-${i % 4}`, dir: "auto", role: "listitem", title: ngettext("{n} time", "{n} times", count), text: word });
     const weight = most === least ? 0.5 : (count - least) / (most - least);
     item.style.fontSize = `${(1 + weight * 2.2).toFixed(2)}em`;
     cloud.append(item);
   });
-  if (!words.length) cloud.append(el("p", { className: "waiting", text: results.deleted ? "The words were deleted with the answers." : "No words yet" }));
+  if (!words.length) cloud.append(el("p", { className: "waiting", text: results.deleted ? _("The words were deleted with the answers.") : _("No words yet") }));
   return cloud;
 }
 
@@ -340,14 +365,17 @@ export function wordList(results, onToggle = null) {
     const text = el("span", { className: "word-text", dir: "auto", text: entry.text });
     item.append(text);
     if (entry.status && entry.status !== "shown") {
-      item.append(el("span", { className: "word-status", text: entry.status === "pending" ? "waiting for approval" : "hidden" }));
+      item.append(el("span", { className: "word-status", text: entry.status === "pending" ? _("waiting for approval") : _("hidden") }));
     }
     if (onToggle && entry.id) {
       const hidden = entry.status === "hidden" || entry.status === "pending";
-      const label = hidden ? (entry.status === "pending" ? "Approve" : "Show") : "Hide";
-      item.append(
-        el("button", { type: "button", className: "button small", "aria-label": `${label}: ${entry.text}`, text: label, onclick: () => onToggle(entry.id, !hidden) }),
-      );
+      const label = hidden ? (entry.status === "pending" ? _("Approve") : _("Show")) : _("Hide");
+      const named = hidden
+        ? entry.status === "pending"
+          ? _("Approve: {answer}", { answer: entry.text })
+          : _("Show: {answer}", { answer: entry.text })
+        : _("Hide: {answer}", { answer: entry.text });
+      item.append(el("button", { type: "button", className: "button small", "aria-label": named, text: label, onclick: () => onToggle(entry.id, !hidden) }));
     }
     list.append(item);
   }
@@ -358,8 +386,8 @@ export function wordList(results, onToggle = null) {
 export function waiting(results) {
   const box = el("div", { className: "results-waiting" });
   box.append(
-    el("p", { className: "waiting-count", text: plural(results.count, "answer", "answers") }),
-    el("p", { className: "waiting-needed", text: `${plural(results.needed, "more answer", "more answers")} needed before results are shown` }),
+    el("p", { className: "waiting-count", text: answers(results.count) }),
+    el("p", { className: "waiting-needed", text: ngettext("{n} more answer needed before results are shown", "{n} more answers needed before results are shown", results.needed) }),
   );
   return box;
 }
@@ -375,8 +403,10 @@ export function renderResults(container, results, options = {}) {
     container.append(waiting(results));
     return;
   }
-  const counted = plural(results.count, "answer", "answers");
-  const header = el("p", { className: "results-count", text: results.deleted ? `${counted}, deleted: only these figures were kept` : counted });
+  const counted = results.deleted
+    ? ngettext("{n} answer, deleted: only these figures were kept", "{n} answers, deleted: only these figures were kept", results.count)
+    : answers(results.count);
+  const header = el("p", { className: "results-count", text: counted });
   container.append(header);
   const rtl = rightToLeft(container);
   if (results.kind === "scale") {

@@ -4,6 +4,7 @@
 import { io } from "/vendor/socket.io.esm.min.js";
 import { ServerClock } from "./clock.js";
 import { $ } from "./dom.js";
+import { _, say } from "./i18n.js";
 import { connectionTrouble } from "./trouble.js";
 
 const RESYNC_MS = 60_000;
@@ -77,7 +78,7 @@ export function connect(namespace, auth, { onState, events = {}, onRefused }) {
     else tell(trouble);
   });
   socket.on("notice", (payload) => {
-    if (payload && payload.kind === "restarting") show("The kiosk is restarting; hold on…");
+    if (payload && payload.kind === "restarting") show(payload.message ? say(payload.message) : _("The kiosk is restarting; hold on…"));
   });
   socket.on("state", (state) => {
     if (typeof state.version !== "number" || state.version < version) return;
@@ -115,7 +116,8 @@ export function connect(namespace, auth, { onState, events = {}, onRefused }) {
     try {
       return await socket.timeout(timeoutMs).emitWithAck(event, payload);
     } catch {
-      return { ok: false, error: "no answer from the kiosk; check the connection", timeout: true };
+      // Said in the page's language already: `say` shows it as it is.
+      return { ok: false, error: _("no answer from the kiosk; check the connection"), timeout: true };
     }
   }
 

@@ -8,11 +8,13 @@
 // A message is always one whole sentence in the source, never glued from pieces: word order
 // differs between languages.
 
-const element = document.getElementById("attune-i18n");
+// Outside a page (modules tested in Node) there is no catalogue: the messages stay English.
+const page = typeof document === "undefined" ? null : document;
+const element = page && page.getElementById("attune-i18n");
 const catalogue = element ? JSON.parse(element.textContent) : {};
 
 /** The page's language (BCP 47), e.g. "de"; and its direction, "ltr" or "rtl". */
-export const locale = catalogue.locale || document.documentElement.lang || "en";
+export const locale = catalogue.locale || (page && page.documentElement.lang) || "en";
 export const direction = catalogue.dir || "ltr";
 
 const messages = catalogue.messages || {};

@@ -3,7 +3,17 @@
 // when they do the alternative or sit out. Only counts ever reach the facilitator.
 
 import { $, el, setText } from "./dom.js";
-import { announce, room } from "./phone-room.js";
+import { _, say } from "./i18n.js";
+import { announce, room, workshopText } from "./phone-room.js";
+
+/** Mark `node` as showing the workshop's words (its language) or the page's own. */
+function workshopWords(node, yes) {
+  node.classList.toggle("user-text", yes);
+  for (const [name, value] of Object.entries(workshopText)) {
+    if (yes) node.setAttribute(name, value);
+    else node.removeAttribute(name);
+  }
+}
 
 /**
  * Someone doing the alternative or sitting out reads their own version of the step in place
@@ -19,12 +29,15 @@ export function renderAlternative(step) {
     return;
   }
   box.hidden = false;
-  if (choice === "alternative") {
+  const alternative = choice === "alternative";
+  workshopWords($("#alternative-title"), alternative);
+  workshopWords($("#alternative-text"), alternative);
+  if (alternative) {
     setText($("#alternative-title"), step.consent.alternative.title);
     setText($("#alternative-text"), step.consent.alternative.text);
   } else {
-    setText($("#alternative-title"), "You are sitting this one out");
-    setText($("#alternative-text"), "Rest, breathe, or simply watch. Nobody can see your choice.");
+    setText($("#alternative-title"), _("You are sitting this one out"));
+    setText($("#alternative-text"), _("Rest, breathe, or simply watch. Nobody can see your choice."));
   }
 }
 
@@ -33,7 +46,11 @@ let consentProblem = null;
 // The touch step whose choice is being changed on the step itself (its options are open).
 let changingChoice = null;
 let lastAsked = "";
-const CHOSEN = { join: "to join in", alternative: "the alternative", skip: "to sit this one out" };
+const CHOSEN = {
+  join: () => _("You chose to join in"),
+  alternative: () => _("You chose the alternative"),
+  skip: () => _("You chose to sit this one out"),
+};
 
 function consentProblemFor(stepId) {
   if (!consentProblem || consentProblem.step !== stepId) return "";
@@ -67,9 +84,9 @@ export function renderConsent() {
   box.dataset.chosen = key;
   box.hidden = false;
   const options = [
-    ["join", "Join in"],
-    ["alternative", `Do the alternative: ${ask.alternative.title}`],
-    ["skip", "Sit this one out"],
+    ["join", _("Join in")],
+    ["alternative", _("Do the alternative: {title}", { title: ask.alternative.title })],
+    ["skip", _("Sit this one out")],
   ];
   const buttons = options.map(([choice, label]) =>
     el("button", {
@@ -80,10 +97,10 @@ export function renderConsent() {
       onclick: () => chooseConsent(ask.step_id, choice),
     }),
   );
-  const received = problem || (chosen ? "Choice received ✓ (you can change it)" : "");
+  const received = problem || (chosen ? _("Choice received ✓ (you can change it)") : "");
   box.replaceChildren(
-    el("h2", { id: "consent-question", className: "user-text", text: ask.question }),
-    el("p", { className: "meta", text: "Your choice is private: the facilitator only sees how many chose each." }),
+    el("h2", { id: "consent-question", className: "user-text", ...workshopText, text: ask.question }),
+    el("p", { className: "meta", text: _("Your choice is private: the facilitator only sees how many chose each.") }),
     el("div", { className: "choices" }, ...buttons),
     el("p", { className: `received${problem ? " error" : ""}`, role: "status", text: received }),
   );
@@ -116,14 +133,14 @@ export function renderMyChoice(step) {
       el(
         "p",
         { className: "my-choice-line" },
-        el("span", {}, "You chose ", el("strong", { text: CHOSEN[chosen] })),
+        el("strong", { text: CHOSEN[chosen]() }),
         askingHere
           ? el("button", {
               type: "button",
               id: "change-choice",
               className: "button small",
-              "aria-label": "Change your choice",
-              text: "Change",
+              "aria-label": _("Change your choice"),
+              text: _("Change"),
               onclick: () => {
                 changingChoice = step.id;
                 room.render(false);
@@ -137,15 +154,15 @@ export function renderMyChoice(step) {
     return;
   }
   const options = [
-    ["join", "Join in"],
+    ["join", _("Join in")],
     ["alternative", step.consent.alternative.title],
-    ["skip", "Sit out"],
+    ["skip", _("Sit out")],
   ];
   box.replaceChildren(
     el("p", {
       id: "my-choice-label",
       className: "my-choice-label",
-      text: chosen ? "Change your choice. Only counts reach the facilitator." : "Will you join in? Only counts reach the facilitator.",
+      text: chosen ? _("Change your choice. Only counts reach the facilitator.") : _("Will you join in? Only counts reach the facilitator."),
     }),
     el(
       "div",
@@ -153,7 +170,9 @@ export function renderMyChoice(step) {
       ...options.map(([choice, label]) =>
         el("button", {
           type: "button",
-          className: `button small user-text${chosen === choice ? " selected" : ""}`,
+          // Only the alternative's title is the workshop's words; the others are the page's.
+          className: `button small${choice === "alternative" ? " user-text" : ""}${chosen === choice ? " selected" : ""}`,
+          ...(choice === "alternative" ? workshopText : {}),
           "aria-pressed": String(chosen === choice),
           text: label,
           onclick: () => chooseConsent(step.id, choice),
@@ -173,11 +192,11 @@ async function chooseConsent(stepId, choice) {
     changingChoice = null;
     room.render(false);
     if (wasChanging) $("#change-choice")?.focus();
-    announce("Choice received. Only counts reach the facilitator.");
+    announce(_("Choice received. Only counts reach the facilitator."));
   } else {
     const text = ack.timeout
-      ? "Your choice was not sent: no answer from the kiosk. Check your connection and tap it again."
-      : `Your choice was not saved: ${ack.error}. Choices are taken while the facilitator asks for them.`;
+      ? _("Your choice was not sent: no answer from the kiosk. Check your connection and tap it again.")
+      : _("Your choice was not saved: {reason}. Choices are taken while the facilitator asks for them.", { reason: say(ack.message ?? ack.error) });
     consentProblem = { step: stepId, choice, text };
     room.render(false);
   }

@@ -3,6 +3,7 @@
 // awake while something runs.
 
 import { $, eachFrame } from "./dom.js";
+import { _, formatNumber } from "./i18n.js";
 import { announce, room } from "./phone-room.js";
 import { PHASE_CUES, WakeLock, chime, enableSound, soundOn, tone, vibrate } from "./sound.js";
 import { breathPhase } from "./timer.js";
@@ -48,9 +49,9 @@ function tick() {
       if (seconds === 0) {
         chime();
         vibrate([120, 80, 120]);
-        announce("Time is up.");
+        announce(_("Time is up."));
       } else if (seconds <= 10) {
-        announce(String(seconds));
+        announce(formatNumber(seconds));
       }
     }
     if (eyesClosed && phase && lastPhase && phase !== lastPhase && PHASE_CUES[phase]) {

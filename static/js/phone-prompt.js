@@ -3,8 +3,10 @@
 
 import { countCharacters, exactCount, foldAnswer } from "./characters.js";
 import { $, el, setText } from "./dom.js";
+import { _, formatNumber, locale, ngettext } from "./i18n.js";
 import { MOOD_LIMIT, cellWords, moodKey } from "./mood-words.js";
-import { room } from "./phone-room.js";
+import { answerSpan, room, withNodes, workshopText } from "./phone-room.js";
+
 
 let promptKey = null; // which prompt the form on screen belongs to (kept while typing)
 
@@ -30,13 +32,13 @@ export function renderPrompt(prompt, answer) {
     return;
   }
   promptKey = key;
-  const heading = el("h3", { id: "prompt-question", className: "user-text", text: prompt.question });
+  const heading = el("h3", { id: "prompt-question", className: "user-text", ...workshopText, text: prompt.question });
   const received = el("p", { id: "received", className: "received", role: "status" });
   if (!prompt.open) {
-    const closed = deleted ? "The facilitator deleted this session's answers; answers are closed." : "Answers are closed.";
+    const closed = deleted ? _("The facilitator deleted this session's answers; answers are closed.") : _("Answers are closed.");
     box.replaceChildren(heading, el("p", { className: "prompt-closed", text: closed }), received);
-    if (room.outbox.pending(prompt.id)) setText(received, "Your answer is still being sent…");
-    else if (current !== undefined) setText(received, `Your answer: ${answerWords(prompt, current)}`);
+    if (room.outbox.pending(prompt.id)) setText(received, _("Your answer is still being sent…"));
+    else if (current !== undefined) received.replaceChildren(...withNodes(_("Your answer: {answer}"), { answer: answerSpan(answerWords(prompt, current)) }));
     return;
   }
   let body;
@@ -53,10 +55,12 @@ function scaleInput(prompt, answer) {
   const { min, max, min_label: low, max_label: high } = prompt.scale;
   const row = el("div", { className: "scale-row", role: "group", "aria-labelledby": "prompt-question" });
   for (let value = min; value <= max; value += 1) {
-    const label = value === min && low ? `${value}, ${low}` : value === max && high ? `${value}, ${high}` : String(value);
-    row.append(el("button", { type: "button", className: "button", dataset: { value: String(value) }, "aria-label": label, "aria-pressed": "false", text: String(value), onclick: () => answer(prompt.id, value) }));
+    const number = formatNumber(value);
+    const end = value === min ? low : value === max ? high : "";
+    const label = end ? _("{value}, {label}", { value: number, label: end }) : number;
+    row.append(el("button", { type: "button", className: "button", dataset: { value: String(value) }, "aria-label": label, "aria-pressed": "false", text: number, onclick: () => answer(prompt.id, value) }));
   }
-  return el("div", {}, row, el("div", { className: "scale-labels", "aria-hidden": "true" }, el("span", { className: "user-text", text: low }), el("span", { className: "user-text", text: high })));
+  return el("div", {}, row, el("div", { className: "scale-labels", "aria-hidden": "true" }, el("span", { className: "user-text", ...workshopText, text: low }), el("span", { className: "user-text", ...workshopText, text: high })));
 }
 
 function choiceInput(prompt, answer) {
@@ -64,7 +68,7 @@ function choiceInput(prompt, answer) {
     "div",
     { className: "choices", role: "group", "aria-labelledby": "prompt-question" },
     ...prompt.options.map((option) =>
-      el("button", { type: "button", className: "button user-text", dataset: { value: option }, "aria-pressed": "false", text: option, onclick: () => answer(prompt.id, option) }),
+      el("button", { type: "button", className: "button user-text", ...workshopText, dataset: { value: option }, "aria-pressed": "false", text: option, onclick: () => answer(prompt.id, option) }),
     ),
   );
 }
@@ -72,7 +76,7 @@ function choiceInput(prompt, answer) {
 /** An answer as words: a mood cell's words, anything else as it is. */
 function answerWords(prompt, value) {
   if (prompt.kind === "mood" && value && typeof value === "object") return cellWords(value.pleasantness, value.energy, prompt.mood);
-  if (Array.isArray(value)) return value.join(", ");
+  if (Array.isArray(value)) return new Intl.ListFormat(locale, { type: "unit" }).format(value);
   return String(value);
 }
 
@@ -117,7 +121,7 @@ function moodInput(prompt, answer) {
     for (const cell of cells.values()) cell.tabIndex = cell === next ? 0 : -1;
     next.focus();
   });
-  const axis = (className, text) => el("span", { className: `mood-axis ${className} user-text`, "aria-hidden": "true", text });
+  const axis = (className, text) => el("span", { className: `mood-axis ${className} user-text`, ...workshopText, "aria-hidden": "true", text });
   return el(
     "div",
     { className: "mood-grid" },
@@ -126,14 +130,14 @@ function moodInput(prompt, answer) {
     grid,
     axis("pleasant", labels.pleasant),
     axis("low", labels.low),
-    el("p", { id: "mood-help", className: "meta mood-help", text: "Tap the cell that fits, or move with the arrow keys and press Enter." }),
+    el("p", { id: "mood-help", className: "meta mood-help", text: _("Tap the cell that fits, or move with the arrow keys and press Enter.") }),
   );
 }
 
 /** "2 of 3 chosen" under the feelings, and the Send button's state. */
 function countFeelings(form, most) {
   const chosen = form.querySelectorAll(".feeling[aria-pressed=true]").length;
-  setText(form.querySelector(".feelings-count"), `${chosen} of ${most} chosen`);
+  setText(form.querySelector(".feelings-count"), _("{chosen} of {most} chosen", { chosen: formatNumber(chosen), most: formatNumber(most) }));
   form.querySelector("button[type=submit]").disabled = chosen === 0;
 }
 
@@ -146,22 +150,30 @@ function feelingsInput(prompt, current, answer) {
   const count = el("p", { className: "feelings-count meta", "aria-live": "polite" });
   const limit = el("p", { className: "feelings-limit", role: "status" });
   const group = el("div", { className: "feelings", role: "group", "aria-labelledby": "prompt-question", "aria-describedby": "feelings-help" });
-  const send = el("button", { type: "submit", className: "button primary", text: "Send" });
+  const send = el("button", { type: "submit", className: "button primary", text: _("Send") });
   const form = el(
     "form",
     { className: "feelings-form", dataset: { most: String(most) } },
-    el("p", { id: "feelings-help", className: "meta", text: `Choose up to ${most}, then press Send.` }),
+    el("p", { id: "feelings-help", className: "meta", text: ngettext("Choose {n}, then press Send.", "Choose up to {n}, then press Send.", most) }),
     group,
     el("div", { className: "words-row" }, count, send),
     limit,
   );
   for (const name of prompt.options) {
-    const toggle = el("button", { type: "button", className: "button feeling user-text", dataset: { feeling: name }, "aria-pressed": "false", text: name });
+    const toggle = el("button", { type: "button", className: "button feeling user-text", ...workshopText, dataset: { feeling: name }, "aria-pressed": "false", text: name });
     toggle.addEventListener("click", () => {
       const on = toggle.getAttribute("aria-pressed") === "true";
       const chosen = group.querySelectorAll("[aria-pressed=true]").length;
       if (!on && chosen >= most) {
-        setText(limit, `You have chosen ${most}, the most for this question: unpick one to choose ${name} instead.`);
+        setText(
+          limit,
+          ngettext(
+            "You have chosen {n}, the most for this question: unpick it to choose {name} instead.",
+            "You have chosen {n}, the most for this question: unpick one to choose {name} instead.",
+            most,
+            { name },
+          ),
+        );
         return;
       }
       setText(limit, "");
@@ -169,7 +181,7 @@ function feelingsInput(prompt, current, answer) {
       toggle.classList.toggle("selected", !on);
       countFeelings(form, most);
       // Picked but not sent: "Received ✓" no longer describes what the page shows.
-      if ($("#received") && $("#received").dataset.state === "received") showReceived("Not sent yet: press Send when you are ready.");
+      if ($("#received") && $("#received").dataset.state === "received") showReceived(_("Not sent yet: press Send when you are ready."));
     });
     group.append(toggle);
   }
@@ -205,7 +217,7 @@ function wordsInput(prompt, current, answer) {
   const limit = prompt.max_length;
   // No `maxlength`: it counts UTF-16 units (an emoji is 2 to 11) and stops typing without a
   // word. Typing goes on past the limit; the page says so and Send explains what to do.
-  const area = el("textarea", { id: "words", rows: 3, "aria-labelledby": "prompt-question", "aria-describedby": "words-count words-limit" });
+  const area = el("textarea", { id: "words", rows: 3, dir: "auto", "aria-labelledby": "prompt-question", "aria-describedby": "words-count words-limit" });
   area.value = typeof current === "string" ? current : "";
   const counter = el("span", { id: "words-count", className: "meta", "aria-live": "off" });
   // Spoken once when the limit is reached or passed, not on every key.
@@ -214,9 +226,9 @@ function wordsInput(prompt, current, answer) {
   const used = () => countCharacters(foldAnswer(area.value));
   const updateCount = () => {
     const count = used();
-    setText(counter, `${count} / ${limit}`);
+    setText(counter, _("{count} / {limit}", { count: formatNumber(count), limit: formatNumber(limit) }));
     const excess = count - limit;
-    setText(limitNote, excess === 0 ? "— that's the limit" : excess > 0 ? `— ${excess} over the limit` : "");
+    setText(limitNote, excess === 0 ? _("— that's the limit") : excess > 0 ? _("— {excess} over the limit", { excess: formatNumber(excess) }) : "");
     limitNote.classList.toggle("error", excess > 0);
     area.setAttribute("aria-invalid", String(excess > 0));
     if (refusedHere && excess <= 0) {
@@ -226,7 +238,7 @@ function wordsInput(prompt, current, answer) {
   };
   area.addEventListener("input", updateCount);
   updateCount();
-  const send = el("button", { type: "submit", className: "button primary", text: "Send" });
+  const send = el("button", { type: "submit", className: "button primary", text: _("Send") });
   const form = el("form", { className: "words" }, area, el("div", { className: "words-row" }, el("span", {}, counter, " ", limitNote), send));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -236,8 +248,16 @@ function wordsInput(prompt, current, answer) {
     // Without Intl.Segmenter the count is only an upper bound: the kiosk decides then.
     if (excess > 0 && exactCount) {
       refusedHere = true;
-      const characters = excess === 1 ? "character" : "characters";
-      showReceived(`Your answer is ${count} characters long and the limit is ${limit}: please shorten it by ${excess} ${characters} and send it again.`, true);
+      const sizes = { length: formatNumber(count), limit: formatNumber(limit) };
+      showReceived(
+        ngettext(
+          "Your answer is {length} characters long and the limit is {limit}: please shorten it by {n} character and send it again.",
+          "Your answer is {length} characters long and the limit is {limit}: please shorten it by {n} characters and send it again.",
+          excess,
+          sizes,
+        ),
+        true,
+      );
       area.focus();
       return;
     }
@@ -273,7 +293,7 @@ export function markSelection(prompt, value) {
   if (!received || received.dataset.error) return;
   if (room.outbox.pending(prompt.id)) {
     received.dataset.state = "sending";
-    setText(received, "Sending… (it will arrive when you are back online)");
+    setText(received, _("Sending… (it will arrive when you are back online)"));
   } else if (value !== undefined && prompt.open && !unsentFeelings(feelings)) showAccepted(received);
   else if (value === undefined && received.dataset.state) {
     // Nothing of this phone's is stored for the prompt (refused, or deleted): say nothing
@@ -290,8 +310,8 @@ export function showAccepted(received) {
   received.dataset.error = "";
   received.classList.remove("error");
   received.replaceChildren(
-    el("strong", { text: "Received ✓" }),
-    el("span", { className: "received-hint", text: "You can change your answer while the question is open." }),
+    el("strong", { text: _("Received ✓") }),
+    el("span", { className: "received-hint", text: _("You can change your answer while the question is open.") }),
   );
 }
 

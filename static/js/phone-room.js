@@ -2,10 +2,17 @@
 // phone's own answers, choices and signals, the answers still to be sent and the connection;
 // and what any part may do: have the page drawn again, and tell screen readers something.
 
-import { $ } from "./dom.js";
+import { $, el } from "./dom.js";
 import { Outbox } from "./outbox.js";
 
-const code = $("main.phone").dataset.code;
+const main = $("main.phone");
+const code = main.dataset.code;
+
+/**
+ * The attributes of an element that shows the workshop's own words (its question, options,
+ * labels): its language and direction, which may differ from the page's (docs/protocol.md).
+ */
+export const workshopText = { lang: main.dataset.workshopLang, dir: main.dataset.workshopDir };
 
 export const room = {
   code,
@@ -22,6 +29,23 @@ export const room = {
   call: null,
   render: () => {},
 };
+
+/**
+ * `text` (a translated message) as nodes, with each `{name}` in it replaced by `nodes[name]`:
+ * a person's answer keeps its own element (`dir="auto"`) inside the page's sentence, wherever
+ * the language puts it.
+ */
+export function withNodes(text, nodes) {
+  return text.split(/(\{\w+\})/).map((part) => {
+    const name = part.slice(1, -1);
+    return part.startsWith("{") && Object.hasOwn(nodes, name) ? nodes[name] : part;
+  });
+}
+
+/** A person's answer inside a sentence of the page: its direction its own. */
+export function answerSpan(text) {
+  return el("span", { className: "user-text", dir: "auto", text });
+}
 
 const announcer = $("#announcer");
 

@@ -2,6 +2,7 @@
 // The facilitator sees counts, never who.
 
 import { $, setText } from "./dom.js";
+import { _, say } from "./i18n.js";
 import { announce, room } from "./phone-room.js";
 
 /** Done is per step: being done with one step says nothing about the next that asks. */
@@ -21,7 +22,7 @@ export function renderDone(step) {
   const button = $("#done");
   button.setAttribute("aria-pressed", String(done));
   button.classList.toggle("selected", done);
-  setText(button, done ? "Done ✓ (tap to undo)" : "I'm done");
+  setText(button, done ? _("Done ✓ (tap to undo)") : _("I'm done"));
 }
 
 $("#done").addEventListener("click", async () => {
@@ -34,7 +35,7 @@ $("#done").addEventListener("click", async () => {
     room.mine.done = kind === "done" ? [...others, step.id] : others;
     room.render(false);
   } else {
-    setText($("#done-error"), ack.error);
+    setText($("#done-error"), say(ack.message ?? ack.error));
     $("#done-error").hidden = false;
   }
 });
@@ -45,12 +46,12 @@ $("#need-moment").addEventListener("click", async () => {
   if (ack.ok) {
     room.mine.need_moment = kind === "need_moment";
     room.render(false);
-    announce(room.mine.need_moment ? "The facilitator sees that someone needs a moment, not who." : "Glad you are OK.");
+    announce(room.mine.need_moment ? _("The facilitator sees that someone needs a moment, not who.") : _("Glad you are OK."));
   }
 });
 
 /** The "I need a moment" button says what tapping it does now. */
 export function renderNeedMoment() {
-  setText($("#need-moment"), room.mine.need_moment ? "I'm OK again" : "I need a moment");
+  setText($("#need-moment"), room.mine.need_moment ? _("I'm OK again") : _("I need a moment"));
   $("#need-moment").setAttribute("aria-pressed", String(Boolean(room.mine.need_moment)));
 }

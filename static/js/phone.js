@@ -7,6 +7,7 @@
 
 import { connect } from "./connection.js";
 import { $, setText } from "./dom.js";
+import { _, formatNumber } from "./i18n.js";
 import { answer, clearAnswerNotice, flushOutbox, forgetDeletedAnswers } from "./phone-answers.js";
 import { renderAlternative, renderConsent, renderMyChoice } from "./phone-consent.js";
 import { renderTiming } from "./phone-countdown.js";
@@ -71,13 +72,14 @@ function render(stepChanged) {
   $("#live").hidden = session.ended;
   $(".phone-tools").hidden = session.ended;
   soundOffer.update(step, session.ended);
-  setText($("#step-count"), `Step ${step.index + 1} of ${step.count}`);
+  const place = { index: formatNumber(step.index + 1), count: formatNumber(step.count) };
+  setText($("#step-count"), _("Step {index} of {count}", place));
   setText($("#step-title"), step.title);
   setText($("#step-text"), step.text);
   const context = $("#step-context");
   context.hidden = !step.context;
   setText(context, step.context);
-  if (stepChanged) announce(`Step ${step.index + 1} of ${step.count}: ${step.title}`);
+  if (stepChanged) announce(_("Step {index} of {count}: {title}", { ...place, title: step.title }));
   renderTiming(step);
   renderConsent();
   renderMyChoice(step);

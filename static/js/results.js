@@ -3,6 +3,7 @@
 
 import { renderResults } from "./charts.js";
 import { el } from "./dom.js";
+import { _ } from "./i18n.js";
 
 /**
  * Draw `results` into `box`; `wall` caps how many words answers are listed in full.
@@ -20,7 +21,7 @@ export function renderRoomResults(box, results, { wall = 12 } = {}) {
   // padding; clamping the tile itself lets the next line peek through the padding.
   const list = el(
     "ul",
-    { className: "answer-wall", "aria-label": "Answers" },
+    { className: "answer-wall", "aria-label": _("Answers") },
     ...answers.map((answer) => el("li", { className: "answer" }, el("span", { className: "answer-text user-text", dir: "auto", text: answer.text }))),
   );
   box.append(list);

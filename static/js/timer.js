@@ -1,6 +1,8 @@
 // Countdown and breathing maths, all from server time: same input, same output on every device;
 // and how every page writes a length of time.
 
+import { _ } from "./i18n.js";
+
 /** Milliseconds left on a timer at server time `now` (null when the step has no timer). */
 export function remainingMs(timer, now) {
   if (!timer) return null;
@@ -22,12 +24,12 @@ export function timerStatus(timer, now) {
 }
 
 export const PHASE_WORDS = {
-  ready: "ready",
-  inhale: "breathe in",
-  hold: "hold",
-  exhale: "breathe out",
-  hold_after: "hold",
-  finished: "breathe at your own pace",
+  ready: _("ready"),
+  inhale: _("breathe in"),
+  hold: _("hold"),
+  exhale: _("breathe out"),
+  hold_after: _("hold"),
+  finished: _("breathe at your own pace"),
 };
 
 /**
@@ -64,7 +66,8 @@ export function breathPhase(breathing, timer, now) {
   return { phase: "hold_after", progress: 1, scale: 0.6, cycle: cycle + 1 };
 }
 
-// Every page writes a length of time m:ss, minutes not capped at 60 ("0:09", "1:05", "12:00",
+// Every page writes a length of time m:ss in Latin digits whatever the page's language (the
+// projector and every phone must read the same countdown), minutes not capped at 60 ("0:09", "1:05", "12:00",
 // "75:00"), with one rule for each of the two uses:
 //
 // - a countdown shows the seconds left rounded UP (`countdownText`): it reads 0:01 until the

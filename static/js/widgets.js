@@ -1,13 +1,14 @@
 // The countdown ring and the breathing pacer, drawn from server time on every frame.
 
 import { el, setText, svg } from "./dom.js";
+import { _ } from "./i18n.js";
 import { PHASE_WORDS, breathPhase, countdownText, remainingMs, timerStatus } from "./timer.js";
 
 const RADIUS = 54;
 const CIRCUMFERENCE = 2 * Math.PI * RADIUS;
 
 export class CountdownRing {
-  constructor(container, label = "Time left") {
+  constructor(container, label = _("Time left")) {
     this.root = el("div", { className: "countdown", role: "timer", "aria-label": label });
     const circle = (cls) => svg("circle", { cx: 60, cy: 60, r: RADIUS, "stroke-width": 9, class: cls });
     const progress = circle("progress");
@@ -16,6 +17,9 @@ export class CountdownRing {
     this.digits = el("span", { className: "digits" });
     const ring = svg("svg", { viewBox: "0 0 120 120", "aria-hidden": "true" });
     ring.append(circle("track"), progress);
+    // m:ss in Latin digits in every language, as on the projector: every device in the room
+    // must read the same time (timer.js `countdownText`); the digits are marked as a number.
+    this.digits.dataset.noTranslate = "";
     this.root.append(ring, this.digits);
     container.append(this.root);
   }
@@ -52,7 +56,7 @@ export class Pacer {
     this.root.dataset.state = status;
     this.dot.style.setProperty("--breath", scale.toFixed(3));
     // A paused pacer holds its shape; its word says why, not "breathe out" for a minute.
-    setText(this.word, status === "paused" ? "paused" : PHASE_WORDS[phase]);
+    setText(this.word, status === "paused" ? _("paused") : PHASE_WORDS[phase]);
     return phase;
   }
 }
@@ -62,13 +66,13 @@ export class Pacer {
  * line that says in words when the countdown waits for Start or is paused.
  */
 export class TimingPanel {
-  constructor(box, { waiting = "Waiting for the facilitator to start" } = {}) {
+  constructor(box, { waiting = _("Waiting for the facilitator to start") } = {}) {
     this.box = box;
     this.key = null;
     this.ring = null;
     this.pacer = null;
     this.caption = null;
-    this.words = { ready: waiting, paused: "Paused" };
+    this.words = { ready: waiting, paused: _("Paused") };
   }
 
   /** Fit the panel to `step`; returns true when it was rebuilt (a new step or timer). */

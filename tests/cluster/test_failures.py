@@ -151,10 +151,8 @@ def test_a_clock_ping_that_cannot_read_the_session_says_so_on_every_transport(
     assert early["direct"] + early["queued"] == 1, early
     postgres_cluster.drop_database(first.db)
     failed = [client.call("clock", {"t0": 1}) for client in (answered_where_read, polling)]
-    assert (
-        failed
-        == [{"ok": False, "error": "the server could not save this; please try again in a moment"}]
-        * 2
-    )
+    words = "the server could not save this; please try again in a moment"
+    refused = {"ok": False, "error": words, "message": {"key": words, "params": {}}}
+    assert failed == [refused] * 2
     for client in (answered_where_read, polling):
         client.close()

@@ -148,8 +148,15 @@ def test_a_clock_answered_where_read_is_the_event_paths_answer(kiosks):
     assert participant[0] == '[{"t0":123.5,"server_ms":"T","version":2}]'
     assert participant[1] == '[{"t0":1796000000000.0,"server_ms":"T","version":2}]'
     assert participant[3].startswith('[{"ok":false,"error":"t0: Input should be a valid number')
-    assert participant[8] == '[{"ok":false,"error":"expected a JSON object"}]'
-    assert participant[11] == '[{"ok":false,"error":"clock takes one JSON object"}]'
+    # Each refusal also as a key with parameters, for the page to translate (protocol.md).
+    assert participant[8] == (
+        '[{"ok":false,"error":"expected a JSON object",'
+        '"message":{"key":"expected a JSON object","params":{}}}]'
+    )
+    assert participant[11] == (
+        '[{"ok":false,"error":"clock takes one JSON object",'
+        '"message":{"key":"{event} takes one JSON object","params":{"event":"clock"}}}]'
+    )
     assert "nests more than 32 levels deep" in participant[12]
     # The fast kiosk answered every one of them itself; the other has no such path at all.
     pings = requests.get(f"{fast.url}/healthz", timeout=5).json()["clock_pings"]
@@ -168,10 +175,9 @@ def test_too_many_clock_pings_are_refused_in_the_same_words(kiosks):
         answers = [json.loads(acks.wait(ack_id))[0] for ack_id in range(1, 41)]
         acks.ws.close()
         assert all(answer.get("version") == 2 for answer in answers[:20]), answers[:20]
-        assert (
-            answers[-3:]
-            == [{"ok": False, "error": "too many messages; wait a moment and try again"}] * 3
-        )
+        words = "too many messages; wait a moment and try again"
+        refused = {"ok": False, "error": words, "message": {"key": words, "params": {}}}
+        assert answers[-3:] == [refused] * 3
 
 
 def test_a_ping_without_an_ack_id_or_with_broken_json_goes_on_as_before(kiosks):

@@ -131,3 +131,18 @@ def phone(join, session):
         return role
 
     return make
+
+
+def english(ack: dict) -> dict:
+    """An ack as API clients read it (`ok`, `error` in English...), without its `message`.
+
+    A refusal's `message` ({key, params}, which each page translates) must say what `error`
+    says: checked here, then left out, so tests can compare the rest whole.
+    """
+    rest = {name: value for name, value in ack.items() if name != "message"}
+    if ack.get("ok") is False:
+        message = ack["message"]
+        params = message["params"]
+        key = message["key"]
+        assert (key.format(**params) if params else key) == ack["error"], ack
+    return rest

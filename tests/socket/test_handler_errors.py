@@ -6,6 +6,7 @@ import logging
 import sqlite3
 import time
 
+from tests.socket.conftest import english
 from transport.realtime import COALESCE_SECONDS
 
 HUG = 7
@@ -21,7 +22,11 @@ def test_extra_arguments_are_refused_before_the_handler_runs(phone, session):
         namespace="/participant",
         callback=True,
     )
-    assert ack == {"ok": False, "error": "respond takes one JSON object"}
+    assert ack == {
+        "ok": False,
+        "error": "respond takes one JSON object",
+        "message": {"key": "{event} takes one JSON object", "params": {"event": "respond"}},
+    }
 
 
 def test_a_type_error_inside_a_handler_is_logged_and_not_blamed_on_the_message(
@@ -57,4 +62,4 @@ def test_consent_in_a_session_that_no_longer_exists_is_answered(
         db.execute("DELETE FROM sessions WHERE code = ?", (session["code"],))
     app.extensions["attune.store"]._cache.clear()
     ack = mine.ack("consent", {"step_id": "hug", "choice": "join"})
-    assert ack == {"ok": False, "error": "this session no longer exists"}
+    assert english(ack) == {"ok": False, "error": "this session no longer exists"}

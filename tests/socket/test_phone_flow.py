@@ -1,5 +1,6 @@
 """A phone's answers and taps over time: late answers, done per step, deleted answers, timers."""
 
+from tests.socket.conftest import english
 from tests.socket.test_session_flow import wait_for
 from workshop.session import LATE_ANSWER_MS
 
@@ -22,12 +23,12 @@ def test_an_answer_given_while_open_counts_when_it_arrives_after_the_close(
     console.command("next")  # the room moves on; the phone is still away
     clock.advance(60_000)
     message = {"prompt_id": "mood-before", "value": 3, "answer_id": "late-0123456789"}
-    assert mine.ack("respond", message) == {
+    assert english(mine.ack("respond", message)) == {
         "ok": False,
         "error": "that question is not on the current step",
     }, "without the time it was given, a late answer cannot be judged"
     ack = mine.ack("respond", {**message, "answered_ms": given})
-    assert ack == {
+    assert english(ack) == {
         "ok": True,
         "prompt_id": "mood-before",
         "value": 3,
@@ -53,7 +54,7 @@ def test_a_late_answer_is_refused_in_words_when_it_cannot_have_counted(
     after_close = mine.ack(
         "respond", {"prompt_id": "mood-before", "value": 2, "answered_ms": closed_at + 3_000}
     )
-    assert after_close == {
+    assert english(after_close) == {
         "ok": False,
         "error": "the question had already closed when you answered",
     }
@@ -61,7 +62,7 @@ def test_a_late_answer_is_refused_in_words_when_it_cannot_have_counted(
     too_late = mine.ack(
         "respond", {"prompt_id": "mood-before", "value": 2, "answered_ms": closed_at - 1_000}
     )
-    assert too_late == {
+    assert english(too_late) == {
         "ok": False,
         "error": "it arrived more than 5 minutes after the question closed",
     }
@@ -85,7 +86,7 @@ def test_a_late_answer_never_replaces_a_newer_one(app, console, phone, session, 
 def test_done_is_kept_per_step_and_a_tap_for_a_step_left_behind_marks_nothing(console, phone):
     mine, *others = [phone(f"phone-{i}-0123456789abcdef") for i in range(3)]
     console.command("goto", index=REFLECT)
-    assert mine.ack("signal", {"kind": "done", "step_id": "reflect"}) == {
+    assert english(mine.ack("signal", {"kind": "done", "step_id": "reflect"})) == {
         "ok": True,
         "kind": "done",
     }
@@ -115,7 +116,7 @@ def test_deleted_answers_close_the_session_for_answers_on_every_page(
         assert view["step"]["prompt"]["open"] is False
         assert view["step"]["prompt"]["revealed"] is False
     refused = room[0].ack("respond", {"prompt_id": "symbol", "value": "again"})
-    assert refused == {
+    assert english(refused) == {
         "ok": False,
         "error": "the facilitator deleted this session's answers; answers are closed",
     }
@@ -154,7 +155,7 @@ def test_start_at_zero_is_refused_and_reset_runs_it_again(console, clock):
     assert console.command("timer_start")["ok"]
     clock.advance(30_000)
     refused = console.command("timer_start")
-    assert refused == {
+    assert english(refused) == {
         "ok": False,
         "error": "the countdown has ended; press Reset to run it again, or +30 s for more time",
     }

@@ -2,6 +2,8 @@
 
 import time
 
+from tests.socket.conftest import english
+
 WELCOME, BEFORE, BREATHE, SAVOUR, WORD, PICK, AFTER, HUG, REFLECT, BYE = range(10)
 
 
@@ -117,7 +119,7 @@ def test_a_retry_after_the_prompt_closed_is_still_acknowledged(console, phone, a
     message = {"prompt_id": "mood-before", "value": 4, "answer_id": "late-retry-0123456789"}
     assert mine.ack("respond", message)["ok"]  # stored; suppose this ack was lost
     console.command("next")  # the room moves on, the prompt closes
-    assert mine.ack("respond", message) == {
+    assert english(mine.ack("respond", message)) == {
         "ok": True,
         "prompt_id": "mood-before",
         "value": 4,
@@ -155,7 +157,7 @@ def test_bad_answers_are_refused_with_a_reason(console, phone, app, session):
         assert ack["ok"] is False and message in ack["error"], (payload, ack)
     console.command("prompt_close")
     ack = mine.ack("respond", {"prompt_id": "mood-before", "value": 3})
-    assert ack == {"ok": False, "error": "this question is closed for answers"}
+    assert english(ack) == {"ok": False, "error": "this question is closed for answers"}
     assert app.extensions["attune.store"].answers(session["code"]) == []
 
 
@@ -189,7 +191,7 @@ def test_results_stay_hidden_from_the_room_below_the_threshold(console, screen, 
     phones[0].ack("respond", {"prompt_id": "mood-before", "value": 2})
     phones[1].ack("respond", {"prompt_id": "mood-before", "value": 5})
     held = wait_for(screen, "results", lambda r: r["count"] == 2)
-    assert held == {
+    assert english(held) == {
         "prompt_id": "mood-before",
         "kind": "scale",
         "count": 2,
@@ -237,7 +239,7 @@ def test_an_over_long_answer_is_refused_with_a_sentence_emoji_counting_as_one(co
     fits = "👨‍👩‍👧" * 100  # the limit is 100; as code points this is 500
     assert mine.ack("respond", {"prompt_id": "symbol", "value": fits})["ok"]
     ack = mine.ack("respond", {"prompt_id": "symbol", "value": fits + "🌱"})
-    assert ack == {
+    assert english(ack) == {
         "ok": False,
         "error": "Your answer is 101 characters long and the limit is 100:"
         " please shorten it by 1 character and send it again.",

@@ -2,6 +2,8 @@
 
 import sqlite3
 
+from tests.socket.conftest import english
+
 
 def make_read_only(app):
     """Reopen the store's database read-only: every write now fails, as on a full disk."""
@@ -22,7 +24,7 @@ def test_answers_and_commands_fail_loudly_when_the_database_is_read_only(
     before = console.received("state")[-1]["version"]
     make_read_only(app)
     answer = mine.ack("respond", {"prompt_id": "mood-before", "value": 3})
-    assert answer == {
+    assert english(answer) == {
         "ok": False,
         "error": "the server could not save this; please try again in a moment",
     }

@@ -76,6 +76,32 @@ def test_a_kiosk_out_of_connections_is_asked_again_by_socket_io():
     assert trouble["card"] is None and trouble["retryInMs"] == 0
 
 
+def test_a_host_name_the_kiosk_does_not_answer_to_is_said_in_the_pages_own_words():
+    # 421 from the HostGuard (transport/security.py): its JSON body is for programs.
+    error = {"message": "xhr poll error", "description": 421}
+    trouble = _one({"error": error, "retrying": True})
+    assert trouble["kind"] == "misdirected"
+    assert trouble["notice"] == {
+        "text": "This address does not reach the kiosk: open the link or scan the code shown on "
+        "the screen.",
+        "problem": True,
+    }
+    assert trouble["card"] is None and trouble["retryInMs"] == 0
+
+
+def test_a_refusal_with_a_key_is_shown_from_the_key_and_its_parameters():
+    # The page translates `data.message` (English here: no catalogue in Node); the English
+    # `message` beside it is only for clients that know no key.
+    message = {
+        "key": "{count} phones from this network are in this session already",
+        "params": {"count": 20},
+    }
+    error = {"message": "ignored when a key came", "data": {"message": message}}
+    trouble = _one({"error": error, "retrying": False})
+    assert trouble["kind"] == "refused"
+    assert trouble["card"]["message"] == "20 phones from this network are in this session already"
+
+
 @pytest.mark.parametrize(
     ("message", "data", "kind"),
     [
