@@ -14,7 +14,7 @@
 // so text-anchor "start" and "end" are logical, like CSS's.
 
 import { el, svg } from "./dom.js";
-import { _, formatNumber, ngettext } from "./i18n.js";
+import { _, formatNumber, ngettext, workshopLanguage } from "./i18n.js";
 import { MOOD_LIMIT, cellWords, pointWords } from "./mood-words.js";
 
 function shorten(text, max) {
@@ -234,10 +234,10 @@ export function moodMap(results, rtl = rightToLeft()) {
   chart.append(
     svg("line", { x1: left, x2: left + side, y1: top + side / 2, y2: top + side / 2, class: "axis" }),
     svg("line", { x1: left + side / 2, x2: left + side / 2, y1: top, y2: top + side, class: "axis" }),
-    svg("text", { x: left + side / 2, y: top - 16, class: "axis-label" }, labels.high),
-    svg("text", { x: left + side / 2, y: top + side + 36, class: "axis-label" }, labels.low),
-    svg("text", { x: left - 18, y: top + side / 2, transform: `rotate(-90 ${left - 18} ${top + side / 2})`, class: "axis-label" }, onLeft),
-    svg("text", { x: left + side + 18, y: top + side / 2, transform: `rotate(90 ${left + side + 18} ${top + side / 2})`, class: "axis-label" }, onRight),
+    svg("text", { x: left + side / 2, y: top - 16, class: "axis-label", "data-user-text": "", ...workshopLanguage }, labels.high),
+    svg("text", { x: left + side / 2, y: top + side + 36, class: "axis-label", "data-user-text": "", ...workshopLanguage }, labels.low),
+    svg("text", { x: left - 18, y: top + side / 2, transform: `rotate(-90 ${left - 18} ${top + side / 2})`, class: "axis-label", "data-user-text": "", ...workshopLanguage }, onLeft),
+    svg("text", { x: left + side + 18, y: top + side / 2, transform: `rotate(90 ${left + side + 18} ${top + side / 2})`, class: "axis-label", "data-user-text": "", ...workshopLanguage }, onRight),
   );
   if (shift) {
     const [x1, y1, x2, y2] = [x(shift.before.pleasantness), y(shift.before.energy), x(shift.after.pleasantness), y(shift.after.energy)];
@@ -325,7 +325,8 @@ export function choiceBars(results, rtl = rightToLeft()) {
   const most = Math.max(1, ...options.map((o) => o.count));
   options.forEach((option, i) => {
     const y = 4 + i * rowHeight;
-    const label = svg("text", { x: at(0), y: y + 20, class: "row-label" }, shorten(option.option, 40));
+    // An option is the workshop's word: its language and direction, never looked up.
+    const label = svg("text", { x: at(0), y: y + 20, class: "row-label", "data-user-text": "", ...workshopLanguage }, shorten(option.option, 40));
     label.append(svg("title", {}, option.option));
     const length = Math.max(2, (470 * option.count) / most);
     chart.append(
@@ -348,7 +349,8 @@ export function wordCloud(results) {
   const most = Math.max(1, ...words.map((w) => w.count));
   const least = Math.min(most, ...words.map((w) => w.count));
   words.forEach(({ word, count }, i) => {
-    const item = el("span", { className: `cloud-word tone-${i % 4}`, dir: "auto", role: "listitem", title: ngettext("{n} time", "{n} times", count), text: word });
+    // data-user-text: what people typed, shown as they typed it (never looked up in a catalogue).
+    const item = el("span", { className: `cloud-word tone-${i % 4}`, dir: "auto", dataset: { userText: "" }, role: "listitem", title: ngettext("{n} time", "{n} times", count), text: word });
     const weight = most === least ? 0.5 : (count - least) / (most - least);
     item.style.fontSize = `${(1 + weight * 2.2).toFixed(2)}em`;
     cloud.append(item);
@@ -362,7 +364,7 @@ export function wordList(results, onToggle = null) {
   const list = el("ol", { className: "word-list" });
   for (const entry of results.answers || []) {
     const item = el("li", { className: `word-entry status-${entry.status || "shown"}` });
-    const text = el("span", { className: "word-text", dir: "auto", text: entry.text });
+    const text = el("span", { className: "word-text", dir: "auto", dataset: { userText: "" }, text: entry.text });
     item.append(text);
     if (entry.status && entry.status !== "shown") {
       item.append(el("span", { className: "word-status", text: entry.status === "pending" ? _("waiting for approval") : _("hidden") }));

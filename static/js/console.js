@@ -5,7 +5,7 @@ import { renderResults } from "./charts.js";
 import { connect } from "./connection.js";
 import { $, eachFrame, el, setText, textWith } from "./dom.js";
 import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
-import { _, formatNumber, locale, ngettext, say } from "./i18n.js";
+import { _, formatNumber, locale, ngettext, say, workshopLanguage } from "./i18n.js";
 import { durationText, timerStatus } from "./timer.js";
 import { TimingPanel } from "./widgets.js";
 
@@ -15,8 +15,6 @@ const token = facilitatorToken(code);
 const headers = bearerHeaders(token);
 let state = null;
 const timing = new TimingPanel($("#timing"), { waiting: _("Ready: press Start (or Space)") });
-// The workshop's own texts (titles, notes) keep its language and direction on a page in another.
-const workshopLanguage = { lang: main.dataset.workshopLang, dir: main.dataset.workshopDir };
 let agendaKey = null;
 let shownStep = null; // the step whose notes are on screen, to start a new step's at its top
 

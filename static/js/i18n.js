@@ -61,3 +61,13 @@ export function say(message) {
 export function formatNumber(value, options) {
   return options ? new Intl.NumberFormat(locale, options).format(value) : numbers.format(value);
 }
+
+const workshopHolder = document.querySelector("[data-workshop-lang]");
+/**
+ * The attributes of an element that shows the workshop's own words (titles, questions,
+ * options, labels): its language and direction, which may differ from the page's. The page
+ * names them on the element that holds it (`data-workshop-lang`, `data-workshop-dir`).
+ */
+export const workshopLanguage = workshopHolder
+  ? { lang: workshopHolder.dataset.workshopLang, dir: workshopHolder.dataset.workshopDir }
+  : {};

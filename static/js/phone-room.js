@@ -2,17 +2,15 @@
 // phone's own answers, choices and signals, the answers still to be sent and the connection;
 // and what any part may do: have the page drawn again, and tell screen readers something.
 
+import { workshopLanguage } from "./i18n.js";
 import { $, el } from "./dom.js";
 import { Outbox } from "./outbox.js";
 
 const main = $("main.phone");
 const code = main.dataset.code;
 
-/**
- * The attributes of an element that shows the workshop's own words (its question, options,
- * labels): its language and direction, which may differ from the page's (docs/protocol.md).
- */
-export const workshopText = { lang: main.dataset.workshopLang, dir: main.dataset.workshopDir };
+/** The attributes of an element that shows the workshop's own words (i18n.js). */
+export const workshopText = workshopLanguage;
 
 export const room = {
   code,

@@ -5,7 +5,7 @@ import { reportData } from "./addresses.js";
 import { renderResults } from "./charts.js";
 import { el, textWith } from "./dom.js";
 import { bearerHeaders, downloadExport, facilitatorToken } from "./downloads.js";
-import { _, formatNumber, locale, ngettext, say } from "./i18n.js";
+import { _, formatNumber, locale, ngettext, say, workshopLanguage } from "./i18n.js";
 import { durationText } from "./timer.js";
 
 const main = document.querySelector("main.report");
@@ -13,8 +13,6 @@ const code = main.dataset.code;
 const status = document.getElementById("report-status");
 const token = facilitatorToken(code);
 const headers = bearerHeaders(token);
-// The workshop's own texts (titles, questions) keep its language and direction.
-const workshopLanguage = { lang: main.dataset.workshopLang, dir: main.dataset.workshopDir };
 
 function workshopText(text) {
   return el("span", { className: "user-text", text, ...workshopLanguage });

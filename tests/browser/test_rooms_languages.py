@@ -54,15 +54,9 @@ def room(chromium, pseudo_kiosk):
     assert opened.errors == [], "no console errors, page errors or dialogs on any page"
 
 
-# Parts of these pages drawn by the modules shared with the phone (widgets.js: the countdown's
-# label; charts.js and results.js: the results), whose texts the phone's change marks (#17).
-# Until it lands they are left out here; then this becomes "" and the whole page is checked.
-SHARED_MODULES_PARTS = ".countdown, #results, #prompts .report-prompt > div"
-
-
 def nothing_unmarked(page, where: str) -> None:
     """Every visible text of `page` was marked for translation (or is a workshop's or a code)."""
-    assert unmarked_texts(page, SHARED_MODULES_PARTS) == [], where
+    assert unmarked_texts(page) == [], where
 
 
 def open_console(room, **options):

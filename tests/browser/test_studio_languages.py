@@ -138,12 +138,6 @@ def goto(page, url):
     return page
 
 
-# The history's charts are drawn by charts.js, shared with the phone and the screen, whose texts
-# the phone's change marks (#17, branch i18nphone). Until it lands they are left out here; then
-# this becomes "" and the whole page is checked.
-SHARED_CHARTS = ".history-session .shift"
-
-
 def nothing_unmarked(page, where: str, also_skip: str = "") -> None:
     """Every visible text of `page` was marked for translation (or is a workshop's or a code)."""
     assert unmarked_texts(page, also_skip) == [], where
@@ -317,7 +311,7 @@ def test_the_history_speaks_the_pages_language(pages, pseudo_kiosk):
     expect(shown.locator(".pair")).to_have_count(2)
     hidden = page.locator(".history-session").filter(has_text=small["code"])
     expect(hidden.locator(".hidden-pair")).to_have_count(2)
-    nothing_unmarked(page, "history", SHARED_CHARTS)
+    nothing_unmarked(page, "history")
     for viewport, size in ((LAPTOP, "1366x768"), (PHONE, "390x844")):
         page.set_viewport_size(viewport)
         pages.shot(page, f"studio-de-history-{size}")
@@ -328,7 +322,7 @@ def test_the_history_speaks_the_pages_language(pages, pseudo_kiosk):
     expect(page.locator(".history-session h2").first).to_have_text(
         re.compile(r"^⟦\d{1,2}\.\d{1,2}\.\d{4}, \d\d:\d\d:\d\d · 0 people⟧$")
     )
-    nothing_unmarked(page, "history, a session nobody answered", SHARED_CHARTS)
+    nothing_unmarked(page, "history, a session nobody answered")
 
     # A workshop nobody ran: the page says so.
     goto(page, f"{kiosk.url}/studio/alle-arten/history")

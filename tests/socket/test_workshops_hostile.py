@@ -94,6 +94,11 @@ def test_ten_thousand_characters_are_refused_with_the_schemas_bound(app, field, 
             "field": field,
             "line": None,
             "message": f"{field}: String should have at most {limit} characters",
+            # What is wrong without where, for the studio to say in its own language.
+            "reason": {
+                "key": "String should have at most {max_length} characters",
+                "params": {"max_length": limit},
+            },
         }
     ]
 

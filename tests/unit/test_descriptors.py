@@ -8,11 +8,15 @@ from pathlib import Path
 import pytest
 
 from app import capacity_notice
+from transport.descriptors import MESSAGE_QUEUE_CONNECTIONS
 from transport.descriptors import MIN_IN_FLIGHT
 from transport.descriptors import PAGE_CONNECTIONS
+from transport.descriptors import REDIS_POOL
+from transport.descriptors import SQLITE_SPARE
 from transport.descriptors import STAFF_PAGES
 from transport.descriptors import plan
 from transport.descriptors import pool_allowance
+from workshop.pg_store import POOL_SIZE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,9 +55,11 @@ def test_the_limit_to_ask_for_fits_the_phones_and_is_not_much_more(wanted, per_p
 
 
 def test_pools_for_each_kind_of_database_and_a_cluster():
-    assert pool_allowance("instance/attune.db", clustered=False) == 4
-    assert pool_allowance("postgresql://db/attune", clustered=False) == 8
-    assert pool_allowance("postgres://db/attune", clustered=True) == 8 + 16
+    # The allowance follows the pools' own sizes (one constant each), whatever they are.
+    assert pool_allowance("instance/attune.db", clustered=False) == SQLITE_SPARE
+    assert pool_allowance("postgresql://db/attune", clustered=False) == POOL_SIZE
+    clustered = pool_allowance("postgres://db/attune", clustered=True)
+    assert clustered == POOL_SIZE + REDIS_POOL + MESSAGE_QUEUE_CONNECTIONS
 
 
 def test_start_up_says_how_many_phones_fit_and_what_to_raise_the_limit_to():
