@@ -47,7 +47,7 @@ function feelingsFigure(pair) {
     "table",
     { className: "pair-table feelings-counts" },
     el("caption", { className: "meta", text: ngettext("How many of the {n} pair named each feeling", "How many of the {n} pairs named each feeling", pair.count) }),
-    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: _("Feeling") }), el("th", { scope: "col", text: _("Before") }), el("th", { scope: "col", text: _("After") }), el("th", { scope: "col", text: _("Change") }))),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: _("Feeling") }), el("th", { scope: "col", text: _("Before") }), el("th", { scope: "col", text: _("After") }), el("th", { scope: "col", text: _("Difference") }))),
     el(
       "tbody",
       {},
