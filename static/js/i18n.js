@@ -62,7 +62,7 @@ export function formatNumber(value, options) {
   return options ? new Intl.NumberFormat(locale, options).format(value) : numbers.format(value);
 }
 
-const workshopHolder = document.querySelector("[data-workshop-lang]");
+const workshopHolder = page && page.querySelector("[data-workshop-lang]");
 /**
  * The attributes of an element that shows the workshop's own words (titles, questions,
  * options, labels): its language and direction, which may differ from the page's. The page
