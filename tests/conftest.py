@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
+import app as kiosk_app
 from tests.postgres import postgres_cluster  # noqa: F401  (a fixture for every folder)
 from tests.postgres import postgres_dsn  # noqa: F401
 from workshop.script import load_workshop
@@ -27,6 +29,43 @@ class FakeClock:
     def advance(self, ms: int) -> None:
         """Move time forward by `ms` milliseconds."""
         self.now_ms += ms
+
+
+# Every app a test makes, so that its store is closed once the test is over. Hundreds of tests
+# each make an app; their SQLite files left open pushed the run past 1,024 open files, where
+# psycopg's wait on a socket numbered above that fails, and every PostgreSQL test after them
+# failed with "couldn't get a connection". Wrapped here, before any test module imports
+# `create_app`, so that each gets this one. An app is closed a few seconds after it was made,
+# not at once: its coalesced broadcasts may still fire a moment after its test ended.
+_made_apps: list[tuple[float, object]] = []
+_create_app = kiosk_app.create_app
+_CLOSE_AFTER_S = 5.0
+
+
+def _create_and_remember(config=None):
+    made = _create_app(config)
+    _made_apps.append((time.monotonic(), made))
+    return made
+
+
+kiosk_app.create_app = _create_and_remember
+
+
+def _close_apps_made_before(moment: float) -> None:
+    for made_at, made in [entry for entry in _made_apps if entry[0] < moment]:
+        _made_apps.remove((made_at, made))
+        made.extensions["attune.store"].close()
+
+
+@pytest.fixture(autouse=True)
+def _close_the_apps_tests_made():
+    yield
+    _close_apps_made_before(time.monotonic() - _CLOSE_AFTER_S)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Close what is left when the run ends."""
+    _close_apps_made_before(float("inf"))
 
 
 @pytest.fixture
