@@ -598,15 +598,22 @@ class PostgresStore(PostgresWorkshops):
 
     def answers_of(self, code: str, respondent: str) -> list[Answer]:
         """One respondent's answers in a session."""
+        return self.answers_of_many(code, [respondent])[respondent]
+
+    def answers_of_many(self, code: str, respondents: list[str]) -> dict[str, list[Answer]]:
+        """The answers of each of these respondents in a session (a respondent with none: [])."""
         rows = self._run(
             lambda conn: conn.execute(
-                "SELECT * FROM answers WHERE session_code = %s AND respondent = %s"
+                "SELECT * FROM answers WHERE session_code = %s AND respondent = ANY(%s)"
                 " ORDER BY answered_ms, answer_id",
-                (code, respondent),
+                (code, list(respondents)),
             ).fetchall(),
             "read",
         )
-        return [answer_from_row(row) for row in rows]
+        found: dict[str, list[Answer]] = {respondent: [] for respondent in respondents}
+        for row in rows:
+            found[row["respondent"]].append(answer_from_row(row))
+        return found
 
     def upsert_consent(self, code: str, step_id: str, respondent: str, choice: str) -> None:
         """Keep a phone's consent choice for a step, replacing its earlier one."""
@@ -636,14 +643,22 @@ class PostgresStore(PostgresWorkshops):
 
     def consents_of(self, code: str, respondent: str) -> dict[str, str]:
         """One phone's consent choices, by step id."""
+        return self.consents_of_many(code, [respondent])[respondent]
+
+    def consents_of_many(self, code: str, respondents: list[str]) -> dict[str, dict[str, str]]:
+        """The consent choices of each of these phones, by step id (a phone with none: {})."""
         rows = self._run(
             lambda conn: conn.execute(
-                "SELECT step_id, choice FROM consents WHERE session_code = %s AND respondent = %s",
-                (code, respondent),
+                "SELECT respondent, step_id, choice FROM consents"
+                " WHERE session_code = %s AND respondent = ANY(%s)",
+                (code, list(respondents)),
             ).fetchall(),
             "read",
         )
-        return {row["step_id"]: row["choice"] for row in rows}
+        found: dict[str, dict[str, str]] = {respondent: {} for respondent in respondents}
+        for row in rows:
+            found[row["respondent"]][row["step_id"]] = row["choice"]
+        return found
 
     def _compact(self, conn: psycopg.Connection) -> None:
         """Rewrite the tables so deleted or replaced rows leave no bytes behind.

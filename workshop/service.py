@@ -45,6 +45,7 @@ from workshop.outcome import Departure
 from workshop.outcome import Outcome
 from workshop.outcome import ResultsNews
 from workshop.outcome import RoleViews
+from workshop.own_reads import OwnReads
 from workshop.phone_ids import AddressShare
 from workshop.phone_ids import PhoneIds
 from workshop.presence import Presence
@@ -154,6 +155,7 @@ class Kiosk:
         self.retention_days = retention_days
         self.lease = lease
         self.loader = SessionLoader(store)
+        self.own_reads = OwnReads(store)
         self.summaries = Summaries(store, cache=cache_results)
         self.room = Room(store, presence or Presence(), care or Care(), max_phones, address_share)
         self.reports = Reports(store, self.summaries)
@@ -529,9 +531,10 @@ class Kiosk:
     def _mine(self, snapshot: Snapshot, respondent: str) -> dict:
         code = snapshot.code
         care = self.room.care
+        own = self.own_reads.of(code, respondent)
         return {
-            "answers": {a.prompt_id: a.value for a in self.store.answers_of(code, respondent)},
-            "consent": self.store.consents_of(code, respondent),
+            "answers": {a.prompt_id: a.value for a in own.answers},
+            "consent": own.consents,
             "need_moment": care.needs_moment(code, respondent, self.clock()),
             # Done is per step: the steps this phone said it is done with, so the next step
             # that asks starts at "I'm done" again.

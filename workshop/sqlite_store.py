@@ -79,6 +79,17 @@ CREATE TABLE IF NOT EXISTS sign_ins (
 """
 
 
+# SQLite takes at most 32,766 parameters in a statement (999 before 3.32): a batch of
+# respondents is read in parts of this many.
+_PART = 500
+
+
+def _parts(items: list[str]) -> list[list[str]]:
+    """`items` in lists of at most `_PART` (distinct, in their order)."""
+    distinct = list(dict.fromkeys(items))
+    return [distinct[i : i + _PART] for i in range(0, len(distinct), _PART)]
+
+
 class SqliteStore(SqliteWorkshops):
     """The SQLite store: one file, WAL mode, one connection guarded by a lock.
 
@@ -261,12 +272,21 @@ class SqliteStore(SqliteWorkshops):
 
     def answers_of(self, code: str, respondent: str) -> list[Answer]:
         """One respondent's answers in a session."""
+        return self.answers_of_many(code, [respondent])[respondent]
+
+    def answers_of_many(self, code: str, respondents: list[str]) -> dict[str, list[Answer]]:
+        """The answers of each of these respondents in a session (a respondent with none: [])."""
+        found: dict[str, list[Answer]] = {respondent: [] for respondent in respondents}
         with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM answers WHERE session_code = ? AND respondent = ?",
-                (code, respondent),
-            ).fetchall()
-            return [answer_from_row(row) for row in rows]
+            for part in _parts(respondents):
+                rows = self._db.execute(
+                    "SELECT * FROM answers WHERE session_code = ? AND respondent IN "
+                    f"({', '.join('?' * len(part))}) ORDER BY answered_ms, answer_id",
+                    (code, *part),
+                ).fetchall()
+                for row in rows:
+                    found[row["respondent"]].append(answer_from_row(row))
+        return found
 
     def upsert_consent(self, code: str, step_id: str, respondent: str, choice: str) -> None:
         """Keep a phone's consent choice for a step, replacing its earlier one."""
@@ -293,12 +313,21 @@ class SqliteStore(SqliteWorkshops):
 
     def consents_of(self, code: str, respondent: str) -> dict[str, str]:
         """One phone's consent choices, by step id."""
+        return self.consents_of_many(code, [respondent])[respondent]
+
+    def consents_of_many(self, code: str, respondents: list[str]) -> dict[str, dict[str, str]]:
+        """The consent choices of each of these phones, by step id (a phone with none: {})."""
+        found: dict[str, dict[str, str]] = {respondent: {} for respondent in respondents}
         with self._lock:
-            rows = self._db.execute(
-                "SELECT step_id, choice FROM consents WHERE session_code = ? AND respondent = ?",
-                (code, respondent),
-            ).fetchall()
-        return {row["step_id"]: row["choice"] for row in rows}
+            for part in _parts(respondents):
+                rows = self._db.execute(
+                    "SELECT respondent, step_id, choice FROM consents WHERE session_code = ?"
+                    f" AND respondent IN ({', '.join('?' * len(part))})",
+                    (code, *part),
+                ).fetchall()
+                for row in rows:
+                    found[row["respondent"]][row["step_id"]] = row["choice"]
+        return found
 
     def erase_answers(self, code: str, kept_figures: str | None, now_ms: int) -> None:
         """Delete every answer and consent choice of a session for good.

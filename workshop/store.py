@@ -90,6 +90,9 @@ class Store(StoredWorkshops, Protocol):
     def answers_of(self, code: str, respondent: str) -> list[Answer]:
         """One respondent's answers in a session."""
 
+    def answers_of_many(self, code: str, respondents: list[str]) -> dict[str, list[Answer]]:
+        """The answers of each of these respondents in a session (a respondent with none: [])."""
+
     def upsert_consent(self, code: str, step_id: str, respondent: str, choice: str) -> None:
         """Keep a phone's consent choice for a step, replacing its earlier one."""
 
@@ -98,6 +101,9 @@ class Store(StoredWorkshops, Protocol):
 
     def consents_of(self, code: str, respondent: str) -> dict[str, str]:
         """One phone's consent choices, by step id."""
+
+    def consents_of_many(self, code: str, respondents: list[str]) -> dict[str, dict[str, str]]:
+        """The consent choices of each of these phones, by step id (a phone with none: {})."""
 
     def erase_answers(self, code: str, kept_figures: str | None, now_ms: int) -> None:
         """Delete every answer and consent choice of a session for good (no trace in free pages)."""

@@ -154,6 +154,23 @@ def test_answers_by_prompt_and_respondent(store, tiny):
     assert sorted(a.answer_id for a in store.answers_of("ABC234", "r1")) == ["a1", "a3"]
     assert store.answers_of("ABC234", "nobody") == []
     assert [a.value for a in store.answers("OTHER2")] == ["elsewhere"]
+    many = store.answers_of_many("ABC234", ["r1", "r2", "nobody", "r1"])
+    assert {who: [a.answer_id for a in found] for who, found in many.items()} == {
+        "r1": ["a1", "a3"],
+        "r2": ["a2"],
+        "nobody": [],
+    }
+
+
+def test_answers_of_many_respondents_in_one_read(store, tiny):
+    # More respondents than SQLite takes parameters in one statement (before 3.32: 999).
+    store.create_session(record(tiny))
+    for i in range(1200):
+        store.upsert_answer("ABC234", Answer(f"a{i}", "mood-before", f"r{i}", i % 5 + 1, NOW + i))
+    wanted = [f"r{i}" for i in range(0, 1200, 1)] + ["nobody"]
+    many = store.answers_of_many("ABC234", wanted)
+    assert len(many) == 1201 and many["nobody"] == []
+    assert all([a.answer_id for a in many[f"r{i}"]] == [f"a{i}"] for i in range(1200))
 
 
 def test_answer_status_changes(store, tiny):
@@ -184,6 +201,11 @@ def test_consent_counts_and_changes(store, tiny):
     assert store.consent_counts("ABC234", "breathe") == {"join": 1, "alternative": 1, "skip": 1}
     assert store.consents_of("ABC234", "p1") == {"breathe": "join", "savour": "alternative"}
     assert store.consents_of("ABC234", "p9") == {}
+    assert store.consents_of_many("ABC234", ["p1", "p2", "p9"]) == {
+        "p1": {"breathe": "join", "savour": "alternative"},
+        "p2": {"breathe": "alternative"},
+        "p9": {},
+    }
 
 
 # -- erasing and unlinking --------------------------------------------------------------------
