@@ -35,37 +35,33 @@ class FakeClock:
 # each make an app; their SQLite files left open pushed the run past 1,024 open files, where
 # psycopg's wait on a socket numbered above that fails, and every PostgreSQL test after them
 # failed with "couldn't get a connection". Wrapped here, before any test module imports
-# `create_app`, so that each gets this one. An app is closed a few seconds after it was made,
-# not at once: its coalesced broadcasts may still fire a moment after its test ended.
-_made_apps: list[tuple[float, object]] = []
+# `create_app`, so that each gets this one. An app is closed a few seconds after its test
+# ended, not at once: its coalesced broadcasts may still fire a moment later. (What is open
+# when the run ends goes with the process.)
+_made_apps: list = []  # [made app, when its test ended or None]
 _create_app = kiosk_app.create_app
 _CLOSE_AFTER_S = 5.0
 
 
 def _create_and_remember(config=None):
     made = _create_app(config)
-    _made_apps.append((time.monotonic(), made))
+    _made_apps.append([made, None])
     return made
 
 
 kiosk_app.create_app = _create_and_remember
 
 
-def _close_apps_made_before(moment: float) -> None:
-    for made_at, made in [entry for entry in _made_apps if entry[0] < moment]:
-        _made_apps.remove((made_at, made))
-        made.extensions["attune.store"].close()
-
-
 @pytest.fixture(autouse=True)
 def _close_the_apps_tests_made():
     yield
-    _close_apps_made_before(time.monotonic() - _CLOSE_AFTER_S)
-
-
-def pytest_sessionfinish(session, exitstatus):
-    """Close what is left when the run ends."""
-    _close_apps_made_before(float("inf"))
+    now = time.monotonic()
+    for entry in list(_made_apps):
+        if entry[1] is None:
+            entry[1] = now
+        elif entry[1] < now - _CLOSE_AFTER_S:
+            _made_apps.remove(entry)
+            entry[0].extensions["attune.store"].close()
 
 
 @pytest.fixture
