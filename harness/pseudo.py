@@ -93,3 +93,19 @@ def unmarked_texts(page, also_skip: str = "") -> list[str]:
     `also_skip`: a CSS selector of parts to leave out (parts another change marks).
     """
     return page.evaluate(UNMARKED_TEXTS_SCRIPT, also_skip)
+
+
+def start_pseudo_kiosk(workdir: Path, workshop: Path, env: dict | None = None):
+    """A real kiosk (harness/pseudo_kiosk.py) speaking the pseudo-language as German.
+
+    Its catalogues and database go in `workdir`; `env` adds settings (KIOSK_* variables).
+    """
+    from harness.live import LiveServer
+
+    folder = write_pseudo_catalogue(workdir / "translations")
+    return LiveServer(
+        workdir / "kiosk.db",
+        workshop=workshop,
+        script="harness/pseudo_kiosk.py",
+        env={"ATTUNE_PSEUDO_TRANSLATIONS": str(folder), **(env or {})},
+    ).start()

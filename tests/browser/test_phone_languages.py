@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from harness.live import LiveServer
 from harness.live import SocketClient
+from harness.pseudo import start_pseudo_kiosk
 from harness.pseudo import unmarked_texts
-from harness.pseudo import write_pseudo_catalogue
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.conftest import PHONE
 from tests.conftest import FIXTURES
@@ -39,13 +39,11 @@ PSEUDO = re.compile("⟦")
 
 @pytest.fixture(scope="module")
 def pseudo_kiosk(tmp_path_factory):
-    folder = write_pseudo_catalogue(tmp_path_factory.mktemp("pseudo"), "de")
-    server = LiveServer(
-        tmp_path_factory.mktemp("languages") / "kiosk.db",
-        workshop=FIXTURES / "languages.yaml",
-        script="harness/pseudo_kiosk.py",
-        env={"ATTUNE_PSEUDO_TRANSLATIONS": str(folder), "KIOSK_MAX_PARTICIPANTS": str(MAX_PHONES)},
-    ).start()
+    server = start_pseudo_kiosk(
+        tmp_path_factory.mktemp("languages"),
+        FIXTURES / "languages.yaml",
+        {"KIOSK_MAX_PARTICIPANTS": str(MAX_PHONES)},
+    )
     yield server
     server.kill()
 

@@ -16,11 +16,10 @@ import pytest
 from playwright.sync_api import expect
 
 from harness.live import ADMIN_KEY
-from harness.live import LiveServer
 from harness.live import SocketClient
 from harness.pseudo import OPEN
+from harness.pseudo import start_pseudo_kiosk
 from harness.pseudo import unmarked_texts
-from harness.pseudo import write_pseudo_catalogue
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import PROJECTOR
 from tests.browser.conftest import Pages
@@ -34,13 +33,7 @@ ENGLISH_BROWSER = {"locale": "en-US"}
 
 @pytest.fixture(scope="module")
 def pseudo_kiosk(tmp_path_factory):
-    folder = write_pseudo_catalogue(tmp_path_factory.mktemp("pseudo") / "translations")
-    server = LiveServer(
-        tmp_path_factory.mktemp("rooms") / "kiosk.db",
-        workshop=GERMAN_WORKSHOP,
-        script="harness/pseudo_kiosk.py",
-        env={"ATTUNE_PSEUDO_TRANSLATIONS": str(folder)},
-    ).start()
+    server = start_pseudo_kiosk(tmp_path_factory.mktemp("rooms"), GERMAN_WORKSHOP)
     yield server
     server.kill()
 

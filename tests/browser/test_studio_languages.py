@@ -19,10 +19,9 @@ import requests
 from playwright.sync_api import expect
 
 from harness.live import ADMIN_KEY
-from harness.live import LiveServer
 from harness.pseudo import OPEN
+from harness.pseudo import start_pseudo_kiosk
 from harness.pseudo import unmarked_texts
-from harness.pseudo import write_pseudo_catalogue
 from tests.browser.conftest import PHONE
 from tests.browser.conftest import Pages
 from tests.browser.test_layout_details import room
@@ -98,13 +97,7 @@ EVERY_KIND = {
 
 @pytest.fixture(scope="module")
 def pseudo_kiosk(tmp_path_factory):
-    folder = write_pseudo_catalogue(tmp_path_factory.mktemp("pseudo") / "translations")
-    server = LiveServer(
-        tmp_path_factory.mktemp("studio-languages") / "kiosk.db",
-        workshop=TINY,
-        script="harness/pseudo_kiosk.py",
-        env={"ATTUNE_PSEUDO_TRANSLATIONS": str(folder)},
-    ).start()
+    server = start_pseudo_kiosk(tmp_path_factory.mktemp("studio-languages"), TINY)
     for workshop in (EVERY_KIND, EVENING):
         added = requests.post(f"{server.url}/api/workshops", json=workshop, headers=API, timeout=10)
         assert added.status_code == 201, added.text
