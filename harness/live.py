@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -191,6 +192,21 @@ def phone_cookie(url: str, code: str, source: str = "127.0.0.1") -> str:
     return f"{name}={SimpleCookie(response.getheader('Set-Cookie'))[name].value}"
 
 
+# Every SocketClient not yet closed. A client whose server has gone keeps trying to reconnect
+# from a thread of its own for as long as the test process lives, and that thread draws on the
+# global `random` (python-socketio's reconnect jitter): tests close what they open, and
+# `close_open_clients` closes what a failed or forgetful test left behind.
+_open_clients: weakref.WeakSet = weakref.WeakSet()
+
+
+def close_open_clients() -> int:
+    """Close every SocketClient still open (connected or reconnecting); how many there were."""
+    left = list(_open_clients)
+    for client in left:
+        client.close()
+    return len(left)
+
+
 class SocketClient:
     """A python-socketio client of one namespace that remembers every state it got.
 
@@ -255,6 +271,7 @@ class SocketClient:
             transports=transports or ["websocket"],
             wait_timeout=10,
         )
+        _open_clients.add(self)
 
     def call(self, event: str, payload: dict) -> dict:
         return self.sio.call(event, payload, namespace=self.namespace, timeout=10)
@@ -299,4 +316,7 @@ class SocketClient:
         raise AssertionError(f"no matching {name!r} event; got {[e for e, _ in self.events]}")
 
     def close(self):
-        self.sio.disconnect()
+        """Disconnect, and stop reconnecting (a plain disconnect leaves a reconnect loop running
+        when the connection was already lost)."""
+        _open_clients.discard(self)
+        self.sio.shutdown()

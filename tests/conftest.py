@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import app as kiosk_app
+from harness.live import close_open_clients
 from tests.postgres import postgres_cluster  # noqa: F401  (a fixture for every folder)
 from tests.postgres import postgres_dsn  # noqa: F401
 from workshop.script import load_workshop
@@ -50,6 +51,18 @@ def _create_and_remember(config=None):
 
 
 kiosk_app.create_app = _create_and_remember
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _close_the_socket_clients_a_module_left_open():
+    """Stop the reconnect loops of clients whose server a module's fixtures have stopped.
+
+    Per module, not per test: a module's shared room keeps its console from test to test.
+    Left running, those loops go on for the whole run and draw on the global `random` while
+    Hypothesis draws examples in a later module (which it warns about).
+    """
+    yield
+    close_open_clients()
 
 
 @pytest.fixture(autouse=True)

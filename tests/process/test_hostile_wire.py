@@ -149,4 +149,4 @@ def test_deeply_nested_json_gets_an_error_ack_without_flooding_the_log(live):
     assert neighbour.call("clock", {"t0": 7})["t0"] == 7
     assert neighbour.sio.connected
     ws.close()
-    neighbour.sio.disconnect()
+    neighbour.close()

@@ -127,7 +127,7 @@ def test_sigterm_tells_clients_and_stops_cleanly(live):
     assert live.stop() == 0
     assert "the session is saved" in live.log.read_text()
     assert notices and notices[0]["kind"] == "restarting"
-    phone.sio.disconnect()
+    phone.close()
     # The store was closed properly: its WAL was checkpointed into the main file.
     wal = live.db.with_name(live.db.name + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0

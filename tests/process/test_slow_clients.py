@@ -84,4 +84,4 @@ def test_idle_sockets_outlive_the_header_deadline(kiosk, transport):
     assert phone.sio.get_sid("/participant") == sid, "the phone had to reconnect"
     assert len(phone.states) == snapshots
     assert phone.call("clock", {"t0": 1})["t0"] == 1
-    phone.sio.disconnect()
+    phone.close()
