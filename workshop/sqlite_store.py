@@ -277,16 +277,22 @@ class SqliteStore(SqliteWorkshops):
     def answers_of_many(self, code: str, respondents: list[str]) -> dict[str, list[Answer]]:
         """The answers of each of these respondents in a session (a respondent with none: [])."""
         found: dict[str, list[Answer]] = {respondent: [] for respondent in respondents}
+        query = "SELECT * FROM answers WHERE session_code = ? AND respondent IN ({})"
+        for row in self._rows_of_respondents(query, code, respondents):
+            found[row["respondent"]].append(answer_from_row(row))
+        for answers in found.values():
+            answers.sort(key=lambda answer: (answer.answered_ms, answer.answer_id))
+        return found
+
+    def _rows_of_respondents(self, query: str, code: str, respondents: list[str]) -> list:
+        """The rows of `query` (its `{}` the respondents' placeholders) for these respondents,
+        asked in parts that stay under SQLite's limit of bound parameters."""
+        rows = []
         with self._lock:
             for part in _parts(respondents):
-                rows = self._db.execute(
-                    "SELECT * FROM answers WHERE session_code = ? AND respondent IN "
-                    f"({', '.join('?' * len(part))}) ORDER BY answered_ms, answer_id",
-                    (code, *part),
-                ).fetchall()
-                for row in rows:
-                    found[row["respondent"]].append(answer_from_row(row))
-        return found
+                placeholders = ", ".join("?" * len(part))
+                rows += self._db.execute(query.format(placeholders), (code, *part)).fetchall()
+        return rows
 
     def upsert_consent(self, code: str, step_id: str, respondent: str, choice: str) -> None:
         """Keep a phone's consent choice for a step, replacing its earlier one."""
@@ -318,15 +324,12 @@ class SqliteStore(SqliteWorkshops):
     def consents_of_many(self, code: str, respondents: list[str]) -> dict[str, dict[str, str]]:
         """The consent choices of each of these phones, by step id (a phone with none: {})."""
         found: dict[str, dict[str, str]] = {respondent: {} for respondent in respondents}
-        with self._lock:
-            for part in _parts(respondents):
-                rows = self._db.execute(
-                    "SELECT respondent, step_id, choice FROM consents WHERE session_code = ?"
-                    f" AND respondent IN ({', '.join('?' * len(part))})",
-                    (code, *part),
-                ).fetchall()
-                for row in rows:
-                    found[row["respondent"]][row["step_id"]] = row["choice"]
+        query = (
+            "SELECT respondent, step_id, choice FROM consents"
+            " WHERE session_code = ? AND respondent IN ({})"
+        )
+        for row in self._rows_of_respondents(query, code, respondents):
+            found[row["respondent"]][row["step_id"]] = row["choice"]
         return found
 
     def erase_answers(self, code: str, kept_figures: str | None, now_ms: int) -> None:
