@@ -41,7 +41,7 @@ class Reports:
         """
         state = snapshot.state
         prompts = {s.prompt.id: s.prompt for s in snapshot.workshop.steps if s.prompt is not None}
-        answers = sorted(self.store.answers(state.code), key=lambda a: (a.answered_ms, a.answer_id))
+        answers = sorted(self.store.answers(state.code), key=lambda a: a.given_order)
         numbers: dict[str, str] = {}
         rows = []
         for answer in answers:

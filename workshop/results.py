@@ -48,6 +48,13 @@ class Answer:
         """Whether the room must not see this answer (hidden, or not yet approved)."""
         return self.status != SHOWN
 
+    @property
+    def given_order(self) -> tuple[int, str]:
+        """Where this answer stands among others in the order they were given: by the
+        millisecond it was stored, then by id, so two answers of one millisecond keep one
+        order between updates."""
+        return (self.answered_ms, self.answer_id)
+
 
 # `regex`, not `re`: its \w is Unicode's word class, which includes combining marks, so a
 # Hindi or Thai word stays one word (`re` cuts "नमस्ते" into "नमस" and "त").
@@ -238,7 +245,7 @@ def summarize(
             ],
         }
     shown = answers if include_hidden else visible
-    ordered = sorted(shown, key=lambda a: (a.answered_ms, a.answer_id))
+    ordered = sorted(shown, key=lambda a: a.given_order)
     entries = [{"id": a.answer_id, "text": a.value} for a in ordered]
     if include_hidden:
         for entry, answer in zip(entries, ordered, strict=True):

@@ -277,11 +277,13 @@ class SqliteStore(SqliteWorkshops):
     def answers_of_many(self, code: str, respondents: list[str]) -> dict[str, list[Answer]]:
         """The answers of each of these respondents in a session (a respondent with none: [])."""
         found: dict[str, list[Answer]] = {respondent: [] for respondent in respondents}
-        query = "SELECT * FROM answers WHERE session_code = ? AND respondent IN ({})"
+        # Each respondent's rows all come from one part, so ordering each part orders them.
+        query = (
+            "SELECT * FROM answers WHERE session_code = ? AND respondent IN ({})"
+            " ORDER BY answered_ms, answer_id"
+        )
         for row in self._rows_of_respondents(query, code, respondents):
             found[row["respondent"]].append(answer_from_row(row))
-        for answers in found.values():
-            answers.sort(key=lambda answer: (answer.answered_ms, answer.answer_id))
         return found
 
     def _rows_of_respondents(self, query: str, code: str, respondents: list[str]) -> list:
